@@ -1,0 +1,63 @@
+import {
+  commands,
+  events,
+  isEventName,
+  type CommandInput,
+  type CommandName,
+  type CommandOutput,
+  type EventName,
+  type EventPayload,
+} from './contract';
+import { describeIssues, issuesToText, type ApiError } from './errors';
+import { ResultEnvelope } from './result';
+
+/** How a client reaches a host: Electron IPC through the preload, or HTTP + WebSocket. */
+export interface Transport {
+  invoke(command: CommandName, input: unknown): Promise<unknown>;
+  /** Receives every event the host sends; returns an unsubscribe function. */
+  subscribe(listener: (event: string, payload: unknown) => void): () => void;
+}
+
+export class ApiCallError extends Error {
+  constructor(readonly error: ApiError) {
+    super(error.message);
+    this.name = 'ApiCallError';
+  }
+}
+
+export interface ApiClient {
+  call<K extends CommandName>(name: K, input: CommandInput<K>): Promise<CommandOutput<K>>;
+  on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void;
+}
+
+/** A typed client over any transport. It trusts nothing it receives: results and events are parsed. */
+export function createApiClient(transport: Transport): ApiClient {
+  return {
+    async call(name, input) {
+      const raw = await transport.invoke(name, input);
+      const envelope = ResultEnvelope.safeParse(raw);
+      if (!envelope.success) {
+        throw new ApiCallError({ code: 'invalid_output', message: `${name}: malformed reply from host` });
+      }
+      if (!envelope.data.ok) throw new ApiCallError(envelope.data.error);
+      const output = commands[name].output.safeParse(envelope.data.value);
+      if (!output.success) {
+        const issues = describeIssues(output.error);
+        throw new ApiCallError({
+          code: 'invalid_output',
+          message: `${name}: ${issuesToText(issues)}`,
+          issues,
+        });
+      }
+      return output.data as CommandOutput<typeof name>;
+    },
+    on(name, listener) {
+      return transport.subscribe((event, payload) => {
+        if (event !== name || !isEventName(event)) return;
+        const parsed = events[name].safeParse(payload);
+        if (parsed.success) listener(parsed.data as EventPayload<typeof name>);
+        else console.warn(`dropped malformed ${name} event: ${issuesToText(describeIssues(parsed.error))}`);
+      });
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { AppInfo } from './app-info';
+import { Settings, SettingsPatch } from './settings';
+
+/**
+ * THE contract. Every command and event any host or UI exchanges is declared here, once.
+ * IPC channels, the preload bridge, HTTP routes and the renderer client are all derived from these maps.
+ */
+const command = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O, summary: string) => ({
+  input,
+  output,
+  summary,
+});
+
+const NoInput = z.object({}).strict();
+
+export const commands = {
+  'app.info': command(NoInput, AppInfo, 'Version, platform, database path and whether Docker answers.'),
+  'settings.get': command(NoInput, Settings, 'The saved settings, defaults filled in.'),
+  'settings.update': command(SettingsPatch, Settings, 'Change some settings; returns all of them.'),
+} as const;
+
+export const events = {
+  'settings.changed': z.object({ settings: Settings }),
+} as const;
+
+export type Commands = typeof commands;
+export type CommandName = keyof Commands;
+export type CommandInput<K extends CommandName> = z.input<Commands[K]['input']>;
+export type CommandOutput<K extends CommandName> = z.output<Commands[K]['output']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<K extends EventName> = z.output<Events[K]>;
+/** One event as it travels to subscribers. */
+export type EventMessage = { [K in EventName]: { name: K; payload: EventPayload<K> } }[EventName];
+
+export const commandNames = Object.keys(commands) as CommandName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export const isCommandName = (name: unknown): name is CommandName =>
+  typeof name === 'string' && Object.hasOwn(commands, name);
+export const isEventName = (name: unknown): name is EventName =>
+  typeof name === 'string' && Object.hasOwn(events, name);

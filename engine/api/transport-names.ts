@@ -1,0 +1,10 @@
+import type { CommandName, EventName } from './contract';
+
+/** Names on each transport, derived from contract names so none is typed twice. */
+export const ipcCommandChannel = (name: CommandName): string => `mle:command:${name}`;
+export const ipcEventChannel = (name: EventName): string => `mle:event:${name}`;
+export const IPC_CHANNEL_PREFIX = 'mle:';
+
+export const HTTP_COMMAND_PREFIX = '/api/command/';
+export const httpCommandPath = (name: CommandName): string => `${HTTP_COMMAND_PREFIX}${name}`;
+export const WS_EVENTS_PATH = '/api/events';

@@ -1,0 +1,11 @@
+import settings from './001_settings';
+
+export interface Migration {
+  /** Position in the sequence, starting at 1, with no gaps. */
+  id: number;
+  name: string;
+  sql: string;
+}
+
+/** Forward-only, in order. Append; never reorder, rename or edit an entry that has shipped. */
+export const migrations: readonly Migration[] = [settings];

@@ -1,0 +1,3 @@
+import { main } from './index';
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,9 @@
+/** Exit codes of the `mle-beast` command, documented in README. */
+export const EXIT = {
+  ok: 0,
+  /** A run finished without reaching its target (used by `run`). */
+  targetNotReached: 1,
+  badInput: 2,
+  failed: 3,
+  cancelled: 130,
+} as const;

@@ -1,0 +1,59 @@
+import { fileURLToPath } from 'node:url';
+import { createEngine } from '../../engine/service/engine';
+import { assertHostAllowed, startServer } from '../server/http-server';
+import { assertRendererBuilt } from '../shared/renderer-files';
+import { isLoopbackHost } from '../server/auth';
+import { openBrowser } from './open-browser';
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  browser: boolean;
+  allowRemote: boolean;
+}
+
+/** The built dashboard sits beside the CLI bundle: out/cli -> out/renderer. */
+const RENDERER_DIR = fileURLToPath(new URL('../renderer/', import.meta.url));
+
+export async function serve(options: ServeOptions): Promise<void> {
+  // Check everything the user typed before anything is created on disk.
+  assertHostAllowed(options.host, options.allowRemote);
+  const rendererDir = process.env.MLE_BEAST_RENDERER_DIR ?? RENDERER_DIR;
+  assertRendererBuilt(rendererDir);
+  const engine = createEngine({ host: 'server' });
+  let server;
+  try {
+    server = await startServer({
+      engine,
+      host: options.host,
+      port: options.port,
+      rendererDir,
+      allowRemote: options.allowRemote,
+    });
+  } catch (error) {
+    engine.close();
+    throw error;
+  }
+  for (const note of engine.store.notes) console.log(`database: ${note}`);
+  if (!isLoopbackHost(options.host)) {
+    console.warn(
+      `WARNING: listening on ${options.host}, not loopback. Anyone who can reach this port and has the token ` +
+        'controls the agent and the sandboxes. Prefer an SSH tunnel to 127.0.0.1.',
+    );
+  }
+  console.log(`mle-beast dashboard: ${server.urlWithToken}`);
+  console.log(`database: ${engine.store.path}`);
+  if (options.browser) openBrowser(server.urlWithToken, (line) => console.log(line));
+
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      console.log('stopping…');
+      void server.close().then(() => {
+        engine.close();
+        resolve();
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

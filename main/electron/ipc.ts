@@ -1,0 +1,33 @@
+import { ipcMain, type WebContents } from 'electron';
+import { commandNames } from '../../engine/api/contract';
+import { dispatch } from '../../engine/api/dispatch';
+import { fail } from '../../engine/api/result';
+import { ipcCommandChannel, ipcEventChannel } from '../../engine/api/transport-names';
+import type { Engine } from '../../engine/service/engine';
+import { isTrustedSender } from './sender';
+
+/**
+ * Registers one IPC handler per contract command. Each refuses untrusted senders, then hands the raw
+ * payload to `dispatch`, which validates it. The only place in the app that calls `ipcMain.handle`.
+ * Returns a function that removes the handlers.
+ */
+export function registerContractHandlers(engine: Engine, allowedOrigins: readonly string[]): () => void {
+  for (const name of commandNames) {
+    ipcMain.handle(ipcCommandChannel(name), async (event, input: unknown) => {
+      if (!isTrustedSender(event, allowedOrigins)) {
+        return fail({ code: 'forbidden', message: `${name}: refused a message from an untrusted frame` });
+      }
+      return dispatch(engine.handlers, name, input);
+    });
+  }
+  return () => commandNames.forEach((name) => ipcMain.removeHandler(ipcCommandChannel(name)));
+}
+
+/** Sends every engine event to the windows that are alive at that moment. */
+export function forwardEvents(engine: Engine, targets: () => WebContents[]): () => void {
+  return engine.events.subscribe((message) => {
+    for (const contents of targets()) {
+      if (!contents.isDestroyed()) contents.send(ipcEventChannel(message.name), message.payload);
+    }
+  });
+}

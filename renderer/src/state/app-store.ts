@@ -1,0 +1,53 @@
+import { create } from 'zustand';
+import { ApiCallError, type AppInfo, type Settings, type SettingsPatch } from '../../../engine/api';
+import { api } from '../api';
+
+type Status = 'idle' | 'loading' | 'ready' | 'error';
+
+interface AppState {
+  status: Status;
+  info: AppInfo | null;
+  settings: Settings | null;
+  error: string | null;
+  saving: boolean;
+  saveError: string | null;
+  savedAt: number | null;
+  load(): Promise<void>;
+  saveSettings(patch: SettingsPatch): Promise<boolean>;
+  settingsChanged(settings: Settings): void;
+}
+
+const messageOf = (error: unknown): string =>
+  error instanceof ApiCallError ? error.message : error instanceof Error ? error.message : String(error);
+
+export const useAppStore = create<AppState>((set) => ({
+  status: 'idle',
+  info: null,
+  settings: null,
+  error: null,
+  saving: false,
+  saveError: null,
+  savedAt: null,
+  async load() {
+    set({ status: 'loading', error: null });
+    try {
+      const [info, settings] = await Promise.all([api.call('app.info', {}), api.call('settings.get', {})]);
+      set({ status: 'ready', info, settings });
+    } catch (error) {
+      set({ status: 'error', error: messageOf(error) });
+    }
+  },
+  async saveSettings(patch) {
+    set({ saving: true, saveError: null });
+    try {
+      const settings = await api.call('settings.update', patch);
+      set({ settings, saving: false, savedAt: Date.now() });
+      return true;
+    } catch (error) {
+      set({ saving: false, saveError: messageOf(error) });
+      return false;
+    }
+  },
+  // Another window, tab or the CLI changed them: take the new values without a refetch.
+  settingsChanged: (settings) => set({ settings }),
+}));

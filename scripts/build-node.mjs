@@ -1,0 +1,20 @@
+// Bundles the plain-Node entry points (the CLI, which also hosts the browser server) into out/cli.
+// Dependencies stay external: they are installed beside the bundle and better-sqlite3 is native.
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+await build({
+  entryPoints: { entry: 'main/cli/entry.ts' },
+  outdir: 'out/cli',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  sourcemap: true,
+  external: Object.keys(pkg.dependencies ?? {}),
+  logLevel: 'warning',
+});
+console.log('built out/cli');
