@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{engine,policy,main,preload,renderer,scripts}/**/*.test.{ts,tsx}'],
+    include: ['{engine,policy,main,preload,renderer,scripts}/**/*.test.{ts,tsx}', '*.test.ts'],
     environment: 'node',
     testTimeout: 20_000,
     // Tests that share a process-wide mock (electron) or spawn servers stay isolated per file.

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { Settings, type SettingKey, type SettingsPatch } from '../api/settings';
+import { DEFAULT_SETTINGS, Settings, type SettingKey, type SettingsPatch } from '../api/settings';
 
 /**
  * Settings as one row per key. Reading validates each stored value against the schema; a value that no
@@ -26,7 +26,7 @@ export class SettingsRepository {
       if (parsed.success) stored[key] = parsed.data;
       else this.warn(`setting ${key} has an invalid stored value ${row.value_json}; using the default`);
     }
-    return Settings.parse(stored);
+    return Settings.parse({ ...DEFAULT_SETTINGS, ...stored });
   }
 
   /** The patch must already be validated (the contract does that); writes it atomically. */

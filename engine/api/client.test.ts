@@ -1,0 +1,52 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ApiCallError, createApiClient, type Transport } from './client';
+import { DEFAULT_SETTINGS } from './settings';
+
+function transport(reply: unknown): Transport & { emit(event: string, payload: unknown): void } {
+  const listeners = new Set<(event: string, payload: unknown) => void>();
+  return {
+    invoke: async () => reply,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    emit: (event, payload) => listeners.forEach((l) => l(event, payload)),
+  };
+}
+
+describe('api client', () => {
+  it('returns a validated value', async () => {
+    const client = createApiClient(transport({ ok: true, value: DEFAULT_SETTINGS }));
+    await expect(client.call('settings.get', {})).resolves.toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('throws the host error as an ApiCallError', async () => {
+    const client = createApiClient(transport({ ok: false, error: { code: 'invalid_input', message: 'bad' } }));
+    const error = await client.call('settings.get', {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiCallError);
+    expect((error as ApiCallError).error).toEqual({ code: 'invalid_input', message: 'bad' });
+  });
+
+  it('refuses replies that are malformed or break the contract', async () => {
+    await expect(createApiClient(transport('<html>')).call('settings.get', {})).rejects.toThrow(/malformed reply/);
+    const wrong = createApiClient(transport({ ok: true, value: { ...DEFAULT_SETTINGS, theme: 'neon' } }));
+    await expect(wrong.call('settings.get', {})).rejects.toThrow(/settings.get: theme/);
+  });
+
+  it('delivers valid events by name, drops malformed ones, and unsubscribes', () => {
+    const t = transport(null);
+    const client = createApiClient(t);
+    const seen = vi.fn();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const off = client.on('settings.changed', seen);
+    t.emit('settings.changed', { settings: DEFAULT_SETTINGS });
+    t.emit('settings.changed', { settings: { theme: 42 } });
+    t.emit('other.event', { settings: DEFAULT_SETTINGS });
+    off();
+    t.emit('settings.changed', { settings: DEFAULT_SETTINGS });
+    expect(seen).toHaveBeenCalledTimes(1);
+    expect(seen).toHaveBeenCalledWith({ settings: DEFAULT_SETTINGS });
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/dropped malformed settings.changed/));
+    warn.mockRestore();
+  });
+});

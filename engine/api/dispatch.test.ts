@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from './settings';
+import { dispatch, type CommandHandlers } from './dispatch';
+import { EngineError } from './errors';
+
+const info = {
+  name: 'mle-beast',
+  version: '1.2.3',
+  platform: 'linux',
+  arch: 'x64',
+  nodeVersion: '24.0.0',
+  electronVersion: null,
+  host: 'server' as const,
+  databasePath: '/tmp/db',
+  storeNotes: [],
+  docker: { available: false, version: null, endpoint: 'unix:///x', error: 'down' },
+};
+
+function handlers(overrides: Partial<CommandHandlers> = {}): CommandHandlers {
+  return {
+    'app.info': async () => info,
+    'settings.get': async () => DEFAULT_SETTINGS,
+    'settings.update': async (patch) => ({ ...DEFAULT_SETTINGS, ...patch }),
+    ...overrides,
+  };
+}
+
+describe('dispatch', () => {
+  it('runs a valid command and returns its validated output', async () => {
+    const result = await dispatch(handlers(), 'settings.update', { defaultMaxSteps: 12 });
+    expect(result).toEqual({ ok: true, value: { ...DEFAULT_SETTINGS, defaultMaxSteps: 12 } });
+  });
+
+  it('rejects a wrong type with a message naming the field, the expected type and the value', async () => {
+    const result = await dispatch(handlers(), 'settings.update', { defaultMaxSteps: 'high' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe('invalid_input');
+    expect(result.error.message).toBe('settings.update: defaultMaxSteps: expected a number, got "high"');
+    expect(result.error.issues).toEqual([{ path: 'defaultMaxSteps', message: 'expected a number, got "high"' }]);
+  });
+
+  it('rejects unknown fields, out-of-range values and bad enum members, naming each', async () => {
+    const result = await dispatch(handlers(), 'settings.update', { colour: 'red', defaultMaxSteps: 0, theme: 'pink' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const paths = result.error.issues?.map((i) => i.path).sort();
+    expect(paths).toEqual(['(input)', 'defaultMaxSteps', 'theme']);
+    expect(result.error.message).toMatch(/colour/);
+    expect(result.error.message).toMatch(/theme: Invalid option: expected one of "system"\|"light"\|"dark"/);
+  });
+
+  it('rejects an empty update and input to a command that takes none', async () => {
+    const empty = await dispatch(handlers(), 'settings.update', {});
+    expect(empty.ok || empty.error.message).toMatch(/name at least one setting/);
+    const extra = await dispatch(handlers(), 'app.info', { verbose: true });
+    expect(extra.ok || extra.error.code).toBe('invalid_input');
+  });
+
+  it('rejects an unknown command without calling anything', async () => {
+    const result = await dispatch(handlers(), 'runs.nuke', {});
+    expect(result).toEqual({ ok: false, error: { code: 'unknown_command', message: 'unknown command "runs.nuke"' } });
+    const proto = await dispatch(handlers(), '__proto__', {});
+    expect(proto.ok || proto.error.code).toBe('unknown_command');
+  });
+
+  it('catches a handler whose output breaks the contract', async () => {
+    const broken = handlers({ 'settings.get': async () => ({ theme: 'neon' }) as never });
+    const result = await dispatch(broken, 'settings.get', {});
+    expect(result.ok || result.error.code).toBe('invalid_output');
+  });
+
+  it('turns thrown errors into error values and never throws', async () => {
+    const deliberate = handlers({
+      'settings.get': async () => {
+        throw new EngineError('conflict', 'someone else is saving');
+      },
+    });
+    expect(await dispatch(deliberate, 'settings.get', {})).toEqual({
+      ok: false,
+      error: { code: 'conflict', message: 'someone else is saving' },
+    });
+    const crash = handlers({
+      'app.info': async () => {
+        throw new TypeError('boom');
+      },
+    });
+    expect(await dispatch(crash, 'app.info', {})).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'app.info failed: boom' },
+    });
+  });
+});
