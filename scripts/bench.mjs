@@ -79,9 +79,15 @@ function summarize(samples) {
   return { n, median, p90: rank(0.9), min: sorted[0], max: sorted[n - 1] };
 }
 
+const round = (v, digits = 3) => Math.round(v * 10 ** digits) / 10 ** digits;
+
 function row(name, samples, extra = {}) {
   const s = summarize(samples);
-  return { name, median_ms: s.median, p90_ms: s.p90, min_ms: s.min, n: s.n, note: '', ...extra };
+  const out = { name, median_ms: s.median, p90_ms: s.p90, min_ms: s.min, n: s.n, note: '', ...extra };
+  for (const key of ['median_ms', 'p90_ms', 'min_ms', 'ratio', 'per_s']) {
+    if (typeof out[key] === 'number') out[key] = round(out[key], key === 'per_s' ? 0 : 3);
+  }
+  return out;
 }
 
 /** Runs fn sequentially `calls` times (after `warmup` untimed calls), or until budgetMs has passed. */
@@ -143,7 +149,9 @@ function track(child) {
 function timeProcess(args, env) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = track(spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] }));
+    const child = track(
+      spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] }),
+    );
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.once('error', reject);
@@ -303,7 +311,8 @@ const BENCHMARKS = [
   },
   {
     name: 'serve.cold-start',
-    describe: '`serve --port 0` with a fresh database, spawn to URL line (then a second start on that database)',
+    describe:
+      '`serve --port 0` with a fresh database, spawn to URL line (then a second start on that database)',
     async run(ctx) {
       const runs = Math.max(3, Math.round(ctx.opts.runs / 3));
       const fresh = [];
@@ -377,7 +386,9 @@ const BENCHMARKS = [
         await new Promise((resolve, reject) => {
           ws.once('open', resolve);
           ws.once('error', reject);
-          ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+          ws.once('unexpected-response', (_req, res) =>
+            reject(new Error(`upgrade refused: ${res.statusCode}`)),
+          );
         });
         let waiter = null;
         ws.on('message', (data) => {
@@ -462,7 +473,9 @@ function machine() {
 
 function ensureBuilt(opts) {
   if (existsSync(CLI_ENTRY) && existsSync(RENDERER_INDEX)) return;
-  const missing = existsSync(CLI_ENTRY) ? path.relative(ROOT, RENDERER_INDEX) : path.relative(ROOT, CLI_ENTRY);
+  const missing = existsSync(CLI_ENTRY)
+    ? path.relative(ROOT, RENDERER_INDEX)
+    : path.relative(ROOT, CLI_ENTRY);
   if (!opts.build) fail(`${missing} is missing: run \`npm run build\` first.`);
   console.error(`bench: ${missing} is missing; running \`npm run build\` first…`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -473,7 +486,9 @@ function ensureBuilt(opts) {
     shell: process.platform === 'win32',
   });
   if (result.status !== 0 || !existsSync(CLI_ENTRY) || !existsSync(RENDERER_INDEX)) {
-    fail(`the build failed or did not produce ${missing}: run \`npm run build\`, fix what it reports, then re-run.`);
+    fail(
+      `the build failed or did not produce ${missing}: run \`npm run build\`, fix what it reports, then re-run.`,
+    );
   }
 }
 
@@ -527,13 +542,15 @@ async function main() {
   const totalS = (performance.now() - started) / 1000;
 
   if (opts.json) {
-    console.log(JSON.stringify({ machine: machine(), total_s: totalS, rows }, null, 2));
+    console.log(JSON.stringify({ machine: machine(), total_s: round(totalS, 1), rows }, null, 2));
   } else {
     const m = machine();
     console.log(`mle-beast bench: Node ${m.node}, ${m.platform}, ${m.cpus} CPUs (${m.cpu_model})`);
     console.log(`medians of repeated runs; ratio = median / paired bare \`node -e 0\` median\n`);
     printTable(rows);
-    console.log(`\n${rows.length} rows in ${totalS.toFixed(1)} s${failures ? `; ${failures} benchmark(s) FAILED` : ''}`);
+    console.log(
+      `\n${rows.length} rows in ${totalS.toFixed(1)} s${failures ? `; ${failures} benchmark(s) FAILED` : ''}`,
+    );
   }
   return failures ? 1 : 0;
 }

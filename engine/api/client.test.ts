@@ -21,14 +21,18 @@ describe('api client', () => {
   });
 
   it('throws the host error as an ApiCallError', async () => {
-    const client = createApiClient(transport({ ok: false, error: { code: 'invalid_input', message: 'bad' } }));
+    const client = createApiClient(
+      transport({ ok: false, error: { code: 'invalid_input', message: 'bad' } }),
+    );
     const error = await client.call('settings.get', {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiCallError);
     expect((error as ApiCallError).error).toEqual({ code: 'invalid_input', message: 'bad' });
   });
 
   it('refuses replies that are malformed or break the contract', async () => {
-    await expect(createApiClient(transport('<html>')).call('settings.get', {})).rejects.toThrow(/malformed reply/);
+    await expect(createApiClient(transport('<html>')).call('settings.get', {})).rejects.toThrow(
+      /malformed reply/,
+    );
     const wrong = createApiClient(transport({ ok: true, value: { ...DEFAULT_SETTINGS, theme: 'neon' } }));
     await expect(wrong.call('settings.get', {})).rejects.toThrow(/settings.get: theme/);
   });

@@ -37,11 +37,17 @@ describe('dispatch', () => {
     if (result.ok) return;
     expect(result.error.code).toBe('invalid_input');
     expect(result.error.message).toBe('settings.update: defaultMaxSteps: expected a number, got "high"');
-    expect(result.error.issues).toEqual([{ path: 'defaultMaxSteps', message: 'expected a number, got "high"' }]);
+    expect(result.error.issues).toEqual([
+      { path: 'defaultMaxSteps', message: 'expected a number, got "high"' },
+    ]);
   });
 
   it('rejects unknown fields, out-of-range values and bad enum members, naming each', async () => {
-    const result = await dispatch(handlers(), 'settings.update', { colour: 'red', defaultMaxSteps: 0, theme: 'pink' });
+    const result = await dispatch(handlers(), 'settings.update', {
+      colour: 'red',
+      defaultMaxSteps: 0,
+      theme: 'pink',
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     const paths = result.error.issues?.map((i) => i.path).sort();
@@ -59,7 +65,10 @@ describe('dispatch', () => {
 
   it('rejects an unknown command without calling anything', async () => {
     const result = await dispatch(handlers(), 'runs.nuke', {});
-    expect(result).toEqual({ ok: false, error: { code: 'unknown_command', message: 'unknown command "runs.nuke"' } });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'unknown_command', message: 'unknown command "runs.nuke"' },
+    });
     const proto = await dispatch(handlers(), '__proto__', {});
     expect(proto.ok || proto.error.code).toBe('unknown_command');
   });

@@ -1,4 +1,3 @@
-import Docker from 'dockerode';
 import type { DockerStatus } from '../api/app-info';
 
 /** Where dockerode will connect: DOCKER_HOST (unix, tcp, ssh) or the platform's default socket. */
@@ -33,6 +32,8 @@ export async function probeDocker(
 ): Promise<DockerStatus> {
   const endpoint = dockerEndpoint(env);
   try {
+    // Loaded on first use: dockerode and its ssh stack cost ~100 ms of start-up that most commands never need.
+    const { default: Docker } = await import('dockerode');
     const docker = new Docker({ timeout: timeoutMs });
     const version = await docker.version();
     return { available: true, version: version.Version ?? null, endpoint, error: null };

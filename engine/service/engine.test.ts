@@ -6,7 +6,12 @@ import { makeTempDir } from '../testing/temp-dir';
 import { PRODUCT } from '../version';
 import { createEngine } from './engine';
 
-const offline = async () => ({ available: false, version: null, endpoint: 'unix:///none', error: 'not here' });
+const offline = async () => ({
+  available: false,
+  version: null,
+  endpoint: 'unix:///none',
+  error: 'not here',
+});
 
 describe('engine service', () => {
   let temp: ReturnType<typeof makeTempDir>;
@@ -39,7 +44,12 @@ describe('engine service', () => {
     engine.events.subscribe((m) => seen.push(m));
     const updated = await dispatch(engine.handlers, 'settings.update', { defaultSandbox: 'local' });
     expect(updated.ok).toBe(true);
-    expect(seen).toEqual([{ name: 'settings.changed', payload: { settings: expect.objectContaining({ defaultSandbox: 'local' }) } }]);
+    expect(seen).toEqual([
+      {
+        name: 'settings.changed',
+        payload: { settings: expect.objectContaining({ defaultSandbox: 'local' }) },
+      },
+    ]);
     engine.close();
 
     const restarted = createEngine({ host: 'server', databasePath, probeDocker: offline });
@@ -52,7 +62,11 @@ describe('engine service', () => {
   });
 
   it('keeps other subscribers informed when one of them throws', async () => {
-    const engine = createEngine({ host: 'server', databasePath: path.join(temp.dir, 'db.sqlite'), probeDocker: offline });
+    const engine = createEngine({
+      host: 'server',
+      databasePath: path.join(temp.dir, 'db.sqlite'),
+      probeDocker: offline,
+    });
     const received: string[] = [];
     engine.events.subscribe(() => {
       throw new Error('closed window');

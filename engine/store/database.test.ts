@@ -36,7 +36,9 @@ describe('store', () => {
     const aside = fs.readdirSync(path.dirname(file)).filter((f) => f.includes('.orphaned-'));
     expect(aside).toHaveLength(2);
     const walAside = aside.find((f) => f.includes('-wal.'))!;
-    expect(fs.readFileSync(path.join(path.dirname(file), walAside), 'utf8')).toBe('stale wal from a deleted database');
+    expect(fs.readFileSync(path.join(path.dirname(file), walAside), 'utf8')).toBe(
+      'stale wal from a deleted database',
+    );
     expect(store.db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(1);
     store.close();
   });
@@ -56,7 +58,9 @@ describe('store', () => {
     expect(fs.existsSync(`${file}-wal`)).toBe(true);
     const again = openStore({ path: file });
     expect(again.notes).toEqual([]);
-    expect(again.db.prepare("SELECT value_json FROM settings WHERE key = 'theme'").pluck().get()).toBe('"dark"');
+    expect(again.db.prepare("SELECT value_json FROM settings WHERE key = 'theme'").pluck().get()).toBe(
+      '"dark"',
+    );
     again.close();
     store.db.close();
   });
@@ -76,9 +80,13 @@ describe('store', () => {
 
   it('resolves MLE_BEAST_DB_PATH, expanding ~, else ~/.mle-beast/mle_beast.db', () => {
     expect(resolveDatabasePath({})).toBe(path.join(os.homedir(), '.mle-beast', 'mle_beast.db'));
-    expect(resolveDatabasePath({ MLE_BEAST_DB_PATH: '  ' })).toBe(path.join(os.homedir(), '.mle-beast', 'mle_beast.db'));
+    expect(resolveDatabasePath({ MLE_BEAST_DB_PATH: '  ' })).toBe(
+      path.join(os.homedir(), '.mle-beast', 'mle_beast.db'),
+    );
     expect(resolveDatabasePath({ MLE_BEAST_DB_PATH: '/data/x.db' })).toBe('/data/x.db');
-    expect(resolveDatabasePath({ MLE_BEAST_DB_PATH: '~/dbs/x.db' })).toBe(path.join(os.homedir(), 'dbs/x.db'));
+    expect(resolveDatabasePath({ MLE_BEAST_DB_PATH: '~/dbs/x.db' })).toBe(
+      path.join(os.homedir(), 'dbs/x.db'),
+    );
     expect(resolveDatabasePath({ MLE_BEAST_DB_PATH: 'rel/x.db' })).toBe(path.resolve('rel/x.db'));
   });
 });

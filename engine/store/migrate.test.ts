@@ -6,7 +6,11 @@ import { openStore } from './database';
 import { migrate, MigrationError } from './migrate';
 import { migrations, type Migration } from './migrations';
 
-const extra: Migration = { id: 2, name: 'notes', sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT) STRICT;' };
+const extra: Migration = {
+  id: 2,
+  name: 'notes',
+  sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT) STRICT;',
+};
 
 describe('migrations', () => {
   let temp: ReturnType<typeof makeTempDir>;
@@ -42,7 +46,9 @@ describe('migrations', () => {
     openStore({ path: file, migrations: [...migrations, extra] }).close();
     const edited = { ...extra, sql: extra.sql.replace('body TEXT', 'body TEXT, extra TEXT') };
     const more: Migration = { id: 3, name: 'more', sql: 'CREATE TABLE more_things (id INTEGER) STRICT;' };
-    expect(() => openStore({ path: file, migrations: [...migrations, edited, more] })).toThrow(MigrationError);
+    expect(() => openStore({ path: file, migrations: [...migrations, edited, more] })).toThrow(
+      MigrationError,
+    );
     expect(() => openStore({ path: file, migrations: [...migrations, edited, more] })).toThrow(
       /migration 2_notes in .*\(checksum mismatch\)/,
     );
@@ -58,8 +64,14 @@ describe('migrations', () => {
   });
 
   it('roll back a failing migration completely', () => {
-    const broken: Migration = { id: 2, name: 'broken', sql: 'CREATE TABLE ok_part (id INTEGER); SELECT nope FROM missing;' };
-    expect(() => openStore({ path: file, migrations: [...migrations, broken] })).toThrow(/no such table: missing/);
+    const broken: Migration = {
+      id: 2,
+      name: 'broken',
+      sql: 'CREATE TABLE ok_part (id INTEGER); SELECT nope FROM missing;',
+    };
+    expect(() => openStore({ path: file, migrations: [...migrations, broken] })).toThrow(
+      /no such table: missing/,
+    );
     const db = new Database(file);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
     expect(tables).not.toContain('ok_part');

@@ -35,7 +35,9 @@ describe('settings repository', () => {
 
   it('falls back to the default for a stored value that no longer fits, and says so', () => {
     const store = openStore({ path: file });
-    store.db.prepare("INSERT INTO settings VALUES ('defaultMaxSteps', '\"lots\"', 'x'), ('retired', '1', 'x')").run();
+    store.db
+      .prepare("INSERT INTO settings VALUES ('defaultMaxSteps', '\"lots\"', 'x'), ('retired', '1', 'x')")
+      .run();
     const warn = vi.fn();
     expect(new SettingsRepository(store.db, warn).get()).toEqual(DEFAULT_SETTINGS);
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/defaultMaxSteps has an invalid stored value/));

@@ -43,7 +43,9 @@ describe('mle-beast command', () => {
     const temp = makeTempDir();
     const dbDir = path.join(temp.dir, 'not-yet');
     vi.stubEnv('MLE_BEAST_DB_PATH', path.join(dbDir, 'db.sqlite'));
-    expect(await main(['node', 'mle-beast', 'serve', '--host', '0.0.0.0', '--no-browser'])).toBe(EXIT.badInput);
+    expect(await main(['node', 'mle-beast', 'serve', '--host', '0.0.0.0', '--no-browser'])).toBe(
+      EXIT.badInput,
+    );
     expect(io.err()).toMatch(/not a loopback address/);
     expect(fs.existsSync(dbDir)).toBe(false);
     vi.unstubAllEnvs();

@@ -75,8 +75,13 @@ describe('IPC handlers derived from the contract', () => {
   it('validates the payload of a trusted sender', async () => {
     const { engine } = fakeEngine();
     registerContractHandlers(engine, [APP_ORIGIN]);
-    const reply = await registered.get('mle:command:settings.update')!(eventFrom(appFrame), { theme: 'neon' });
-    expect(reply).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/^settings.update: theme/) } });
+    const reply = await registered.get('mle:command:settings.update')!(eventFrom(appFrame), {
+      theme: 'neon',
+    });
+    expect(reply).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringMatching(/^settings.update: theme/) },
+    });
     expect(engine.handlers['settings.update']).not.toHaveBeenCalled();
   });
 

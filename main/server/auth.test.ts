@@ -38,11 +38,15 @@ describe('RequestGuard', () => {
   it('on an allowed remote interface accepts any Host but only an Origin matching it', () => {
     const guard = new RequestGuard('0.0.0.0', 8000);
     expect(guard.hostAllowed(req({ host: 'gpu-box.lan:8000' }))).toBe(true);
-    expect(guard.originAllowed(req({ host: 'gpu-box.lan:8000', origin: 'http://gpu-box.lan:8000' }))).toBe(true);
+    expect(guard.originAllowed(req({ host: 'gpu-box.lan:8000', origin: 'http://gpu-box.lan:8000' }))).toBe(
+      true,
+    );
     expect(guard.originAllowed(req({ host: 'gpu-box.lan:8000', origin: 'http://evil.example' }))).toBe(false);
   });
   it('knows loopback addresses', () => {
-    for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]']) expect(isLoopbackHost(h), h).toBe(true);
-    for (const h of ['0.0.0.0', '192.168.1.2', '::', 'example.com', '127.0.0.1.example.com']) expect(isLoopbackHost(h), h).toBe(false);
+    for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]'])
+      expect(isLoopbackHost(h), h).toBe(true);
+    for (const h of ['0.0.0.0', '192.168.1.2', '::', 'example.com', '127.0.0.1.example.com'])
+      expect(isLoopbackHost(h), h).toBe(false);
   });
 });

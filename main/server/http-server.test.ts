@@ -14,10 +14,19 @@ interface Reply {
 }
 
 /** Raw HTTP, so the test controls every header (fetch would not let it forge Host). */
-function request(port: number, options: { method?: string; path: string; headers?: Record<string, string>; body?: string }) {
+function request(
+  port: number,
+  options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+) {
   return new Promise<Reply>((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers },
+      {
+        host: '127.0.0.1',
+        port,
+        method: options.method ?? 'GET',
+        path: options.path,
+        headers: options.headers,
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -74,7 +83,10 @@ describe('browser host (mle-beast serve)', () => {
     }
     const wrong = await request(server.port, { path: '/?token=nope' });
     expect(wrong.status).toBe(401);
-    const wrongCookie = await request(server.port, { path: '/', headers: { Cookie: `mle_beast_token_${server.port}=nope` } });
+    const wrongCookie = await request(server.port, {
+      path: '/',
+      headers: { Cookie: `mle_beast_token_${server.port}=nope` },
+    });
     expect(wrongCookie.status).toBe(401);
   });
 
@@ -93,9 +105,17 @@ describe('browser host (mle-beast serve)', () => {
   });
 
   it('runs contract commands with the token and returns error values for bad input', async () => {
-    const info = await request(server.port, { method: 'POST', path: '/api/command/app.info', headers: bearer, body: '{}' });
+    const info = await request(server.port, {
+      method: 'POST',
+      path: '/api/command/app.info',
+      headers: bearer,
+      body: '{}',
+    });
     expect(info.status).toBe(200);
-    expect(JSON.parse(info.body)).toMatchObject({ ok: true, value: { host: 'server', version: expect.any(String) } });
+    expect(JSON.parse(info.body)).toMatchObject({
+      ok: true,
+      value: { host: 'server', version: expect.any(String) },
+    });
 
     const bad = await request(server.port, {
       method: 'POST',
@@ -104,13 +124,25 @@ describe('browser host (mle-beast serve)', () => {
       body: '{"defaultMaxSteps":"high"}',
     });
     expect(bad.status).toBe(400);
-    expect(JSON.parse(bad.body).error.message).toBe('settings.update: defaultMaxSteps: expected a number, got "high"');
+    expect(JSON.parse(bad.body).error.message).toBe(
+      'settings.update: defaultMaxSteps: expected a number, got "high"',
+    );
 
-    const notJson = await request(server.port, { method: 'POST', path: '/api/command/settings.update', headers: bearer, body: '{' });
+    const notJson = await request(server.port, {
+      method: 'POST',
+      path: '/api/command/settings.update',
+      headers: bearer,
+      body: '{',
+    });
     expect(notJson.status).toBe(400);
     expect(JSON.parse(notJson.body).error.message).toMatch(/not valid JSON/);
 
-    const unknown = await request(server.port, { method: 'POST', path: '/api/command/runs.nuke', headers: bearer, body: '{}' });
+    const unknown = await request(server.port, {
+      method: 'POST',
+      path: '/api/command/runs.nuke',
+      headers: bearer,
+      body: '{}',
+    });
     expect(unknown.status).toBe(404);
 
     const get = await request(server.port, { path: '/api/command/app.info', headers: bearer });
@@ -133,7 +165,11 @@ describe('browser host (mle-beast serve)', () => {
       body: '{"theme":"dark"}',
     });
     expect(foreign.status).toBe(403);
-    const settings = await request(server.port, { method: 'POST', path: '/api/command/settings.get', headers: bearer });
+    const settings = await request(server.port, {
+      method: 'POST',
+      path: '/api/command/settings.get',
+      headers: bearer,
+    });
     expect(JSON.parse(settings.body).value.theme).toBe('system');
 
     const sameOrigin = await request(server.port, {
@@ -143,7 +179,10 @@ describe('browser host (mle-beast serve)', () => {
     });
     expect(sameOrigin.status).toBe(200);
 
-    const rebound = await request(server.port, { path: '/', headers: { ...bearer, Host: `evil.example:${server.port}` } });
+    const rebound = await request(server.port, {
+      path: '/',
+      headers: { ...bearer, Host: `evil.example:${server.port}` },
+    });
     expect(rebound.status).toBe(403);
   });
 
@@ -178,9 +217,19 @@ describe('browser host (mle-beast serve)', () => {
       ws.once('open', resolve);
       ws.once('error', reject);
     });
-    const message = new Promise<unknown>((resolve) => ws.once('message', (data) => resolve(JSON.parse(String(data)))));
-    await request(server.port, { method: 'POST', path: '/api/command/settings.update', headers: bearer, body: '{"forceCpu":true}' });
-    expect(await message).toMatchObject({ name: 'settings.changed', payload: { settings: { forceCpu: true } } });
+    const message = new Promise<unknown>((resolve) =>
+      ws.once('message', (data) => resolve(JSON.parse(String(data)))),
+    );
+    await request(server.port, {
+      method: 'POST',
+      path: '/api/command/settings.update',
+      headers: bearer,
+      body: '{"forceCpu":true}',
+    });
+    expect(await message).toMatchObject({
+      name: 'settings.changed',
+      payload: { settings: { forceCpu: true } },
+    });
     ws.close();
   });
 });
@@ -188,9 +237,9 @@ describe('browser host (mle-beast serve)', () => {
 describe('startServer refusals', () => {
   it('refuses a non-loopback host unless allowed, before binding anything', async () => {
     const fakeEngine = {} as Engine;
-    await expect(startServer({ engine: fakeEngine, host: '0.0.0.0', port: 0, rendererDir: '/nonexistent' })).rejects.toThrow(
-      /not a loopback address.*--allow-remote/,
-    );
+    await expect(
+      startServer({ engine: fakeEngine, host: '0.0.0.0', port: 0, rendererDir: '/nonexistent' }),
+    ).rejects.toThrow(/not a loopback address.*--allow-remote/);
   });
 
   it('explains how to build a missing dashboard', async () => {
