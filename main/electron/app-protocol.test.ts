@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { makeTempDir } from '../../engine/testing/temp-dir';
+
+let handler: ((request: Request) => Promise<Response>) | null = null;
+const registerSchemesAsPrivileged = vi.fn();
+vi.mock('electron', () => ({
+  protocol: {
+    registerSchemesAsPrivileged,
+    handle: (_scheme: string, h: (request: Request) => Promise<Response>) => (handler = h),
+  },
+}));
+const { handleAppProtocol, registerAppScheme } = await import('./app-protocol');
+
+describe('app:// protocol', () => {
+  const temp = makeTempDir();
+  beforeAll(() => {
+    const dir = path.join(temp.dir, 'renderer');
+    fs.mkdirSync(path.join(dir, 'assets'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>app</title>');
+    fs.writeFileSync(path.join(dir, 'assets', 'main.js'), 'console.log(1)');
+    fs.writeFileSync(path.join(temp.dir, 'outside.txt'), 'private');
+    handleAppProtocol(dir);
+  });
+  afterAll(() => temp.cleanup());
+
+  it('is registered as a standard, secure scheme', () => {
+    registerAppScheme();
+    expect(registerSchemesAsPrivileged).toHaveBeenCalledWith([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    ]);
+  });
+
+  it('serves the renderer with the CSP and content types', async () => {
+    const page = await handler!(new Request('app://renderer/index.html'));
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>app</title>');
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    const script = await handler!(new Request('app://renderer/assets/main.js'));
+    expect(script.headers.get('content-type')).toMatch(/javascript/);
+  });
+
+  it('serves nothing from another host or outside the renderer folder', async () => {
+    for (const url of [
+      'app://other/index.html',
+      'app://renderer/../outside.txt',
+      'app://renderer/%2e%2e/outside.txt',
+      'app://renderer/missing.js',
+    ]) {
+      const response = await handler!(new Request(url));
+      expect(response.status, url).toBe(404);
+      expect(await response.text()).not.toContain('private');
+    }
+  });
+});
