@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { commandNames } from '../../engine/api/contract';
+import { makeTempDir } from '../../engine/testing/temp-dir';
+
+/** Records what the main process asks of Electron, in order. */
+function electronMock(options: { lock: boolean }) {
+  const calls: string[] = [];
+  let resolveReady!: () => void;
+  const ready = new Promise<void>((r) => (resolveReady = r));
+  const windows: { options: Record<string, unknown>; url?: string }[] = [];
+  const handled = new Set<string>();
+  class BrowserWindow {
+    webContents = { send: vi.fn(), isDestroyed: () => false, executeJavaScript: vi.fn() };
+    constructor(readonly options: Record<string, unknown>) {
+      calls.push('new BrowserWindow');
+      windows.push({ options });
+    }
+    static getAllWindows = () => [];
+    loadURL(url: string) {
+      windows.at(-1)!.url = url;
+      return Promise.resolve();
+    }
+    once() {}
+    on() {}
+  }
+  const mock = {
+    app: {
+      isPackaged: false,
+      setPath: vi.fn(),
+      requestSingleInstanceLock: vi.fn(() => options.lock),
+      enableSandbox: vi.fn(() => calls.push('enableSandbox')),
+      on: vi.fn(),
+      whenReady: () => ready,
+      setAppUserModelId: vi.fn(),
+      getAppPath: () => '/app',
+      quit: vi.fn(() => calls.push('quit')),
+      exit: vi.fn((code: number) => calls.push(`exit ${code}`)),
+    },
+    BrowserWindow,
+    protocol: {
+      registerSchemesAsPrivileged: vi.fn(() => calls.push('registerSchemesAsPrivileged')),
+      handle: vi.fn(() => calls.push('protocol.handle')),
+    },
+    ipcMain: { handle: vi.fn((channel: string) => handled.add(channel)), removeHandler: vi.fn() },
+    session: { defaultSession: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() } },
+    Menu: { buildFromTemplate: vi.fn((t: unknown) => t), setApplicationMenu: vi.fn() },
+    shell: { openExternal: vi.fn(), showItemInFolder: vi.fn() },
+    dialog: { showErrorBox: vi.fn((title: string) => calls.push(`error box: ${title}`)) },
+    nativeTheme: { shouldUseDarkColors: false },
+  };
+  return { mock, calls, windows, handled, ready: () => resolveReady() };
+}
+
+async function boot(options: { lock: boolean }) {
+  const electron = electronMock(options);
+  vi.doMock('electron', () => electron.mock);
+  await import('./index');
+  electron.ready();
+  await vi.waitFor(() =>
+    expect(electron.calls.some((c) => /new BrowserWindow|exit|quit/.test(c))).toBe(true),
+  );
+  return electron;
+}
+
+describe('desktop main process', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  beforeEach(() => {
+    vi.resetModules();
+    temp = makeTempDir();
+    vi.stubEnv('MLE_BEAST_DB_PATH', path.join(temp.dir, 'db.sqlite'));
+    vi.stubEnv('DOCKER_HOST', 'unix:///nonexistent/test.sock');
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.doUnmock('electron');
+    temp.cleanup();
+  });
+
+  it('sandboxes renderers and registers app:// before ready, then opens one secure window on it', async () => {
+    const { calls, windows, handled } = await boot({ lock: true });
+    expect(calls).toEqual(expect.arrayContaining(['enableSandbox', 'registerSchemesAsPrivileged', 'protocol.handle']));
+    expect(calls.indexOf('enableSandbox')).toBeLessThan(calls.indexOf('new BrowserWindow'));
+    expect(calls.indexOf('registerSchemesAsPrivileged')).toBeLessThan(calls.indexOf('protocol.handle'));
+    expect(windows).toHaveLength(1);
+    expect(windows[0]!.url).toBe('app://renderer/index.html');
+    expect(windows[0]!.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      preload: expect.stringMatching(/preload[\\/]index\.cjs$/),
+    });
+    expect([...handled].sort()).toEqual(commandNames.map((n) => `mle:command:${n}`).sort());
+    expect(fs.existsSync(path.join(temp.dir, 'db.sqlite'))).toBe(true);
+  });
+
+  it('quits at once when another instance holds the lock', async () => {
+    const { calls, windows } = await boot({ lock: false });
+    expect(calls).toContain('quit');
+    expect(windows).toHaveLength(0);
+  });
+
+  it('explains an unusable database in a dialog and exits without a window', async () => {
+    fs.writeFileSync(path.join(temp.dir, 'db.sqlite'), 'not a database at all');
+    const { calls, windows, mock } = await boot({ lock: true });
+    expect(mock.dialog.showErrorBox).toHaveBeenCalledWith(
+      'mle-beast cannot open its database',
+      expect.stringMatching(/not an SQLite database/),
+    );
+    expect(calls).toContain('exit 3');
+    expect(windows).toHaveLength(0);
+    expect(fs.readFileSync(path.join(temp.dir, 'db.sqlite'), 'utf8')).toBe('not a database at all');
+  });
+});
