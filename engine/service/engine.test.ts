@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dispatch } from '../api/dispatch';
 import type { EventMessage } from '../api/contract';
-import { makeTempDir } from '../testing/temp-dir';
+import { useTempDir } from '../testing/temp-dir';
 import { PRODUCT } from '../version';
 import { createEngine } from './engine';
 
@@ -14,9 +14,7 @@ const offline = async () => ({
 });
 
 describe('engine service', () => {
-  let temp: ReturnType<typeof makeTempDir>;
-  beforeEach(() => (temp = makeTempDir()));
-  afterEach(() => temp.cleanup());
+  const temp = useTempDir();
 
   it('answers app.info with the version, platform and its database', async () => {
     const databasePath = path.join(temp.dir, 'db.sqlite');

@@ -1,19 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../testing/temp-dir';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTempDir } from '../testing/temp-dir';
 import { openStore, resolveDatabasePath } from './database';
 import { DatabaseFileError } from './integrity';
 
 describe('store', () => {
-  let temp: ReturnType<typeof makeTempDir>;
+  const temp = useTempDir();
   let file: string;
-  beforeEach(() => {
-    temp = makeTempDir();
-    file = path.join(temp.dir, 'nested', 'db.sqlite');
-  });
-  afterEach(() => temp.cleanup());
+  beforeEach(() => (file = path.join(temp.dir, 'nested', 'db.sqlite')));
 
   it('opens with WAL, synchronous=NORMAL, foreign keys and a busy timeout, creating folders', () => {
     const store = openStore({ path: file });

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../testing/temp-dir';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTempDir } from '../testing/temp-dir';
 import { openStore } from './database';
 import { migrate, MigrationError } from './migrate';
 import { migrations, type Migration } from './migrations';
@@ -13,13 +13,9 @@ const extra: Migration = {
 };
 
 describe('migrations', () => {
-  let temp: ReturnType<typeof makeTempDir>;
+  const temp = useTempDir();
   let file: string;
-  beforeEach(() => {
-    temp = makeTempDir();
-    file = path.join(temp.dir, 'db.sqlite');
-  });
-  afterEach(() => temp.cleanup());
+  beforeEach(() => (file = path.join(temp.dir, 'db.sqlite')));
 
   it('apply once, in order, and record a checksum for each', () => {
     const first = openStore({ path: file, migrations: [...migrations, extra] });

@@ -1,18 +1,14 @@
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SETTINGS } from '../api/settings';
-import { makeTempDir } from '../testing/temp-dir';
+import { useTempDir } from '../testing/temp-dir';
 import { openStore } from './database';
 import { SettingsRepository } from './settings-repository';
 
 describe('settings repository', () => {
-  let temp: ReturnType<typeof makeTempDir>;
+  const temp = useTempDir();
   let file: string;
-  beforeEach(() => {
-    temp = makeTempDir();
-    file = path.join(temp.dir, 'db.sqlite');
-  });
-  afterEach(() => temp.cleanup());
+  beforeEach(() => (file = path.join(temp.dir, 'db.sqlite')));
 
   it('starts from the defaults', () => {
     const store = openStore({ path: file });

@@ -80,7 +80,9 @@ describe('desktop main process', () => {
 
   it('sandboxes renderers and registers app:// before ready, then opens one secure window on it', async () => {
     const { calls, windows, handled } = await boot({ lock: true });
-    expect(calls).toEqual(expect.arrayContaining(['enableSandbox', 'registerSchemesAsPrivileged', 'protocol.handle']));
+    expect(calls).toEqual(
+      expect.arrayContaining(['enableSandbox', 'registerSchemesAsPrivileged', 'protocol.handle']),
+    );
     expect(calls.indexOf('enableSandbox')).toBeLessThan(calls.indexOf('new BrowserWindow'));
     expect(calls.indexOf('registerSchemesAsPrivileged')).toBeLessThan(calls.indexOf('protocol.handle'));
     expect(windows).toHaveLength(1);

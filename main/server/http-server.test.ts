@@ -44,6 +44,14 @@ describe('browser host (mle-beast serve)', () => {
   let engine: Engine;
   let server: RunningServer;
   let bearer: Record<string, string>;
+  /** POSTs a contract command with the token. */
+  const command = (name: string, body?: string, headers: Record<string, string> = {}) =>
+    request(server.port, {
+      method: 'POST',
+      path: `/api/command/${name}`,
+      headers: { ...bearer, ...headers },
+      body,
+    });
 
   beforeAll(async () => {
     temp = makeTempDir();
@@ -105,56 +113,32 @@ describe('browser host (mle-beast serve)', () => {
   });
 
   it('runs contract commands with the token and returns error values for bad input', async () => {
-    const info = await request(server.port, {
-      method: 'POST',
-      path: '/api/command/app.info',
-      headers: bearer,
-      body: '{}',
-    });
+    const info = await command('app.info', '{}');
     expect(info.status).toBe(200);
     expect(JSON.parse(info.body)).toMatchObject({
       ok: true,
       value: { host: 'server', version: expect.any(String) },
     });
 
-    const bad = await request(server.port, {
-      method: 'POST',
-      path: '/api/command/settings.update',
-      headers: bearer,
-      body: '{"defaultMaxSteps":"high"}',
-    });
+    const bad = await command('settings.update', '{"defaultMaxSteps":"high"}');
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body).error.message).toBe(
       'settings.update: defaultMaxSteps: expected a number, got "high"',
     );
 
-    const notJson = await request(server.port, {
-      method: 'POST',
-      path: '/api/command/settings.update',
-      headers: bearer,
-      body: '{',
-    });
+    const notJson = await command('settings.update', '{');
     expect(notJson.status).toBe(400);
     expect(JSON.parse(notJson.body).error.message).toMatch(/not valid JSON/);
 
-    const unknown = await request(server.port, {
-      method: 'POST',
-      path: '/api/command/runs.nuke',
-      headers: bearer,
-      body: '{}',
-    });
+    const unknown = await command('runs.nuke', '{}');
     expect(unknown.status).toBe(404);
 
     const get = await request(server.port, { path: '/api/command/app.info', headers: bearer });
     expect(get.status).toBe(405);
 
-    const huge = await request(server.port, {
-      method: 'POST',
-      path: '/api/command/settings.update',
-      headers: bearer,
-      body: JSON.stringify({ theme: 'x'.repeat(2 * 1024 * 1024) }),
-    }).catch(() => ({ status: 400, body: '' }));
-    expect(huge.status).toBe(400);
+    const huge = await command('settings.update', JSON.stringify({ theme: 'x'.repeat(2 * 1024 * 1024) }));
+    expect(huge.status).toBe(413);
+    expect(JSON.parse(huge.body).error.message).toMatch(/larger than 1048576 bytes/);
   });
 
   it('refuses a foreign Origin even with a valid token, and a forged Host', async () => {
@@ -220,12 +204,7 @@ describe('browser host (mle-beast serve)', () => {
     const message = new Promise<unknown>((resolve) =>
       ws.once('message', (data) => resolve(JSON.parse(String(data)))),
     );
-    await request(server.port, {
-      method: 'POST',
-      path: '/api/command/settings.update',
-      headers: bearer,
-      body: '{"forceCpu":true}',
-    });
+    await command('settings.update', '{"forceCpu":true}');
     expect(await message).toMatchObject({
       name: 'settings.changed',
       payload: { settings: { forceCpu: true } },

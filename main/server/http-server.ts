@@ -146,9 +146,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
 async function handleCommand(engine: Engine, name: string, req: IncomingMessage, res: ServerResponse) {
   let result: Result<unknown>;
+  let status: number;
   const body = await readBody(req);
-  if (body === null) {
-    result = fail({ code: 'invalid_input', message: `request body is larger than ${MAX_BODY_BYTES} bytes` });
+  if (body === TOO_LARGE) {
+    result = fail({
+      code: 'invalid_input',
+      message: `${name}: the request body is larger than ${MAX_BODY_BYTES} bytes`,
+    });
+    status = 413;
   } else {
     let input: unknown;
     try {
@@ -157,26 +162,30 @@ async function handleCommand(engine: Engine, name: string, req: IncomingMessage,
     } catch {
       result = fail({ code: 'invalid_input', message: `${name}: the request body is not valid JSON` });
     }
+    status = result.ok ? 200 : STATUS_OF[result.error.code];
   }
-  const status = result.ok ? 200 : STATUS_OF[result.error.code];
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
   res.end(JSON.stringify(result));
 }
 
-function readBody(req: IncomingMessage): Promise<string | null> {
+const TOO_LARGE = Symbol('too large');
+/** Past this much, an oversized body is no longer drained politely: the connection is dropped. */
+const MAX_DRAIN_BYTES = 64 * MAX_BODY_BYTES;
+
+/**
+ * Reads a body up to MAX_BODY_BYTES. A larger one is drained without being kept, so the client still gets
+ * a clear 413 instead of a reset connection; only an absurd one is cut off.
+ */
+function readBody(req: IncomingMessage): Promise<string | typeof TOO_LARGE> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(null);
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else if (size > MAX_DRAIN_BYTES) req.destroy();
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? TOO_LARGE : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }

@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../../engine/testing/temp-dir';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTempDir } from '../../engine/testing/temp-dir';
 import { contentTypeOf, resolveRendererFile } from './renderer-files';
 
 describe('resolveRendererFile', () => {
-  let temp: ReturnType<typeof makeTempDir>;
+  const temp = useTempDir();
   let root: string;
   beforeEach(() => {
-    temp = makeTempDir();
     root = path.join(temp.dir, 'renderer');
     fs.mkdirSync(path.join(root, 'assets'), { recursive: true });
     fs.writeFileSync(path.join(root, 'index.html'), '<!doctype html>');
@@ -16,7 +15,6 @@ describe('resolveRendererFile', () => {
     fs.writeFileSync(path.join(temp.dir, 'secret.txt'), 'secret');
     fs.symlinkSync(path.join(temp.dir, 'secret.txt'), path.join(root, 'assets', 'link.txt'));
   });
-  afterEach(() => temp.cleanup());
 
   it('maps / to index.html and finds assets', () => {
     const real = fs.realpathSync(root);

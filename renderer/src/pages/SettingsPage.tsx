@@ -2,6 +2,42 @@ import { useState, type FormEvent } from 'react';
 import type { Settings } from '../../../engine/api';
 import { useAppStore } from '../state/app-store';
 
+type Options<T extends string> = readonly (readonly [T, string])[];
+const THEME_OPTIONS: Options<Settings['theme']> = [
+  ['system', 'Follow the system'],
+  ['light', 'Light'],
+  ['dark', 'Dark'],
+];
+const SANDBOX_OPTIONS: Options<Settings['defaultSandbox']> = [
+  ['docker', 'Docker container (isolated)'],
+  ['local', 'Local Python (not isolated)'],
+];
+const NETWORK_OPTIONS: Options<Settings['defaultNetwork']> = [
+  ['none', 'None (recommended)'],
+  ['bridge', 'Bridge (internet access)'],
+];
+
+function SelectSetting<T extends string>(props: {
+  id: string;
+  label: string;
+  value: T;
+  options: Options<T>;
+  onChange(value: T): void;
+}) {
+  return (
+    <>
+      <label htmlFor={props.id}>{props.label}</label>
+      <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.target.value as T)}>
+        {props.options.map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}
+
 export function SettingsPage() {
   const settings = useAppStore((s) => s.settings);
   if (!settings) return null;
@@ -42,16 +78,13 @@ function SettingsForm({ settings }: { settings: Settings }) {
         <h1>Settings</h1>
       </header>
       <form className="card form" onSubmit={submit} aria-label="Settings">
-        <label htmlFor="theme">Theme</label>
-        <select
+        <SelectSetting
           id="theme"
+          label="Theme"
           value={draft.theme}
-          onChange={(e) => set('theme', e.target.value as Settings['theme'])}
-        >
-          <option value="system">Follow the system</option>
-          <option value="light">Light</option>
-          <option value="dark">Dark</option>
-        </select>
+          options={THEME_OPTIONS}
+          onChange={(v) => set('theme', v)}
+        />
 
         <label htmlFor="defaultMaxSteps">Default max steps per run</label>
         <div>
@@ -70,25 +103,20 @@ function SettingsForm({ settings }: { settings: Settings }) {
           </p>
         </div>
 
-        <label htmlFor="defaultSandbox">Default sandbox</label>
-        <select
+        <SelectSetting
           id="defaultSandbox"
+          label="Default sandbox"
           value={draft.defaultSandbox}
-          onChange={(e) => set('defaultSandbox', e.target.value as Settings['defaultSandbox'])}
-        >
-          <option value="docker">Docker container (isolated)</option>
-          <option value="local">Local Python (not isolated)</option>
-        </select>
-
-        <label htmlFor="defaultNetwork">Sandbox network</label>
-        <select
+          options={SANDBOX_OPTIONS}
+          onChange={(v) => set('defaultSandbox', v)}
+        />
+        <SelectSetting
           id="defaultNetwork"
+          label="Sandbox network"
           value={draft.defaultNetwork}
-          onChange={(e) => set('defaultNetwork', e.target.value as Settings['defaultNetwork'])}
-        >
-          <option value="none">None (recommended)</option>
-          <option value="bridge">Bridge (internet access)</option>
-        </select>
+          options={NETWORK_OPTIONS}
+          onChange={(v) => set('defaultNetwork', v)}
+        />
 
         <label htmlFor="forceCpu">Force CPU</label>
         <div>
