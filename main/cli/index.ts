@@ -1,16 +1,22 @@
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { PRODUCT } from '../../engine/version';
+import { registerServe } from './commands/serve';
 import { EXIT } from './exit-codes';
 
-// Heavy modules (SQLite, the server, the engine) load inside each command's action, so
-// `mle-beast --version` and `--help` start fast.
+// One file per command in ./commands. Heavy modules (SQLite, the server, Docker) load inside each
+// command's action, so `mle-beast --version` and `--help` start fast.
 
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new InvalidArgumentError('expected a whole number from 0 to 65535 (0 picks a free port)');
+/** Thrown by a command for input the user must fix: exit 2, message printed as is. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Lets an action end the process with a specific exit code after it has printed its own output. */
+export class ExitWith extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+    this.name = 'ExitWith';
   }
-  return port;
 }
 
 export function buildProgram(): Command {
@@ -19,33 +25,24 @@ export function buildProgram(): Command {
     .version(PRODUCT.version, '-V, --version', 'print the version')
     .showHelpAfterError('(run mle-beast --help for usage)')
     .exitOverride();
-
-  program
-    .command('serve')
-    .description('serve the dashboard and the engine API to a browser, on loopback by default')
-    .option('--host <host>', 'interface to listen on', '127.0.0.1')
-    .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, 8000)
-    .option('--no-browser', 'do not open a browser')
-    .option('--allow-remote', 'allow a --host that is not loopback (prints a warning)', false)
-    .action(async (opts: { host: string; port: number; browser: boolean; allowRemote: boolean }) => {
-      const { serve } = await import('./serve');
-      await serve(opts);
-    });
-
+  registerServe(program);
   return program;
 }
+
+const BAD_INPUT_ERRORS = new Set(['UsageError', 'RemoteHostRefused']);
 
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
     return EXIT.ok;
   } catch (error) {
+    if (error instanceof ExitWith) return error.code;
     if (error instanceof CommanderError) {
       // --help and --version end through here with exit code 0; usage errors are bad input.
       return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
     const e = error as Error;
     console.error(`mle-beast: ${e.message}`);
-    return e.name === 'RemoteHostRefused' ? EXIT.badInput : EXIT.failed;
+    return BAD_INPUT_ERRORS.has(e.name) ? EXIT.badInput : EXIT.failed;
   }
 }
