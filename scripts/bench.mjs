@@ -10,12 +10,12 @@
 // rows { name, median_ms, p90_ms, n, note } (optionally min_ms, ratio, per_s). Use ctx.server() for a
 // shared running server, ctx.tempPath() for scratch files, and the helpers below for timing.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'mle-beast.js');
@@ -492,8 +492,30 @@ function ensureBuilt(opts) {
   }
 }
 
+/** The engine's own benchmarks (engine/bench/registry.ts, bundled by the build), adapted to this harness. */
+async function engineBenchmarks() {
+  const file = path.join(ROOT, 'out', 'cli', 'engine-bench.js');
+  if (!existsSync(file)) return [];
+  const { engineBenchmarks: list } = await import(pathToFileURL(file).href);
+  return list.map((b) => ({
+    name: b.name,
+    describe: b.describe,
+    run: (ctx) =>
+      b.run({
+        runs: ctx.opts.runs,
+        tempDir: (name) => {
+          const dir = ctx.tempPath(name);
+          mkdirSync(dir, { recursive: true });
+          return dir;
+        },
+      }),
+  }));
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  ensureBuilt(opts);
+  BENCHMARKS.push(...(await engineBenchmarks()));
   if (opts.list) {
     for (const b of BENCHMARKS) console.log(`${b.name.padEnd(24)} ${b.describe}`);
     return 0;
@@ -502,7 +524,6 @@ async function main() {
     ? BENCHMARKS.filter((b) => opts.only.some((s) => b.name.includes(s)))
     : BENCHMARKS;
   if (selected.length === 0) fail(`no benchmark name contains ${opts.only.join(' or ')} (see --list)`);
-  ensureBuilt(opts);
 
   // One server, started on first use and shared by the HTTP and WebSocket benchmarks.
   let shared = null;

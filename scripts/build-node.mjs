@@ -1,12 +1,16 @@
 // Bundles the plain-Node entry points (the CLI, which also hosts the browser server) into out/cli.
 // Dependencies stay external: they are installed beside the bundle and better-sqlite3 is native.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
+// Start clean: chunk names are content hashes, so old ones would otherwise pile up.
+rmSync('out/cli', { recursive: true, force: true });
+
 await build({
-  entryPoints: { entry: 'main/cli/entry.ts' },
+  // entry: the mle-beast command; engine-bench: the engine's benchmarks, loaded by scripts/bench.mjs.
+  entryPoints: { entry: 'main/cli/entry.ts', 'engine-bench': 'engine/bench/registry.ts' },
   outdir: 'out/cli',
   bundle: true,
   splitting: true,
