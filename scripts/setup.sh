@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up on a fresh machine: Node >= 22.12, the Debian packages the tests need (Chromium for the
-# browser e2e, Xvfb for Electron's), npm dependencies, and the build. Safe to run again; it skips what is done.
+# browser e2e, Xvfb for Electron's, Docker + debootstrap + acl for the sandbox), npm dependencies, the build, a
+# running Docker daemon and the offline sandbox image. Safe to run again; it skips what is done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/node-env.sh
@@ -10,6 +11,11 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v xvfb-run >/dev/null 2>&1 || missing+=(xvfb)
 command -v git >/dev/null 2>&1 || missing+=(git)
+# The sandbox: the Docker engine and CLI, debootstrap for the offline image, setfacl to share a root-owned
+# workspace with the sandbox user.
+command -v docker >/dev/null 2>&1 || missing+=(docker.io)
+command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || missing+=(debootstrap)
+command -v setfacl >/dev/null 2>&1 || missing+=(acl)
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     sudo=()
@@ -34,4 +40,41 @@ fi
 
 echo "setup: building"
 npm run --silent build
+
+# The Docker daemon: started in the background when none answers (machines without systemd, like CI).
+if command -v docker >/dev/null 2>&1; then
+  if ! docker version >/dev/null 2>&1; then
+    sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo -n)
+    if [ -z "${DOCKER_HOST:-}" ] && command -v dockerd >/dev/null 2>&1; then
+      echo "setup: starting the Docker daemon (log: /var/log/dockerd.log)"
+      if command -v systemctl >/dev/null 2>&1 && "${sudo[@]}" systemctl start docker 2>/dev/null; then
+        :
+      else
+        "${sudo[@]}" sh -c 'nohup dockerd > /var/log/dockerd.log 2>&1 &' || true
+      fi
+      for _ in $(seq 1 60); do
+        docker version >/dev/null 2>&1 && break
+        sleep 1
+      done
+    fi
+  fi
+  if docker version >/dev/null 2>&1; then
+    echo "setup: Docker $(docker version --format '{{.Server.Version}}') answers"
+    # The offline sandbox image (CPU, from Debian packages): skipped at once when it is already there.
+    started=$SECONDS
+    if [ "$(id -u)" -eq 0 ]; then
+      node bin/mle-beast.js sandbox build --offline --if-missing ||
+        echo "setup: the offline sandbox image did not build (see above); the Docker sandbox tests will fail." >&2
+    else
+      sudo -n env "PATH=$PATH" node bin/mle-beast.js sandbox build --offline --if-missing ||
+        echo "setup: could not build the offline sandbox image (it needs root): run sudo node bin/mle-beast.js sandbox build --offline" >&2
+    fi
+    echo "setup: sandbox image ready ($((SECONDS - started)) s)"
+  else
+    echo "setup: no Docker daemon answers; the Docker sandbox tests will be skipped. Start Docker and run this again." >&2
+  fi
+else
+  echo "setup: Docker is not installed; the Docker sandbox tests will be skipped (apt-get install docker.io)." >&2
+fi
 echo "setup: done (node $(node --version))"

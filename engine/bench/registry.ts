@@ -1,4 +1,6 @@
+import { benchmarks as git } from '../workspace/git.bench';
+import { benchmarks as sandbox } from '../sandbox/sandbox.bench';
 import type { BenchDefinition } from './types';
 
 // Each module's benchmarks, in the order they print. Add one line per `*.bench.ts`.
-export const engineBenchmarks: BenchDefinition[] = [];
+export const engineBenchmarks: BenchDefinition[] = [...git, ...sandbox];

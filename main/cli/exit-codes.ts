@@ -5,5 +5,7 @@ export const EXIT = {
   targetNotReached: 1,
   badInput: 2,
   failed: 3,
+  /** `policy check`: the policy blocks the command (the same number as `failed`). */
+  blocked: 3,
   cancelled: 130,
 } as const;

@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { PRODUCT } from '../../engine/version';
+import { registerPolicy } from './commands/policy';
+import { registerSandbox } from './commands/sandbox';
 import { registerServe } from './commands/serve';
 import { EXIT } from './exit-codes';
 
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run mle-beast --help for usage)')
     .exitOverride();
   registerServe(program);
+  registerSandbox(program);
+  registerPolicy(program);
   return program;
 }
 

@@ -1,0 +1,208 @@
+import { z } from 'zod';
+
+/**
+ * The shapes that leave engine/datasets: the source a user (or project.yaml) describes, the summary the UI
+ * previews, and the run data manifest recorded with a run. They cross the engine/api boundary later, so every
+ * one is a zod schema first and a TypeScript type second.
+ */
+
+export const DatasetKind = z.enum(['tabular', 'image_folder', 'text_jsonl']);
+export type DatasetKind = z.infer<typeof DatasetKind>;
+
+export const TaskType = z.enum(['classification', 'regression']);
+export type TaskType = z.infer<typeof TaskType>;
+
+export const DatasetSource = z.object({
+  kind: DatasetKind,
+  /** A CSV / JSONL file, or a folder (class subfolders; or train.csv [+ test.csv]; or train/ + test/). */
+  path: z.string().min(1),
+  /** The user's own test split (same kind as `path`): its labels are hidden and it becomes the holdout. */
+  testPath: z.string().min(1).optional(),
+  /** Tabular only: the label column; inferred (with the reason shown) when absent. */
+  labelColumn: z.string().min(1).optional(),
+  /** Overrides the inferred task type. */
+  taskType: TaskType.optional(),
+  /** Image folders: check each file's first bytes against the image formats its extension claims. */
+  validateImageHeaders: z.boolean().optional(),
+});
+export type DatasetSource = z.infer<typeof DatasetSource>;
+
+export const IssueSeverity = z.enum(['error', 'warning']);
+
+/** One problem found in a dataset. `message` is complete on its own: it names the file, the line and the fix. */
+export const DatasetIssue = z.object({
+  severity: IssueSeverity,
+  /** Stable machine name, e.g. `ragged_row`, `empty_label`, `invalid_json`. */
+  code: z.string(),
+  message: z.string(),
+  /** Absolute path of the file concerned, where there is one. */
+  file: z.string().optional(),
+  /** 1-based line of the first occurrence, where there is one. */
+  line: z.number().int().positive().optional(),
+});
+export type DatasetIssue = z.infer<typeof DatasetIssue>;
+
+export const ColumnType = z.enum(['numeric', 'categorical', 'text', 'boolean']);
+export type ColumnType = z.infer<typeof ColumnType>;
+
+export const ValueCount = z.object({ value: z.string(), count: z.number().int().nonnegative() });
+
+export const NumericStats = z.object({
+  min: z.number(),
+  max: z.number(),
+  mean: z.number(),
+  /** Sample standard deviation (n - 1), as pandas' describe() shows it; 0 for one value. */
+  std: z.number(),
+});
+
+export const ColumnSummary = z.object({
+  name: z.string(),
+  type: ColumnType,
+  missing: z.number().int().nonnegative(),
+  /** Distinct non-missing values, counted up to a cap (see `distinctCapped`). */
+  distinct: z.number().int().nonnegative(),
+  distinctCapped: z.boolean(),
+  numeric: NumericStats.optional(),
+  /** The most frequent values (categorical and boolean columns), most frequent first. */
+  top: z.array(ValueCount).optional(),
+  isLabel: z.boolean(),
+});
+export type ColumnSummary = z.infer<typeof ColumnSummary>;
+
+export const TargetStats = NumericStats.extend({
+  count: z.number().int().nonnegative(),
+  p25: z.number(),
+  median: z.number(),
+  p75: z.number(),
+});
+export type TargetStats = z.infer<typeof TargetStats>;
+
+export const ClassCount = z.object({ label: z.string(), count: z.number().int().nonnegative() });
+export type ClassCount = z.infer<typeof ClassCount>;
+
+export const DataFile = z.object({
+  path: z.string(),
+  role: z.enum(['train', 'test']),
+  bytes: z.number().int().nonnegative(),
+});
+
+export const Fingerprint = z.object({
+  algorithm: z.literal('sha256'),
+  /**
+   * sha256 of the lines `<sha256 of file>  <role>/<relative path>\n`, sorted by name (UTF-8 byte order): the
+   * same text `sha256sum` prints, so anyone can recompute it.
+   */
+  value: z.string().regex(/^[0-9a-f]{64}$/),
+  files: z.number().int().nonnegative(),
+});
+export type Fingerprint = z.infer<typeof Fingerprint>;
+
+export const TextStats = z.object({
+  meanChars: z.number(),
+  minChars: z.number().int(),
+  maxChars: z.number().int(),
+  meanWords: z.number(),
+  /** Other keys the lines carry besides text and label (kept in the visible data). */
+  extraFields: z.array(z.string()),
+});
+
+export const DatasetSummary = z.object({
+  kind: DatasetKind,
+  paths: z.object({ train: z.string(), test: z.string().optional() }),
+  /** Examples: rows, lines or images, over train and test. */
+  rows: z.number().int().nonnegative(),
+  rowsByRole: z.object({ train: z.number().int().nonnegative(), test: z.number().int().nonnegative() }),
+  label: z.object({
+    /** The label column (tabular), `label` (JSONL), or `(class folder)` for images. */
+    name: z.string(),
+    inferred: z.boolean(),
+    reason: z.string(),
+  }),
+  task: z.object({ type: TaskType, inferred: z.boolean(), reason: z.string() }),
+  /** Classification: classes by count, most frequent first. */
+  classes: z.array(ClassCount).optional(),
+  /** Regression: the target's distribution. */
+  target: TargetStats.optional(),
+  columns: z.array(ColumnSummary).optional(),
+  text: TextStats.optional(),
+  /** Image folders: files per lower-case extension. */
+  extensions: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  files: z.object({
+    count: z.number().int().nonnegative(),
+    totalBytes: z.number().int().nonnegative(),
+    /** The first files (all of them for CSV and JSONL), for the preview. */
+    sample: z.array(DataFile),
+  }),
+  fingerprint: Fingerprint,
+  warnings: z.array(DatasetIssue),
+});
+export type DatasetSummary = z.infer<typeof DatasetSummary>;
+
+export const HoldoutOptions = z.object({
+  /** Share of the data carved out as the hidden holdout when no test split is given. */
+  fraction: z.number().gt(0).max(0.9).default(0.2),
+  /** Share of the holdout used for step-by-step selection; the rest is the final, scored-once split. */
+  selectionShare: z.number().gt(0).lt(1).default(0.5),
+  seed: z.number().int().min(0).max(0xffffffff).default(42),
+});
+export type HoldoutOptions = z.input<typeof HoldoutOptions>;
+
+export const SplitName = z.enum(['selection', 'final']);
+export type SplitName = z.infer<typeof SplitName>;
+
+export const SplitFiles = z.object({
+  /** The folder to mount read-only while predict.py runs; it holds the features and nothing else. */
+  dir: z.string(),
+  /** What predict.py reads (`--input`): a CSV / JSONL file, or (images) the same folder. */
+  input: z.string(),
+  /** `id,label`: the engine's alone; never mounted. */
+  labels: z.string(),
+  rows: z.number().int().nonnegative(),
+});
+
+export const SplitCounts = z.object({
+  visible: z.number().int().nonnegative(),
+  selection: z.number().int().nonnegative(),
+  final: z.number().int().nonnegative(),
+});
+
+export const HoldoutRecord = z.object({
+  source: z.enum(['test_split', 'carved']),
+  seed: z.number().int(),
+  /** The carve-out fraction (null when the user's test split is the holdout). */
+  fraction: z.number().nullable(),
+  selectionShare: z.number(),
+  stratifiedBy: z.enum(['class', 'quantile_bins']),
+  /** Regression: how many quantile bins stratified the split. */
+  bins: z.number().int().positive().optional(),
+  counts: SplitCounts,
+  /** Classification: where each class's examples went. */
+  classCounts: z.array(SplitCounts.extend({ label: z.string() })).optional(),
+  /** Why the split is the way it is (e.g. a class with one example that stayed visible). */
+  notes: z.array(z.string()),
+  /** `engine`: random ids derived from the seed; `column:id`: the data's own unique `id` column. */
+  ids: z.enum(['engine', 'column:id']),
+});
+export type HoldoutRecord = z.infer<typeof HoldoutRecord>;
+
+/**
+ * `<runDataDir>/dataset.json`. Paths are relative to the run data folder, so the folder can move. The folder
+ * itself and its `labels/` must never be mounted into a container: only `visible/` (for the whole run) and one
+ * `holdout/<split>/` folder (for one predict command) may be.
+ */
+export const RunDataset = z.object({
+  version: z.literal(1),
+  summary: DatasetSummary,
+  holdout: HoldoutRecord,
+  task: TaskType,
+  /** Classification: every class, sorted (numbers by value, then strings by code point). */
+  classes: z.array(z.string()).optional(),
+  paths: z.object({
+    visible: z.string(),
+    selection: SplitFiles,
+    final: SplitFiles,
+    /** `id,split,file,line`: where each holdout example came from, for the report. */
+    sources: z.string(),
+  }),
+});
+export type RunDataset = z.infer<typeof RunDataset>;

@@ -1,0 +1,145 @@
+import fs from 'node:fs';
+import { execa } from 'execa';
+import { failWith, messageOf, succeed, type SandboxResult } from './errors';
+
+/**
+ * Which uid:gid the sandbox's commands run as, so that what they write in the workspace belongs to the user:
+ * - the host user's own uid:gid, when that user is not root;
+ * - when the host user is root (CI, servers): the workspace owner's uid:gid if that is not root, so a run
+ *   started by root on alice's folder still writes alice's files; otherwise the fixed ROOT_FALLBACK_USER. Then
+ *   the workspace (read-write) and the data (read-only) must be opened to that uid: see grantSandboxAccess.
+ * - on Windows (no uids) the image's user; Docker Desktop maps file ownership itself.
+ */
+export const ROOT_FALLBACK_USER = { uid: 1000, gid: 1000 } as const;
+
+export interface SandboxUser {
+  uid: number;
+  gid: number;
+  /** True when the host user is root and the sandbox user is someone else: access must be granted. */
+  needsGrant: boolean;
+}
+
+export function resolveSandboxUser(
+  workspaceDir: string,
+  host: { uid: number; gid: number } | null = currentUser(),
+  fallback: { uid: number; gid: number } = ROOT_FALLBACK_USER,
+): SandboxUser {
+  if (!host) return { ...fallback, needsGrant: false };
+  if (host.uid !== 0) return { uid: host.uid, gid: host.gid, needsGrant: false };
+  const owner = fs.statSync(workspaceDir);
+  if (owner.uid !== 0) return { uid: owner.uid, gid: owner.gid, needsGrant: true };
+  return { ...fallback, needsGrant: true };
+}
+
+function currentUser(): { uid: number; gid: number } | null {
+  if (typeof process.getuid !== 'function' || typeof process.getgid !== 'function') return null;
+  return { uid: process.getuid(), gid: process.getgid() };
+}
+
+/** Permission bits `want` (4 read, 2 write, 1 search) of a stat for a uid:gid, ignoring ACLs. */
+function modeAllows(stat: fs.Stats, user: { uid: number; gid: number }, want: number): boolean {
+  const bits =
+    stat.uid === user.uid
+      ? (stat.mode >> 6) & 7
+      : stat.gid === user.gid
+        ? (stat.mode >> 3) & 7
+        : stat.mode & 7;
+  return (bits & want) === want;
+}
+
+export interface GrantOptions {
+  /** The setfacl program, or null when it is not installed (found on PATH by default). */
+  setfacl?: string | null;
+}
+
+/**
+ * Run by a root host before a sandbox starts as another uid: opens the workspace read-write and the data (and
+ * any transient mount) read-only to that uid WITHOUT changing owners or mode bits, by adding POSIX ACL entries (setfacl, from the
+ * `acl` package; removable with `setfacl -R -x u:UID DIR`), defaults included so files the engine creates later
+ * stay writable. Symbolic links are not followed. Without setfacl: an empty workspace (a fresh run's) is handed
+ * to the uid with chown; anything else that the uid cannot use is an error that says what to do, rather than a
+ * silent chown or chmod of the user's files. Returns notes about what was done.
+ */
+export async function grantSandboxAccess(
+  user: SandboxUser,
+  dirs: {
+    /** Opened read-write (omit to leave it as it is). */
+    workspaceDir?: string;
+    /** Folders or files mounted read-only: the data, transient mounts. */
+    readOnly?: string[];
+  },
+  options: GrantOptions = {},
+): Promise<SandboxResult<string[]>> {
+  if (!user.needsGrant) return succeed([]);
+  const setfacl = options.setfacl === undefined ? await findProgram('setfacl') : options.setfacl;
+  const notes: string[] = [];
+  const id = `${user.uid}:${user.gid}`;
+
+  if (dirs.workspaceDir) {
+    const workspace = fs.statSync(dirs.workspaceDir);
+    if (workspace.uid !== user.uid) {
+      if (setfacl) {
+        const granted = await runSetfacl(setfacl, `u:${user.uid}:rwX,d:u:${user.uid}:rwX`, dirs.workspaceDir);
+        if (!granted.ok) return granted;
+        notes.push(`granted uid ${user.uid} read-write access to the workspace with ACLs (owners unchanged)`);
+      } else if (fs.readdirSync(dirs.workspaceDir).length === 0) {
+        fs.chownSync(dirs.workspaceDir, user.uid, user.gid);
+        notes.push(`handed the empty workspace to uid ${id}`);
+      } else if (!modeAllows(workspace, user, 7)) {
+        return failWith(
+          'invalid_spec',
+          `the sandbox runs as uid ${id}, which cannot write the workspace ${dirs.workspaceDir} (owned by uid ` +
+            `${workspace.uid}). Install the acl package (sudo apt-get install acl) so mle-beast can grant access ` +
+            `without changing owners, or hand the folder over yourself: chown -R ${id} ${dirs.workspaceDir}`,
+        );
+      }
+    }
+  }
+
+  for (const dir of dirs.readOnly ?? []) {
+    const stat = fs.statSync(dir);
+    if (stat.uid === user.uid) continue;
+    if (setfacl) {
+      const entries = stat.isDirectory() ? `u:${user.uid}:rX,d:u:${user.uid}:rX` : `u:${user.uid}:r`;
+      const granted = await runSetfacl(setfacl, entries, dir);
+      if (!granted.ok) return granted;
+      notes.push(`granted uid ${user.uid} read access to ${dir} with ACLs (owners unchanged)`);
+    } else if (!modeAllows(stat, user, stat.isDirectory() ? 5 : 4)) {
+      return failWith(
+        'invalid_spec',
+        `the sandbox runs as uid ${id}, which cannot read ${dir}. Install the acl package (sudo apt-get ` +
+          `install acl) so mle-beast can grant read access without changing owners, or make it readable: ` +
+          `chmod -R o+rX ${dir}`,
+      );
+    }
+  }
+  return succeed(notes);
+}
+
+async function runSetfacl(setfacl: string, entries: string, dir: string): Promise<SandboxResult<void>> {
+  try {
+    await execa(setfacl, ['-R', '-P', '-m', entries, '--', dir], { timeout: 120_000 });
+    return succeed(undefined);
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    return failWith(
+      'invalid_spec',
+      `could not grant the sandbox user access to ${dir} with setfacl (${stderr || messageOf(error)}). ` +
+        'Is the file system mounted without ACL support?',
+      error,
+    );
+  }
+}
+
+async function findProgram(name: string): Promise<string | null> {
+  for (const dir of (process.env.PATH ?? '').split(':').filter(Boolean)) {
+    const candidate = `${dir}/${name}`;
+    try {
+      await fs.promises.access(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // keep looking
+    }
+  }
+  return null;
+}

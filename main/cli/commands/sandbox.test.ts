@@ -1,0 +1,159 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { probeDocker } from '../../../engine/sandbox/docker-probe';
+import { useTempDir } from '../../../engine/testing/temp-dir';
+import { EXIT } from '../exit-codes';
+import { main } from '../index';
+import { commandLine } from './sandbox';
+
+const temp = useTempDir('mle-cli-sandbox-');
+let ws: string;
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((c) => (out.push(String(c)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((c) => (err.push(String(c)), true));
+  vi.spyOn(console, 'error').mockImplementation((m) => err.push(`${String(m)}\n`));
+  vi.spyOn(console, 'log').mockImplementation((m) => out.push(`${String(m)}\n`));
+  return { out: () => out.join(''), err: () => err.join('') };
+}
+
+const run = (...args: string[]) => main(['node', 'mle-beast', 'sandbox', ...args]);
+
+beforeEach(() => {
+  ws = path.join(temp.dir, 'ws');
+  fs.mkdirSync(ws);
+  const home = path.join(temp.dir, 'home');
+  fs.mkdirSync(home);
+  // The user policy file is looked up under HOME: keep the real one out of the tests.
+  vi.stubEnv('HOME', home);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
+
+describe('mle-beast sandbox (no Docker needed)', () => {
+  it('lists its subcommands', async () => {
+    const io = capture();
+    expect(await main(['node', 'mle-beast', 'sandbox', '--help'])).toBe(EXIT.ok);
+    expect(io.out()).toMatch(/build \[options\]/);
+    expect(io.out()).toMatch(/status \[options\]/);
+    expect(io.out()).toMatch(/exec \[options\] <command\.\.\.>/);
+  });
+
+  it('takes one argument as a command line and quotes several', () => {
+    expect(commandLine(['ls -la | wc -l'])).toBe('ls -la | wc -l');
+    expect(commandLine(['python', '-c', "print('a b')"])).toBe(`python -c 'print('\\''a b'\\'')'`);
+    expect(commandLine(['echo', 'a/b.txt', '--x=1'])).toBe('echo a/b.txt --x=1');
+  });
+
+  it('refuses bad options with exit 2', async () => {
+    const io = capture();
+    expect(await run('exec', '--network', 'wifi', '--', 'true')).toBe(EXIT.badInput);
+    expect(io.err()).toMatch(/none or bridge/);
+    expect(await run('exec', '--timeout', '-3', '--', 'true')).toBe(EXIT.badInput);
+    expect(await run('exec', '--local', '--force-cpu', '--', 'true')).toBe(EXIT.badInput);
+    expect(io.err()).toMatch(/apply to Docker/);
+  });
+
+  it('blocks what the policy blocks with exit 126, the policy message, and a safety.log line; nothing runs', async () => {
+    const io = capture();
+    expect(await run('exec', '--local', '--workspace', ws, '--', 'sudo touch /tmp/x; touch ran')).toBe(126);
+    expect(io.err()).toMatch(/^ERROR: blocked by safety policy: /m);
+    expect(fs.readFileSync(path.join(ws, 'logs', 'safety.log'), 'utf8')).toMatch(/\tshell\t.*sudo touch/);
+    expect(fs.existsSync(path.join(ws, 'ran'))).toBe(false);
+  });
+
+  it('--local runs the command, streams its output and exits with its code', async () => {
+    const io = capture();
+    expect(
+      await run('exec', '--local', '--workspace', ws, '--', 'echo out; echo err >&2; touch made; exit 7'),
+    ).toBe(7);
+    expect(io.out()).toBe('out\n');
+    expect(io.err()).toMatch(/err\n/);
+    expect(io.err()).toMatch(/not isolated/);
+    expect(fs.existsSync(path.join(ws, 'made'))).toBe(true);
+  });
+
+  it('--timeout kills the command and exits 124', async () => {
+    const io = capture();
+    const t0 = Date.now();
+    expect(await run('exec', '--local', '--timeout', '0.5', '--workspace', ws, '--', 'sleep 30')).toBe(124);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(io.err()).toMatch(/timed out/);
+  });
+
+  it('Ctrl-C cancels the command, stops the sandbox and exits 130', async () => {
+    capture();
+    const running = run('exec', '--local', '--workspace', ws, '--', 'sleep 30');
+    await new Promise((r) => setTimeout(r, 500));
+    process.emit('SIGINT');
+    expect(await running).toBe(EXIT.cancelled);
+    expect(process.listenerCount('SIGINT')).toBe(0);
+  });
+});
+
+const daemon = await probeDocker(3000);
+describe.skipIf(!daemon.available)(
+  daemon.available
+    ? 'mle-beast sandbox with Docker'
+    : `mle-beast sandbox with Docker (SKIPPED: no daemon at ${daemon.endpoint})`,
+  () => {
+    it('status --json reports the daemon and the images', async () => {
+      const io = capture();
+      const code = await run('status', '--json');
+      const status = JSON.parse(io.out());
+      expect(status.docker).toMatchObject({ available: true, version: daemon.version, problem: null });
+      expect(status.images.map((i: { tag: string }) => i.tag)).toEqual([
+        expect.stringMatching(/^mle-beast-sandbox:[^-]+$/),
+        expect.stringMatching(/^mle-beast-sandbox:.*-offline$/),
+      ]);
+      expect(code).toBe(status.ready ? EXIT.ok : EXIT.failed);
+      if (!status.ready) throw new Error('build the image with mle-beast sandbox build --offline');
+    });
+
+    it('exec runs in the container as a non-root user with the workspace at /workspace, and cleans up', async () => {
+      const io = capture();
+      const code = await run(
+        'exec',
+        '--workspace',
+        ws,
+        '--force-cpu',
+        '--',
+        'id -u; pwd; echo hi > out.txt; exit 4',
+      );
+      expect(code).toBe(4);
+      const [uid, cwd] = io.out().split('\n');
+      expect(Number(uid)).not.toBe(0);
+      expect(cwd).toBe('/workspace');
+      expect(fs.readFileSync(path.join(ws, 'out.txt'), 'utf8')).toBe('hi\n');
+    }, 30_000);
+
+    it('Ctrl-C during a Docker command exits 130 and removes the container', async () => {
+      capture();
+      const running = run('exec', '--workspace', ws, '--force-cpu', '--', 'sleep 60');
+      const { connectDocker } = await import('../../../engine/sandbox/docker-probe');
+      const connection = await connectDocker();
+      if (!connection.ok) throw connection.error;
+      const mine = async () =>
+        (
+          await connection.value.docker.listContainers({
+            all: true,
+            filters: JSON.stringify({
+              label: [`dev.mlebeast.owner=${(await import('node:os')).hostname()}:${process.pid}`],
+            }),
+          })
+        ).filter((c) => c.Labels['dev.mlebeast.run-id']?.startsWith('cli-exec-'));
+      for (let i = 0; i < 100 && (await mine()).length === 0; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(await mine()).toHaveLength(1);
+      await new Promise((r) => setTimeout(r, 300));
+      process.emit('SIGINT');
+      expect(await running).toBe(EXIT.cancelled);
+      expect(await mine()).toEqual([]);
+    }, 30_000);
+  },
+);

@@ -1,0 +1,13 @@
+// The safety policy: what a command or Python file the agent runs may do. See README.md.
+export { recordBlock, formatLogLine, SAFETY_LOG } from './audit-log';
+export { checkPythonFile } from './check-python';
+export { type CheckContext, checkShellCommand } from './check-shell';
+export {
+  type BlockedPattern,
+  type LoadPolicyOptions,
+  type Policy,
+  PolicyFileError,
+  defaultUserPolicyPath,
+  loadPolicy,
+} from './load-policy';
+export { type PolicyVerdict, blockMessage } from './verdict';
