@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   GPU_REQUEST,
@@ -61,6 +63,24 @@ describe('sandbox container configuration', () => {
       { Type: 'bind', Source: '/home/me/data', Target: '/data', ReadOnly: true },
       { Type: 'bind', Source: '/h/holdout', Target: '/mnt/holdout', ReadOnly: true },
     ]);
+  });
+
+  it('mounts a local workspace’s .git read-only over the read-write workspace', () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'mle-beast-git-mount-'));
+    try {
+      const without = containerOptions({ ...plan, workspaceDir: ws, localPaths: true }).HostConfig!.Mounts!;
+      expect(without.some((m) => m.Target === '/workspace/.git')).toBe(false);
+      fs.mkdirSync(path.join(ws, '.git'));
+      const mounts = containerOptions({ ...plan, workspaceDir: ws, localPaths: true }).HostConfig!.Mounts!;
+      expect(mounts).toContainEqual({
+        Type: 'bind',
+        Source: path.join(ws, '.git'),
+        Target: '/workspace/.git',
+        ReadOnly: true,
+      });
+    } finally {
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
   });
 
   it('idles as a user other than the agent, so the agent cannot kill the container', () => {

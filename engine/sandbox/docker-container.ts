@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type Dockerode from 'dockerode';
 import { PRODUCT } from '../version';
 import { tmpfsBytes } from './limits';
@@ -169,6 +171,16 @@ export function containerOptions(plan: ContainerPlan): Dockerode.ContainerCreate
     { Type: 'bind', Source: plan.workspaceDir, Target: CONTAINER_PATHS.workspace, ReadOnly: false },
     { Type: 'volume', Source: plan.homeVolume, Target: CONTAINER_PATHS.home, ReadOnly: false },
   ];
+  // The engine runs git on the host, in this workspace. Code the agent runs must not be able to plant a hook,
+  // a filter driver or an alias in .git that the engine's own git calls would then execute outside the sandbox.
+  const gitDir = path.join(plan.workspaceDir, '.git');
+  if (plan.localPaths && fs.existsSync(gitDir))
+    mounts.push({
+      Type: 'bind',
+      Source: gitDir,
+      Target: `${CONTAINER_PATHS.workspace}/.git`,
+      ReadOnly: true,
+    });
   if (plan.dataDir)
     mounts.push({ Type: 'bind', Source: plan.dataDir, Target: CONTAINER_PATHS.data, ReadOnly: true });
   for (const m of plan.extraMounts ?? [])

@@ -57,6 +57,8 @@ describe.skipIf(!daemon.available)(title, () => {
     fs.writeFileSync(path.join(data, 'train.csv'), 'x,y\n1,0\n');
     fs.writeFileSync(path.join(holdout, 'features.csv'), 'id,x\n7,1\n');
     fs.writeFileSync(path.join(workspace, 'model.py'), '# the user file\n');
+    fs.mkdirSync(path.join(workspace, '.git', 'hooks'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, '.git', 'config'), '[core]\n\tbare = false\n');
     // No forceCpu: this daemon has no NVIDIA runtime, so the GPU request is refused for real.
     const started = await startDockerSandbox({
       runId,
@@ -129,6 +131,17 @@ describe.skipIf(!daemon.available)(title, () => {
     });
     expect(ok.stderr).toBe('');
     expect(ok).toMatchObject({ exitCode: 0, stdout: 'x,y\n1,0\n# the user file\n' });
+  });
+
+  it('sees the workspace .git read-only, so agent code cannot plant hooks or filters the host git would run', async () => {
+    const r = await sandbox.exec({
+      shell:
+        'cat .git/config && { printf "[filter \\"x\\"]\\n\\tclean = touch /tmp/pwned\\n" >> .git/config || echo BLOCKED; } && { echo evil > .git/hooks/pre-commit || echo BLOCKED; }',
+    });
+    expect(r.stdout).toBe('[core]\n\tbare = false\nBLOCKED\nBLOCKED\n');
+    expect(r.stderr).toMatch(/Read-only file system/);
+    expect(fs.readFileSync(path.join(workspace, '.git', 'config'), 'utf8')).toBe('[core]\n\tbare = false\n');
+    expect(fs.existsSync(path.join(workspace, '.git', 'hooks', 'pre-commit'))).toBe(false);
   });
 
   it('writes workspace files as the host user (or the fixed uid when the host user is root)', async () => {

@@ -75,4 +75,36 @@ describe('the sandbox user', () => {
     if (!r.ok) expect(r.error.message).toMatch(/cannot read .*data.*chmod -R o\+rX/);
     expect(fs.statSync(data).mode & 0o777).toBe(0o700);
   });
+
+  it.skipIf(!isRoot)(
+    '(root) opens read-only data by touching only what the sandbox uid cannot read, never a hard-linked original',
+    async () => {
+      const user = { uid: 4321, gid: 4321, needsGrant: true };
+      const original = path.join(temp.dir, 'original.png');
+      const data = path.join(temp.dir, 'data');
+      fs.mkdirSync(path.join(data, 'cats'), { recursive: true, mode: 0o755 });
+      fs.writeFileSync(original, 'png', { mode: 0o644 });
+      fs.linkSync(original, path.join(data, 'cats', 'linked.png'));
+      fs.writeFileSync(path.join(data, 'cats', 'private.csv'), 'x', { mode: 0o600 });
+      const before = fs.statSync(original);
+
+      const granted = await grantSandboxAccess(user, { readOnly: [data] });
+      expect(granted).toEqual({ ok: true, value: [expect.stringMatching(/read access to 1 entries of/)] });
+      // The readable, hard-linked original is untouched: same mode, no ACL entry for the sandbox uid.
+      expect(fs.statSync(original).mode).toBe(before.mode);
+      const { execa } = await import('execa');
+      expect((await execa('getfacl', ['-p', original])).stdout).not.toMatch(/user:4321/);
+      expect((await execa('getfacl', ['-p', path.join(data, 'cats', 'private.csv')])).stdout).toMatch(
+        /user:4321:r--/,
+      );
+
+      // An unreadable file that is hard-linked elsewhere is refused, not modified.
+      fs.chmodSync(original, 0o600);
+      const refused = await grantSandboxAccess(user, { readOnly: [data] });
+      expect(refused.ok).toBe(false);
+      if (!refused.ok)
+        expect(refused.error.message).toMatch(/hard-linked to another .* will not change its permissions/);
+      expect((await execa('getfacl', ['-p', original])).stdout).not.toMatch(/user:4321/);
+    },
+  );
 });

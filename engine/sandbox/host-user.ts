@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { execa } from 'execa';
 import { failWith, messageOf, succeed, type SandboxResult } from './errors';
 
@@ -97,28 +98,85 @@ export async function grantSandboxAccess(
   }
 
   for (const dir of dirs.readOnly ?? []) {
-    const stat = fs.statSync(dir);
-    if (stat.uid === user.uid) continue;
-    if (setfacl) {
-      const entries = stat.isDirectory() ? `u:${user.uid}:rX,d:u:${user.uid}:rX` : `u:${user.uid}:r`;
-      const granted = await runSetfacl(setfacl, entries, dir);
-      if (!granted.ok) return granted;
-      notes.push(`granted uid ${user.uid} read access to ${dir} with ACLs (owners unchanged)`);
-    } else if (!modeAllows(stat, user, stat.isDirectory() ? 5 : 4)) {
-      return failWith(
-        'invalid_spec',
-        `the sandbox runs as uid ${id}, which cannot read ${dir}. Install the acl package (sudo apt-get ` +
-          `install acl) so mle-beast can grant read access without changing owners, or make it readable: ` +
-          `chmod -R o+rX ${dir}`,
+    const granted = await grantReadAccess(user, dir, setfacl);
+    if (!granted.ok) return granted;
+    if (granted.value > 0) {
+      notes.push(
+        `granted uid ${user.uid} read access to ${granted.value} entries of ${dir} with ACLs (owners unchanged)`,
       );
     }
   }
   return succeed(notes);
 }
 
-async function runSetfacl(setfacl: string, entries: string, dir: string): Promise<SandboxResult<void>> {
+/**
+ * Opens a read-only mount to the sandbox uid, touching only what that uid cannot already read. Data folders
+ * hold hard links to the user's own files (a dataset's visible images): an ACL added to such a file would change
+ * the user's original too, so a multiply-linked file is never modified — it is an error if it is unreadable.
+ * Symbolic links are not followed. Returns how many entries were granted.
+ */
+async function grantReadAccess(
+  user: SandboxUser,
+  root: string,
+  setfacl: string | null,
+): Promise<SandboxResult<number>> {
+  const id = `${user.uid}:${user.gid}`;
+  const dirs: string[] = [];
+  const files: string[] = [];
+  const pending = [root];
+  while (pending.length > 0) {
+    const current = pending.pop()!;
+    const stat = fs.lstatSync(current);
+    if (stat.isSymbolicLink() || stat.uid === user.uid) continue;
+    if (stat.isDirectory()) {
+      if (!modeAllows(stat, user, 5)) dirs.push(current);
+      for (const name of fs.readdirSync(current)) pending.push(path.join(current, name));
+    } else if (!modeAllows(stat, user, 4)) {
+      if (stat.nlink > 1) {
+        return failWith(
+          'invalid_spec',
+          `the sandbox runs as uid ${id}, which cannot read ${current}, and that file is hard-linked to another ` +
+            `(likely your original), so mle-beast will not change its permissions. Make it readable ` +
+            `(chmod o+r ${current}) or copy the dataset instead of linking it.`,
+        );
+      }
+      files.push(current);
+    }
+  }
+  if (dirs.length + files.length === 0) return succeed(0);
+  if (!setfacl) {
+    return failWith(
+      'invalid_spec',
+      `the sandbox runs as uid ${id}, which cannot read ${dirs[0] ?? files[0]}${dirs.length + files.length > 1 ? ` and ${dirs.length + files.length - 1} more` : ''}. ` +
+        `Install the acl package (sudo apt-get install acl) so mle-beast can grant read access without ` +
+        `changing owners, or make it readable: chmod -R o+rX ${root}`,
+    );
+  }
+  for (const [entries, paths] of [
+    [`u:${user.uid}:rx`, dirs],
+    [`u:${user.uid}:r`, files],
+  ] as const) {
+    // In batches, so a dataset of many files makes few setfacl calls without overlong command lines.
+    for (let i = 0; i < paths.length; i += 500) {
+      const granted = await runSetfacl(setfacl, entries, paths.slice(i, i + 500), false);
+      if (!granted.ok) return granted;
+    }
+  }
+  return succeed(dirs.length + files.length);
+}
+
+async function runSetfacl(
+  setfacl: string,
+  entries: string,
+  targets: string | string[],
+  recursive = true,
+): Promise<SandboxResult<void>> {
+  const list = typeof targets === 'string' ? [targets] : targets;
+  const dir = list.length === 1 ? list[0]! : `${list.length} entries under ${path.dirname(list[0]!)}`;
   try {
-    await execa(setfacl, ['-R', '-P', '-m', entries, '--', dir], { timeout: 120_000 });
+    await execa(setfacl, [...(recursive ? ['-R'] : []), '-P', '-m', entries, '--', ...list], {
+      timeout: 120_000,
+    });
     return succeed(undefined);
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim();

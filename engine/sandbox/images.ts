@@ -49,7 +49,9 @@ export function imageMissingMessage(wanted?: string): string {
  */
 export function sandboxResourcesDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.MLE_BEAST_SANDBOX_RESOURCES) return path.resolve(env.MLE_BEAST_SANDBOX_RESOURCES);
-  const here = path.dirname(fileURLToPath(import.meta.url));
+  // In a packaged app the code sits inside app.asar; the recipes are unpacked beside it (electron-builder.yml
+  // asarUnpack), because bash and docker need real files.
+  const here = path.dirname(fileURLToPath(import.meta.url)).replace(/\.asar(?=[\\/]|$)/, '.asar.unpacked');
   const candidates = [
     path.resolve(here, '../../resources/sandbox'),
     path.resolve(here, '../../../resources/sandbox'),

@@ -12,6 +12,11 @@ export interface EngineOptions {
   databasePath?: string;
   /** Replaces the real Docker probe (used where a test must not depend on the machine's daemon). */
   probeDocker?: () => Promise<AppInfo['docker']>;
+  /**
+   * Remove sandbox containers left by runs whose process died (long-lived hosts set this). Runs in the
+   * background; a container whose creating process is still alive is never touched.
+   */
+  cleanupOrphanSandboxes?: boolean;
 }
 
 /** The engine service: the one object every host calls, implementing the engine/api contract. */
@@ -49,5 +54,25 @@ export function createEngine(options: EngineOptions): Engine {
     },
   };
 
+  if (options.cleanupOrphanSandboxes) void removeOrphanSandboxes();
+
   return { handlers, events, store, close: () => store.close() };
+}
+
+async function removeOrphanSandboxes(): Promise<void> {
+  try {
+    // Loaded here: the sandbox module pulls in dockerode, which start-up should not wait for.
+    const { cleanupOrphanSandboxes } = await import('../sandbox/orphans');
+    // No run is live in a process that has just started; containers of live processes are spared anyway.
+    const result = await cleanupOrphanSandboxes([]);
+    // Without a Docker daemon there is nothing to clean: not worth a message at start-up.
+    if (!result.ok) return;
+    const { containers, failures } = result.value;
+    if (containers.length > 0)
+      console.log(`removed ${containers.length} sandbox container(s) left by ended runs`);
+    if (failures.length > 0)
+      console.warn(`could not remove leftover sandbox containers: ${failures.join('; ')}`);
+  } catch (error) {
+    console.warn(`sandbox clean-up at start-up failed: ${(error as Error).message}`);
+  }
 }
