@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Writable, type Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { SandboxError, messageOf } from './errors';
@@ -12,17 +11,9 @@ import {
   parseOomReport,
   wrappedCommand,
 } from './exec-scripts';
-import { DEFAULT_OUTPUT_CAP_BYTES, StreamCapture } from './output-buffer';
-import {
-  CANCEL_MESSAGE,
-  cancelledBeforeStart,
-  oomMessage,
-  requestArgv,
-  requestCwd,
-  requestEnv,
-  requestTimeout,
-  timeoutMessage,
-} from './spec';
+import { StreamCapture } from './output-buffer';
+import { prepareExec } from './exec-request';
+import { CANCEL_MESSAGE, cancelledBeforeStart, oomMessage, timeoutMessage } from './spec';
 import type { ExecRequest, ExecResult } from './types';
 
 /** One container's exec machinery: the exec itself, its kill, its OOM verdict. See exec-scripts.ts. */
@@ -54,17 +45,8 @@ const KILL_DEADLINE_MS = 700;
 const DRAIN_AFTER_KILL_MS = 1500;
 
 export async function runDockerExec(ctx: DockerExecContext, request: ExecRequest): Promise<ExecResult> {
-  const argv = requestArgv(request);
-  const cwd = requestCwd(request);
-  const env = requestEnv(request);
-  const timeoutMs = requestTimeout(request);
+  const { argv, cwd, env, timeoutMs, stdout, stderr, started, token } = prepareExec(request);
   if (request.signal?.aborted) return cancelledBeforeStart();
-
-  const started = performance.now();
-  const cap = request.outputCapBytes ?? DEFAULT_OUTPUT_CAP_BYTES;
-  const stdout = new StreamCapture('stdout', cap, request.onOutput);
-  const stderr = new StreamCapture('stderr', cap, request.onOutput);
-  const token = randomBytes(12).toString('hex');
 
   const exec = await dockerCall('start a command', () =>
     ctx.container.exec({

@@ -1,21 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { SandboxError, failWith, messageOf, succeed, type SandboxResult } from './errors';
 import { EXEC_TOKEN_ENV } from './exec-scripts';
-import { DEFAULT_OUTPUT_CAP_BYTES, StreamCapture } from './output-buffer';
+import { StreamCapture } from './output-buffer';
+import { prepareExec } from './exec-request';
 import { killProcessGroup, sweepProcessTree } from './process-tree';
-import {
-  CANCEL_MESSAGE,
-  cancelledBeforeStart,
-  checkSpec,
-  requestArgv,
-  requestCwd,
-  requestEnv,
-  requestTimeout,
-  timeoutMessage,
-} from './spec';
+import { CANCEL_MESSAGE, cancelledBeforeStart, checkSpec, timeoutMessage } from './spec';
 import type { ExecRequest, ExecResult, Sandbox, SandboxSpec } from './types';
 
 /**
@@ -70,17 +61,11 @@ export class LocalSandbox implements Sandbox {
 
   async exec(request: ExecRequest): Promise<ExecResult> {
     if (this.stopped) throw new SandboxError('sandbox_gone', 'the sandbox was stopped');
-    const argv = requestArgv(request);
-    const cwd = requestCwd(request);
-    const env = requestEnv(request);
-    const timeoutMs = requestTimeout(request);
+    const prepared = prepareExec(request);
+    const { argv, cwd, env, timeoutMs, stdout, stderr, started } = prepared;
     if (request.signal?.aborted) return cancelledBeforeStart();
-
-    const started = performance.now();
-    const cap = request.outputCapBytes ?? DEFAULT_OUTPUT_CAP_BYTES;
-    const stdout = new StreamCapture('stdout', cap, request.onOutput);
-    const stderr = new StreamCapture('stderr', cap, request.onOutput);
-    const token = `${EXEC_TOKEN_ENV}=${randomBytes(12).toString('hex')}`;
+    // The marker as it stands in each process's environment, which the sweep looks for.
+    const token = `${EXEC_TOKEN_ENV}=${prepared.token}`;
 
     let child: ReturnType<typeof spawnDetached>;
     try {
