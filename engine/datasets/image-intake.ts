@@ -4,7 +4,7 @@ import { combineDigests, digestFile } from './fingerprint';
 import { IMAGE_EXTENSIONS, JUNK_FILES, sniffImageFormat } from './image-headers';
 import { materializeImages } from './image-holdout';
 import type { Inspection } from './inspection';
-import { cappedList, error, plural, quote, warning, type IntakeResult } from './issues';
+import { cappedList, error, plural, quote, warning, type IntakeResult, failedIntake } from './issues';
 import { classCounts, decideTask, LabelCollector } from './label-collector';
 import type { DatasetIssue, DatasetSource, DatasetSummary } from './schemas';
 import type { SourcePaths } from './source-paths';
@@ -40,11 +40,7 @@ export async function inspectImages(
       file: f,
     }),
   );
-  const fail = (): IntakeResult<Inspection> => ({
-    ok: false,
-    errors: issues.filter((i) => i.severity === 'error'),
-    warnings: issues.filter((i) => i.severity === 'warning'),
-  });
+  const fail = (): IntakeResult<Inspection> => failedIntake(issues);
   if (source.taskType === 'regression') {
     issues.push(
       error(

@@ -90,6 +90,12 @@ export function splitIssues(issues: DatasetIssue[]): { errors: DatasetIssue[]; w
 }
 
 /** The engine/api shape of a failed intake: the first error as the message, every issue listed. */
+/** The failed intake result for the issues gathered so far (errors and warnings apart). */
+export const failedIntake = <T>(issues: DatasetIssue[]): IntakeResult<T> => ({
+  ok: false,
+  ...splitIssues(issues),
+});
+
 export function intakeErrorToApiError(errors: readonly DatasetIssue[]): ApiError {
   const first = errors[0];
   const more = errors.length > 1 ? ` (and ${plural(errors.length - 1, 'more problem')})` : '';

@@ -6,7 +6,7 @@ import { holdoutId } from './holdout-ids';
 import { SELECTION, VISIBLE } from './holdout-plan';
 import { HoldoutSinks } from './holdout-sinks';
 import { changedWhileReading, type Inspection, type MaterializeContext } from './inspection';
-import { error, IssueTally, warning, type IntakeResult } from './issues';
+import { error, IssueTally, warning, type IntakeResult, failedIntake } from './issues';
 import { parseJsonlRecord, readLines } from './jsonl-lines';
 import { classCounts, decideTask, LabelCollector, targetStats } from './label-collector';
 import { featuresName } from './run-data-layout';
@@ -51,11 +51,7 @@ export async function inspectJsonl(
   const issues: DatasetIssue[] = paths.ignored.map((f) =>
     warning('ignored_file', `${f} is not part of the dataset and is not given to the agent.`, { file: f }),
   );
-  const fail = (): IntakeResult<Inspection> => ({
-    ok: false,
-    errors: issues.filter((i) => i.severity === 'error'),
-    warnings: issues.filter((i) => i.severity === 'warning'),
-  });
+  const fail = (): IntakeResult<Inspection> => failedIntake(issues);
   const labels = new LabelCollector();
   const stats = new TextStatsAccumulator();
   const files: JsonlFile[] = [];

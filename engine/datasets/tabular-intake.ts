@@ -6,7 +6,17 @@ import { CsvSyntaxError, readCsvRecords } from './csv-records';
 import { sniffDelimiter } from './csv-records';
 import { combineDigests, StreamDigest, type FileDigest } from './fingerprint';
 import type { Inspection } from './inspection';
-import { at, cappedList, error, IssueTally, plural, quote, warning, type IntakeResult } from './issues';
+import {
+  at,
+  cappedList,
+  error,
+  IssueTally,
+  plural,
+  quote,
+  warning,
+  type IntakeResult,
+  failedIntake,
+} from './issues';
 import { classCounts, decideTask, LabelCollector, targetStats } from './label-collector';
 import { guessLabelColumn, suggestColumn, type LabelGuess } from './label-inference';
 import type { DatasetIssue, DatasetSource, DatasetSummary } from './schemas';
@@ -48,11 +58,7 @@ export async function inspectTabular(
   const issues: DatasetIssue[] = paths.ignored.map((f) =>
     warning('ignored_file', `${f} is not part of the dataset and is not given to the agent.`, { file: f }),
   );
-  const fail = (): IntakeResult<Inspection> => ({
-    ok: false,
-    errors: issues.filter((i) => i.severity === 'error'),
-    warnings: issues.filter((i) => i.severity === 'warning'),
-  });
+  const fail = (): IntakeResult<Inspection> => failedIntake(issues);
   try {
     const trainHead = await readHeader(paths.train);
     if (!trainHead.ok) {
