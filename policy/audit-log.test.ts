@@ -25,6 +25,28 @@ describe('safety.log', () => {
     );
   });
 
+  it('never follows a planted link: neither logs/ nor safety.log may lead outside the workspace', () => {
+    const outside = path.join(temp.dir, 'outside');
+    fs.mkdirSync(outside);
+    const victim = path.join(outside, '.bashrc');
+    fs.writeFileSync(victim, '# user shell start-up\n');
+    const workspace = path.join(temp.dir, 'ws');
+    fs.mkdirSync(path.join(workspace, 'logs'), { recursive: true });
+    fs.symlinkSync(victim, path.join(workspace, 'logs', 'safety.log'));
+    expect(() => recordBlock(workspace, sudo, 'sudo x; touch /tmp/pwned #', NOW)).toThrow(/symbolic link/);
+    expect(fs.readFileSync(victim, 'utf8')).toBe('# user shell start-up\n');
+
+    const other = path.join(temp.dir, 'ws2');
+    fs.mkdirSync(other);
+    fs.symlinkSync(outside, path.join(other, 'logs'));
+    expect(() => recordBlock(other, sudo, 'sudo x', NOW)).toThrow(/not a folder/);
+    expect(fs.existsSync(path.join(outside, 'safety.log'))).toBe(false);
+
+    const fifo = path.join(temp.dir, 'ws3');
+    fs.mkdirSync(path.join(fifo, 'logs', 'safety.log'), { recursive: true });
+    expect(() => recordBlock(fifo, sudo, 'sudo x', NOW)).toThrow(/not a regular file|EISDIR/);
+  });
+
   it('keeps the first 200 characters of the subject, with line breaks and tabs as spaces', () => {
     const subject = `cat <<EOF\nline\ttwo\r\n${'x'.repeat(300)}`;
     const line = formatLogLine(sudo, subject, NOW);

@@ -11,7 +11,13 @@ import type { PolicyVerdict } from './verdict';
 export const SAFETY_LOG = path.join('logs', 'safety.log');
 const SUBJECT_CHARS = 200;
 
-/** Appends a block to `<workspaceDir>/logs/safety.log`, creating logs/ when needed. Allowed verdicts are not logged. */
+/**
+ * Appends a block to `<workspaceDir>/logs/safety.log`, creating logs/ when needed. Allowed verdicts are not
+ * logged. The workspace is writable by the agent's code, so `logs/` or the log itself may be a symbolic link
+ * planted to make this append (with text the agent chose) land in a file outside the workspace, such as a
+ * shell start-up file: neither is followed, and anything but a plain folder and a regular file is refused
+ * with an error the caller reports. The command stays blocked either way.
+ */
 export function recordBlock(
   workspaceDir: string,
   verdict: PolicyVerdict,
@@ -19,9 +25,38 @@ export function recordBlock(
   now: Date = new Date(),
 ): void {
   if (verdict.allowed) return;
+  const dir = path.join(workspaceDir, path.dirname(SAFETY_LOG));
+  const dirStat = lstatOrNull(dir);
+  if (!dirStat) fs.mkdirSync(dir);
+  else if (!dirStat.isDirectory()) {
+    throw new Error(`${dir} is not a folder (a link or a file): the safety log was not written there`);
+  }
   const file = path.join(workspaceDir, SAFETY_LOG);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.appendFileSync(file, formatLogLine(verdict, subject, now), 'utf8');
+  const { O_WRONLY, O_APPEND, O_CREAT, O_NOFOLLOW } = fs.constants;
+  let fd: number;
+  try {
+    fd = fs.openSync(file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0o644);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw new Error(`${file} is a symbolic link: the safety log was not written there`);
+    throw error;
+  }
+  try {
+    if (!fs.fstatSync(fd).isFile())
+      throw new Error(`${file} is not a regular file: the safety log was not written`);
+    fs.writeSync(fd, formatLogLine(verdict, subject, now));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function lstatOrNull(target: string): fs.Stats | null {
+  try {
+    return fs.lstatSync(target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
 }
 
 export function formatLogLine(verdict: PolicyVerdict, subject: string, now: Date): string {

@@ -9,6 +9,11 @@ export interface CheckContext {
   workspaceDir: string;
   /** The home directory for `~`, `$HOME` and `~/...` allow-list entries. Defaults to os.homedir(). */
   homeDir?: string;
+  /**
+   * Where a path the command names lies on this machine, when the command runs in a container that sees the
+   * workspace elsewhere (/workspace → the host folder). Used to read the scripts a command runs, to screen them.
+   */
+  hostPathOf?: (sandboxPath: string) => string;
 }
 
 export function checkOptions(policy: Policy, ctx: CheckContext): CheckOptions {
@@ -19,6 +24,7 @@ export function checkOptions(policy: Policy, ctx: CheckContext): CheckOptions {
     home,
     lenient: false,
     depth: 0,
+    hostPathOf: ctx.hostPathOf ?? ((p) => p),
   };
 }
 

@@ -49,6 +49,8 @@ export interface CheckOptions {
    */
   lenient: boolean;
   depth: number;
+  /** Maps a path as the command sees it to where it is on this machine (see CheckContext.hostPathOf). */
+  hostPathOf: (sandboxPath: string) => string;
 }
 
 /** The directories a script may be in when a command runs. */
@@ -490,7 +492,7 @@ class ScriptCheck {
   /** The text of a file, undefined when it does not exist, null when too large or unreadable. */
   private readScreenable(file: string): string | null | undefined {
     for (const cwd of path.isAbsolute(file) ? ['/'] : this.place.cwds) {
-      const full = path.resolve(cwd, file);
+      const full = this.options.hostPathOf(path.resolve(cwd, file));
       let stat: fs.Stats;
       try {
         stat = fs.statSync(full);

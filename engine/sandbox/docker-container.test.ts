@@ -9,6 +9,7 @@ import {
   containerEnv,
   containerName,
   containerOptions,
+  gitMountKind,
   dockerSafeName,
   isGpuRefusal,
   keeperUid,
@@ -78,6 +79,12 @@ describe('sandbox container configuration', () => {
         Target: '/workspace/.git',
         ReadOnly: true,
       });
+      // A link is never mounted: Docker would mount its target (anything on the host).
+      fs.rmSync(path.join(ws, '.git'), { recursive: true });
+      fs.symlinkSync(os.tmpdir(), path.join(ws, '.git'));
+      expect(gitMountKind(path.join(ws, '.git'))).toBe('link');
+      const linked = containerOptions({ ...plan, workspaceDir: ws, localPaths: true }).HostConfig!.Mounts!;
+      expect(linked.some((m) => m.Target === '/workspace/.git')).toBe(false);
     } finally {
       fs.rmSync(ws, { recursive: true, force: true });
     }
@@ -112,7 +119,8 @@ describe('sandbox container configuration', () => {
 
   it('knows whether the process that made a container still runs here', () => {
     expect(ownerAlive(`${os.hostname()}:${process.pid}`)).toBe(true);
-    expect(ownerAlive(`other-host:${process.pid}`)).toBe(false);
+    // Another machine's container (a shared daemon) is spared: only that machine can tell.
+    expect(ownerAlive(`other-host:${process.pid}`)).toBe(true);
     expect(ownerAlive(`${os.hostname()}:999999999`)).toBe(false);
     expect(ownerAlive(undefined)).toBe(false);
   });

@@ -39,7 +39,9 @@ export function dockerSafeName(runId: string): string {
  */
 export function ownerAlive(owner: string | undefined, hostname = os.hostname()): boolean {
   const match = owner ? /^(.*):(\d+)$/.exec(owner) : null;
-  if (!match || match[1] !== hostname) return false;
+  if (!match) return false;
+  // Another machine's sandbox (a shared remote daemon): only that machine can tell whether its owner lives.
+  if (match[1] !== hostname) return true;
   const pid = Number(match[2]);
   if (pid === process.pid) return true;
   try {
@@ -165,6 +167,17 @@ export function containerEnv(plan: ContainerPlan): string[] {
   return Object.entries(env).map(([k, v]) => `${k}=${v}`);
 }
 
+/** What the workspace's `.git` is: absent, a real folder or gitfile (mounted read-only), or a symbolic link. */
+export function gitMountKind(gitPath: string): 'absent' | 'real' | 'link' {
+  try {
+    const stat = fs.lstatSync(gitPath);
+    if (stat.isSymbolicLink()) return 'link';
+    return stat.isDirectory() || stat.isFile() ? 'real' : 'absent';
+  } catch {
+    return 'absent';
+  }
+}
+
 /** The full create request for a sandbox container. */
 export function containerOptions(plan: ContainerPlan): Dockerode.ContainerCreateOptions {
   const mounts: Dockerode.MountSettings[] = [
@@ -173,8 +186,9 @@ export function containerOptions(plan: ContainerPlan): Dockerode.ContainerCreate
   ];
   // The engine runs git on the host, in this workspace. Code the agent runs must not be able to plant a hook,
   // a filter driver or an alias in .git that the engine's own git calls would then execute outside the sandbox.
+  // Only a real .git (a folder, or a worktree's gitfile) is mounted: a link would mount whatever it points to.
   const gitDir = path.join(plan.workspaceDir, '.git');
-  if (plan.localPaths && fs.existsSync(gitDir))
+  if (plan.localPaths && gitMountKind(gitDir) === 'real')
     mounts.push({
       Type: 'bind',
       Source: gitDir,

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,6 +143,23 @@ describe.skipIf(!daemon.available)(title, () => {
     expect(r.stderr).toMatch(/Read-only file system/);
     expect(fs.readFileSync(path.join(workspace, '.git', 'config'), 'utf8')).toBe('[core]\n\tbare = false\n');
     expect(fs.existsSync(path.join(workspace, '.git', 'hooks', 'pre-commit'))).toBe(false);
+  });
+
+  it('refuses a workspace whose .git is a symbolic link', async () => {
+    const linked = path.join(temp.dir, 'linked-ws');
+    fs.mkdirSync(linked);
+    fs.symlinkSync(holdout, path.join(linked, '.git'));
+    const started = await startDockerSandbox({
+      runId: `${runId}-linked`,
+      workspaceDir: linked,
+      forceCpu: true,
+    });
+    expect(started.ok).toBe(false);
+    if (!started.ok)
+      expect(started.error).toMatchObject({
+        code: 'invalid_spec',
+        message: expect.stringMatching(/\.git is a symbolic link/),
+      });
   });
 
   it('writes workspace files as the host user (or the fixed uid when the host user is root)', async () => {
@@ -304,7 +322,7 @@ describe.skipIf(!daemon.available)(title, () => {
       Image: image,
       name: `mle-beast-${deadRun}`,
       Cmd: ['true'],
-      Labels: { ...sandboxLabels(deadRun, 'main'), [LABELS.owner]: 'gone-host:1' },
+      Labels: { ...sandboxLabels(deadRun, 'main'), [LABELS.owner]: `${os.hostname()}:999999999` },
     });
     const fresh = await startDockerSandbox({ runId: deadRun, workspaceDir: workspace, forceCpu: true });
     if (!fresh.ok) throw fresh.error;
@@ -320,9 +338,10 @@ describe.skipIf(!daemon.available)(title, () => {
 
   it('orphan clean-up removes labelled containers of dead runs, and nothing else', async () => {
     const image = (await docker.getContainer(sandbox.id).inspect()).Config.Image;
+    // Made here by a process that has ended.
     const orphanLabels = {
       ...sandboxLabels(`orphan-${process.pid}`, 'main'),
-      [LABELS.owner]: 'another-host:1',
+      [LABELS.owner]: `${os.hostname()}:999999999`,
     };
     const orphan = await docker.createContainer({
       Image: image,
@@ -336,6 +355,13 @@ describe.skipIf(!daemon.available)(title, () => {
       name: `not-ours-${process.pid}`,
       Cmd: ['true'],
     });
+    // Another machine's sandbox on a shared daemon: only that machine can tell whether its owner lives.
+    const foreign = await docker.createContainer({
+      Image: image,
+      name: `mle-beast-foreign-${process.pid}`,
+      Cmd: ['true'],
+      Labels: { ...sandboxLabels(`foreign-${process.pid}`, 'main'), [LABELS.owner]: 'laptop-b:4242' },
+    });
     try {
       const r = await cleanupOrphanSandboxes([runId]);
       expect(r.ok).toBe(true);
@@ -344,9 +370,11 @@ describe.skipIf(!daemon.available)(title, () => {
       expect(r.value.volumes).toContain(homeVolumeName(`orphan-${process.pid}`));
       await expect(orphan.inspect()).rejects.toMatchObject({ statusCode: 404 });
       expect((await stranger.inspect()).Name).toBe(`/not-ours-${process.pid}`);
+      expect((await foreign.inspect()).Name).toBe(`/mle-beast-foreign-${process.pid}`);
       expect((await sandbox.exec({ shell: 'echo alive' })).stdout).toBe('alive\n');
     } finally {
       await stranger.remove({ force: true });
+      await foreign.remove({ force: true });
     }
   });
 });

@@ -8,6 +8,7 @@ import {
   checkTransientTarget,
   containerName,
   containerOptions,
+  gitMountKind,
   homeVolumeName,
   isGpuRefusal,
   ownerAlive,
@@ -227,6 +228,14 @@ export async function startDockerSandbox(
   const checked = checkSpec(spec, localPaths);
   if (!checked.ok) return checked;
   const s = checked.value;
+  if (localPaths && gitMountKind(path.join(s.workspaceDir, '.git')) === 'link') {
+    // The engine's git on the host would follow it to a folder the sandbox may write (hooks, filters).
+    return failWith(
+      'invalid_spec',
+      `${path.join(s.workspaceDir, '.git')} is a symbolic link. mle-beast mounts a workspace's .git read-only ` +
+        'and will not mount or trust a link: replace it with the repository folder itself.',
+    );
+  }
 
   let docker = options.docker;
   if (!docker) {

@@ -107,4 +107,31 @@ describe('the sandbox user', () => {
       expect((await execa('getfacl', ['-p', original])).stdout).not.toMatch(/user:4321/);
     },
   );
+
+  it.skipIf(!isRoot)(
+    '(root) opens the workspace read-write but its .git read-only, and leaves hard-linked files alone',
+    async () => {
+      const user = { uid: 4321, gid: 4321, needsGrant: true };
+      const ws = path.join(temp.dir, 'ws');
+      fs.mkdirSync(path.join(ws, '.git', 'hooks'), { recursive: true, mode: 0o700 });
+      fs.mkdirSync(path.join(ws, 'src'), { mode: 0o700 });
+      fs.writeFileSync(path.join(ws, 'src', 'model.py'), 'x', { mode: 0o600 });
+      fs.writeFileSync(path.join(ws, '.git', 'config'), '[core]', { mode: 0o600 });
+      const original = path.join(temp.dir, 'original.bin');
+      fs.writeFileSync(original, 'keep', { mode: 0o600 });
+      fs.linkSync(original, path.join(ws, 'linked.bin'));
+
+      const granted = await grantSandboxAccess(user, { workspaceDir: ws });
+      expect(granted.ok).toBe(true);
+      if (granted.ok) expect(granted.value.join(' ')).toMatch(/left 1 hard-linked file/);
+      const { execa } = await import('execa');
+      const acl = async (p: string) => (await execa('getfacl', ['-p', p])).stdout;
+      expect(await acl(path.join(ws, 'src', 'model.py'))).toMatch(/user:4321:rw-/);
+      expect(await acl(path.join(ws, 'src'))).toMatch(/default:user:4321:rwx/);
+      expect(await acl(path.join(ws, '.git', 'hooks'))).toMatch(/user:4321:r-x/);
+      expect(await acl(path.join(ws, '.git', 'config'))).toMatch(/user:4321:r--/);
+      expect(await acl(path.join(ws, '.git'))).not.toMatch(/user:4321:rw/);
+      expect(await acl(original)).not.toMatch(/user:4321/);
+    },
+  );
 });

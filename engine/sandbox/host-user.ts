@@ -80,9 +80,9 @@ export async function grantSandboxAccess(
     const workspace = fs.statSync(dirs.workspaceDir);
     if (workspace.uid !== user.uid) {
       if (setfacl) {
-        const granted = await runSetfacl(setfacl, `u:${user.uid}:rwX,d:u:${user.uid}:rwX`, dirs.workspaceDir);
+        const granted = await grantWorkspaceAccess(user, dirs.workspaceDir, setfacl);
         if (!granted.ok) return granted;
-        notes.push(`granted uid ${user.uid} read-write access to the workspace with ACLs (owners unchanged)`);
+        notes.push(...granted.value);
       } else if (fs.readdirSync(dirs.workspaceDir).length === 0) {
         fs.chownSync(dirs.workspaceDir, user.uid, user.gid);
         notes.push(`handed the empty workspace to uid ${id}`);
@@ -105,6 +105,53 @@ export async function grantSandboxAccess(
         `granted uid ${user.uid} read access to ${granted.value} entries of ${dir} with ACLs (owners unchanged)`,
       );
     }
+  }
+  return succeed(notes);
+}
+
+/**
+ * Opens the workspace read-write to the sandbox uid with ACL entries, walking it rather than `setfacl -R`:
+ * - `.git` is opened read-only (what it cannot already read): with write access the sandbox uid, often a real
+ *   person on a root host, could plant hooks that root's own git would later run;
+ * - a file with more than one link is left alone: an ACL on it would change the user's other copy too;
+ * - symbolic links are never followed.
+ * Folders also get a default ACL, so files the engine creates later stay usable by the sandbox.
+ */
+async function grantWorkspaceAccess(
+  user: SandboxUser,
+  root: string,
+  setfacl: string,
+): Promise<SandboxResult<string[]>> {
+  const dirs: string[] = [];
+  const files: string[] = [];
+  let linked = 0;
+  const pending = [root];
+  while (pending.length > 0) {
+    const current = pending.pop()!;
+    const stat = fs.lstatSync(current);
+    if (stat.isSymbolicLink() || stat.uid === user.uid) continue;
+    if (current === path.join(root, '.git')) continue; // opened read-only below
+    if (stat.isDirectory()) {
+      dirs.push(current);
+      for (const name of fs.readdirSync(current)) pending.push(path.join(current, name));
+    } else if (stat.nlink > 1) linked++;
+    else files.push(current);
+  }
+  for (const [entries, paths] of [
+    [`u:${user.uid}:rwx,d:u:${user.uid}:rwX`, dirs],
+    [`u:${user.uid}:rwX`, files],
+  ] as const) {
+    for (let i = 0; i < paths.length; i += 500) {
+      const granted = await runSetfacl(setfacl, entries, paths.slice(i, i + 500), false);
+      if (!granted.ok) return granted;
+    }
+  }
+  const notes = [`granted uid ${user.uid} read-write access to the workspace with ACLs (owners unchanged)`];
+  if (linked > 0) notes.push(`left ${linked} hard-linked file(s) in the workspace read-only to the sandbox`);
+  const git = path.join(root, '.git');
+  if (fs.existsSync(git)) {
+    const granted = await grantReadAccess(user, git, setfacl);
+    if (!granted.ok) return granted;
   }
   return succeed(notes);
 }

@@ -132,6 +132,20 @@ describe.skipIf(!daemon.available)(
       expect(fs.readFileSync(path.join(ws, 'out.txt'), 'utf8')).toBe('hi\n');
     }, 30_000);
 
+    it('screens the scripts a command runs from the workspace, and lets it write its own HOME', async () => {
+      fs.writeFileSync(path.join(ws, 'sneaky.py'), 'import os\nos.system("sudo ls")\n');
+      let io = capture();
+      expect(await run('exec', '--workspace', ws, '--force-cpu', '--', 'python3 sneaky.py')).toBe(126);
+      expect(io.err()).toMatch(/blocked by safety policy: in sneaky.py/);
+      expect(await run('exec', '--workspace', ws, '--force-cpu', '--', 'python3 /workspace/sneaky.py')).toBe(
+        126,
+      );
+      io = capture();
+      const code = await run('exec', '--workspace', ws, '--force-cpu', '--', 'mkdir -p ~/.kaggle && echo ok');
+      expect(io.out()).toBe('ok\n');
+      expect(code).toBe(0);
+    }, 60_000);
+
     it('Ctrl-C during a Docker command exits 130 and removes the container', async () => {
       capture();
       const running = run('exec', '--workspace', ws, '--force-cpu', '--', 'sleep 60');

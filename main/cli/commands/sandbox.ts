@@ -190,15 +190,31 @@ async function execCommand(words: string[], opts: ExecOptions): Promise<number> 
     throw error;
   }
   const { CONTAINER_PATHS } = await import('../../../engine/sandbox/docker-container');
-  const verdict = await checkShellCommand(
-    policy,
-    line,
-    opts.local
-      ? { workspaceDir }
-      : { workspaceDir: CONTAINER_PATHS.workspace, homeDir: CONTAINER_PATHS.home },
-  );
+  const verdict = opts.local
+    ? await checkShellCommand(policy, line, { workspaceDir })
+    : await checkShellCommand(
+        // In Docker, HOME is a volume of this run only, thrown away with it: writing there harms nothing.
+        {
+          ...policy,
+          allowPathsOutsideWorkspace: [...policy.allowPathsOutsideWorkspace, CONTAINER_PATHS.home],
+        },
+        line,
+        {
+          workspaceDir: CONTAINER_PATHS.workspace,
+          homeDir: CONTAINER_PATHS.home,
+          // The command names files as the container sees them; the scripts it runs are read from this machine.
+          hostPathOf: (p) =>
+            p === CONTAINER_PATHS.workspace || p.startsWith(`${CONTAINER_PATHS.workspace}/`)
+              ? path.join(workspaceDir, p.slice(CONTAINER_PATHS.workspace.length))
+              : p,
+        },
+      );
   if (!verdict.allowed) {
-    recordBlock(workspaceDir, verdict, line);
+    try {
+      recordBlock(workspaceDir, verdict, line);
+    } catch (error) {
+      console.error(`mle-beast: warning: ${(error as Error).message}`);
+    }
     console.error(blockMessage(verdict));
     return EXEC_EXIT.blocked;
   }
