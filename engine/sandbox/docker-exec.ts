@@ -3,6 +3,7 @@ import type Dockerode from 'dockerode';
 import { SandboxError, messageOf } from './errors';
 import {
   EXEC_TOKEN_ENV,
+  KILL_AGENT_UID_SCRIPT,
   KILL_SCRIPT,
   OOM_SCRIPT,
   WRAPPER_ENV,
@@ -33,6 +34,13 @@ export interface DockerExecContext {
   forceKillAll(reason: string): Promise<void>;
   /** The kill helper (default KILL_SCRIPT); tests replace it with one that fails, to exercise forceKillAll. */
   killScript?: string;
+  /**
+   * Whether this is the only command running in the sandbox. Then a timeout or cancel also ends every process
+   * of the agent's uid: that catches a process that left the command's session and dropped its marker
+   * (`setsid env -i ...`), which the targeted sweep cannot recognise. The container's keeper runs as another
+   * uid, so it survives.
+   */
+  soleCommand?: () => boolean;
 }
 
 /**
@@ -136,7 +144,10 @@ async function killTree(ctx: DockerExecContext, token: string): Promise<void> {
     try {
       const script = ctx.killScript ?? KILL_SCRIPT;
       const result = await runHelper(ctx, script, [token], Math.max(200, deadline - performance.now()));
-      if (result.exitCode === 0) return;
+      if (result.exitCode === 0) {
+        if (ctx.soleCommand?.()) await runHelper(ctx, KILL_AGENT_UID_SCRIPT, [], 1000).catch(() => undefined);
+        return;
+      }
       lastProblem = result.output.trim() || `kill helper exited with ${result.exitCode}`;
     } catch (error) {
       lastProblem = messageOf(error);

@@ -202,6 +202,16 @@ describe.skipIf(!daemon.available)(title, () => {
     expect(await survivors(sandbox, marker)).toEqual([]);
   });
 
+  it('a timeout also ends a process that left the session and dropped its marker (setsid env -i)', async () => {
+    const marker = `mle-escapee-${process.pid}`;
+    const r = await sandbox.exec({
+      shell: `setsid -f env -i /bin/bash -c 'nohup /bin/bash -c "exec -a ${marker} sleep 1000" >/dev/null 2>&1 &'; sleep 1000`,
+      timeoutMs: 1500,
+    });
+    expect(r.timedOut).toBe(true);
+    expect(await survivors(sandbox, marker)).toEqual([]);
+  });
+
   it('cancel (AbortSignal) kills the tree at once, even a child that started its own session', async () => {
     const marker = `mle-cancel-${process.pid}`;
     const controller = new AbortController();

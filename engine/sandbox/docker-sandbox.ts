@@ -92,6 +92,18 @@ export class DockerSandbox implements Sandbox {
   async exec(request: ExecRequest): Promise<ExecResult> {
     if (this.stopping) throw new SandboxError('sandbox_gone', 'the sandbox was stopped');
     if (request.mounts && request.mounts.length > 0) return this.execWithMounts(request, request.mounts);
+    this.running++;
+    try {
+      return await this.execInContainer(request);
+    } finally {
+      this.running--;
+    }
+  }
+
+  /** Commands of this sandbox running now (in the main container). */
+  private running = 0;
+
+  private async execInContainer(request: ExecRequest): Promise<ExecResult> {
     try {
       return await runDockerExec(
         this.context(this.container, (reason) => this.restart(reason)),
@@ -135,6 +147,7 @@ export class DockerSandbox implements Sandbox {
       workspace: CONTAINER_PATHS.workspace,
       memoryLimitText: formatBytes(this.plan.limits.memoryBytes),
       forceKillAll,
+      soleCommand: () => this.running <= 1,
     };
   }
 

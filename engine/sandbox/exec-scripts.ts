@@ -103,6 +103,9 @@ rc=$?
 rm -f "${STATE}/$1" "${STATE}/$1.oom"
 exit "$rc"`;
 
+/** Run as the agent's uid: signals every process that uid owns but itself (kill -1), so nothing escapes. */
+export const KILL_AGENT_UID_SCRIPT = 'kill -KILL -1 2>/dev/null; exit 0';
+
 /** $1 = token: prints `oom BEFORE NOW` (either may be empty when the counter is unreadable). */
 export const OOM_SCRIPT = `${OOM_COUNT}
 before=
