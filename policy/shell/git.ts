@@ -8,7 +8,27 @@ import type { Arg } from './words';
 // starting with `!`, core.pager, core.sshCommand, ...) are checked as shell code.
 
 /** Subcommands that write to another repository or send commits away. */
-const PUSHING = new Set(['push', 'send-email', 'subtree push', 'lfs push', 'svn dcommit', 'p4 submit']);
+const PUSHING = new Set([
+  'push',
+  'send-pack',
+  'http-push',
+  'send-email',
+  'subtree push',
+  'lfs push',
+  'svn dcommit',
+  'p4 submit',
+]);
+
+/** `git config` options that take a separate value (which is not the key). */
+const CONFIG_VALUE_OPTIONS = new Set([
+  '-f',
+  '--file',
+  '--blob',
+  '--type',
+  '--default',
+  '--comment',
+  '--value',
+]);
 
 /** Global options that take a separate value. */
 const VALUE_OPTIONS = new Set([
@@ -135,7 +155,13 @@ function configValue(setting: string | null, arg: Arg, aliases: Map<string, stri
 
 /** `git config [scope options] KEY VALUE`: a persistent alias or command setting. */
 function configCommand(rest: readonly Arg[], inner: Inner[]): void {
-  const operands = rest.filter((a) => a.value === null || !a.value.startsWith('-'));
+  const operands: Arg[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a.value !== null && CONFIG_VALUE_OPTIONS.has(a.value))
+      i++; // `--file .git/config` is not the key
+    else if (a.value === null || !a.value.startsWith('-')) operands.push(a);
+  }
   // `git config set KEY VALUE` (git 2.46+) or `git config KEY VALUE`.
   const start = operands[0]?.value === 'set' ? 1 : 0;
   const key = operands[start];
