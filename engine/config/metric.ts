@@ -1,0 +1,72 @@
+import { METRICS, normalizeMetricName, resolveMetric } from '../scoring/metric-registry';
+import type { Direction } from '../scoring/schemas';
+import { COMPARISON_WORDS, type ComparisonWord } from './project-schema';
+import { closeMatches } from './suggest';
+
+/**
+ * The metric checks project.yaml needs before any data is read: is the name one engine/scoring computes, which
+ * way is better, and does the comparison agree. The exact variant (binary or macro F1...) is chosen at intake,
+ * when the classes are known, by engine/scoring's resolveMetric.
+ */
+
+export type MetricLookup =
+  { ok: true; task: 'classification' | 'regression'; direction: Direction } | { ok: false; message: string };
+
+/** Names whose precise meaning depends on the class count, accepted as written. */
+const GENERIC_NAMES = ['f1', 'precision', 'recall', 'auc'];
+
+export function lookupMetric(name: string): MetricLookup {
+  // A name is known when the registry resolves it for a two-class classification task or for regression:
+  // every spelling it accepts resolves in one of the two.
+  for (const context of [
+    { task: 'classification' as const, classes: ['0', '1'] },
+    { task: 'regression' as const },
+  ]) {
+    const resolved = resolveMetric(name, context);
+    if (resolved.ok) return { ok: true, task: resolved.metric.task, direction: resolved.metric.direction };
+  }
+  const close = closeMatches(normalizeMetricName(name), [...Object.keys(METRICS), ...GENERIC_NAMES], 3);
+  const closeText = close.length > 0 ? ` Close names: ${close.join(', ')}.` : '';
+  return {
+    ok: false,
+    message: `unknown metric ${JSON.stringify(name)}.${closeText} Known: ${[...GENERIC_NAMES, ...Object.keys(METRICS)].join(', ')}.`,
+  };
+}
+
+export const comparisonDirection = (comparison: ComparisonWord): Direction => COMPARISON_WORDS[comparison];
+
+/** Why a target value cannot be meant for this metric, or null. Catches `target_value: 85` for accuracy. */
+export function targetValueProblem(
+  name: string,
+  lookup: { task: 'classification' | 'regression'; direction: Direction },
+  value: number,
+): string | null {
+  if (lookup.direction === 'lower' && value < 0) {
+    return `${name} is never below 0; a target of ${value} cannot be reached`;
+  }
+  if (lookup.task === 'classification' && lookup.direction === 'higher' && (value < 0 || value > 1)) {
+    const hint = value > 1 && value <= 100 ? ` (for ${value}%, write ${value / 100})` : '';
+    return `${name} lies between 0 and 1; got ${value}${hint}`;
+  }
+  if (lookup.task === 'regression' && lookup.direction === 'higher' && value > 1) {
+    return `${name} is at most 1; got ${value}`;
+  }
+  return null;
+}
+
+/**
+ * The metric a run uses when none was given, once intake knows the task: the original's default for
+ * classification, and the usual error measure for regression.
+ */
+export function defaultMetricFor(task: 'classification' | 'regression'): 'accuracy' | 'rmse' {
+  return task === 'classification' ? 'accuracy' : 'rmse';
+}
+
+/** Whether a score meets the run's target (`>=` for higher-is-better metrics, `<=` for lower). */
+export function targetReached(
+  metric: { direction: Direction; target: number | null },
+  score: number,
+): boolean {
+  if (metric.target === null || !Number.isFinite(score)) return false;
+  return metric.direction === 'higher' ? score >= metric.target : score <= metric.target;
+}
