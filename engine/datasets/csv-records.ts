@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { CsvError, parse } from 'csv-parse';
 
@@ -20,6 +21,11 @@ export interface CsvReadOptions {
   /** Sees every chunk of raw bytes, in order (e.g. a hash). */
   onBytes?: (chunk: Buffer) => void;
   signal?: AbortSignal;
+  /**
+   * Read from this already opened file instead of opening `file` by name (which then only names it in
+   * messages): a caller that checked what it opened reads exactly that. The caller closes it.
+   */
+  handle?: FileHandle;
 }
 
 /** A problem that stops the parse (a quote never closed, a record beyond the size limit). */
@@ -40,7 +46,9 @@ const MAX_RECORD_CHARS = 32 * 1024 * 1024;
 
 /** Records of a CSV file, header included; throws CsvSyntaxError where the file cannot be parsed on. */
 export async function* readCsvRecords(file: string, options: CsvReadOptions): AsyncGenerator<CsvRecord> {
-  const input = fs.createReadStream(file);
+  const input = options.handle
+    ? options.handle.createReadStream({ start: 0, autoClose: false })
+    : fs.createReadStream(file);
   if (options.onBytes) input.on('data', (chunk) => options.onBytes?.(chunk as Buffer));
   const parser = parse({
     bom: true,

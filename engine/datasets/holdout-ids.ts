@@ -16,7 +16,7 @@ export function holdoutId(seed: number, fingerprint: string, sourceKey: string):
 
 /**
  * The order holdout examples are written in: by a hash of the id, so that the position of a row in the
- * features file carries no information either, whether the ids are the engine's or the data's own.
+ * features file carries no information either.
  */
 export function holdoutOrderKey(seed: number, fingerprint: string, id: string): string {
   return createHash('sha256')

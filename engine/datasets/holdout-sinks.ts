@@ -9,7 +9,8 @@ import { ShuffledWriter } from './shuffled-writer';
 
 /**
  * Where holdout examples go as a materializer meets them: features (in hash order) under `holdout/<split>/`,
- * the hidden label under `labels/<split>.csv`, the source location under `labels/sources.csv`.
+ * the hidden label under `labels/<split>.csv`, the source location (and the data's own id, where it has one)
+ * under `labels/sources.csv`.
  */
 export class HoldoutSinks {
   readonly rows: Record<SplitName, number> = { selection: 0, final: 0 };
@@ -52,7 +53,7 @@ export class HoldoutSinks {
     };
     const sources = await BufferedWriter.create(path.join(runDataDir, SOURCES_FILE));
     for (const writer of Object.values(labels)) await writer.write('id,label\n');
-    await sources.write('id,split,file,line\n');
+    await sources.write('id,split,file,line,source_id\n');
     return new HoldoutSinks(
       runDataDir,
       options.seed,
@@ -64,10 +65,20 @@ export class HoldoutSinks {
     );
   }
 
-  /** `featureText`: one complete row or line (ending with a newline); null when the caller wrote a file. */
+  /**
+   * `featureText`: one complete row or line (ending with a newline); null when the caller wrote a file.
+   * `sourceId`: the example's id in the data itself (an `id` column or field), for the report only.
+   */
   async add(
     split: SplitName,
-    entry: { id: string; featureText: string | null; label: string; source: string; line: number | null },
+    entry: {
+      id: string;
+      featureText: string | null;
+      label: string;
+      source: string;
+      line: number | null;
+      sourceId?: string | null;
+    },
   ): Promise<void> {
     if (entry.featureText !== null) {
       const key = holdoutOrderKey(this.seed, this.fingerprint, entry.id);
@@ -75,7 +86,13 @@ export class HoldoutSinks {
     }
     await this.labels[split].write(csvLine([entry.id, entry.label]));
     await this.sources.write(
-      csvLine([entry.id, split, entry.source, entry.line === null ? '' : String(entry.line)]),
+      csvLine([
+        entry.id,
+        split,
+        entry.source,
+        entry.line === null ? '' : String(entry.line),
+        entry.sourceId ?? '',
+      ]),
     );
     this.rows[split] += 1;
   }

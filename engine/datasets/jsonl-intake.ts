@@ -8,7 +8,7 @@ import { HoldoutSinks } from './holdout-sinks';
 import { changedWhileReading, type Inspection, type MaterializeContext } from './inspection';
 import { error, IssueTally, warning, type IntakeResult, failedIntake } from './issues';
 import { parseJsonlRecord, readLines } from './jsonl-lines';
-import { classCounts, decideTask, LabelCollector, targetStats } from './label-collector';
+import { classCounts, decideTask, LabelCollector, spellingWarnings, targetStats } from './label-collector';
 import { featuresName } from './run-data-layout';
 import type { DatasetIssue, DatasetSource, DatasetSummary } from './schemas';
 import type { SourcePaths } from './source-paths';
@@ -84,6 +84,7 @@ export async function inspectJsonl(
   }
   if (issues.some((i) => i.severity === 'error')) return fail();
 
+  issues.push(...spellingWarnings(labels.mergeNumericSpellings(), 'label'));
   const decision = decideTask(labels, 'label', source.taskType);
   if (!decision.ok) {
     issues.push(error('task_mismatch', decision.message, { file: decision.file, line: decision.line }));
@@ -128,7 +129,7 @@ export async function inspectJsonl(
       labels,
       fromTest: testFile ? new Uint8Array(labels.size).fill(1, trainFile.examples) : null,
       dataBytes: summary.files.totalBytes,
-      materialize: (context) => materializeJsonl(files, context),
+      materialize: (context) => materializeJsonl(files, context, (label) => labels.canonical(label)),
     },
   };
 }
@@ -189,11 +190,14 @@ async function scanJsonl(
 
 /**
  * Visible lines are copied verbatim to `visible/<name>.jsonl` (extra fields included); holdout lines become
- * `{"id", "text"}` only in the features file, in hash order, with their labels under `labels/`.
+ * `{"id", "text"}` only in the features file, in hash order, with their labels under `labels/`. The id is the
+ * engine's: a line's own `id` field (often its position, and so its label in a file sorted by label) is not
+ * copied, and only sources.csv keeps it, for the report.
  */
 async function materializeJsonl(
   files: readonly JsonlFile[],
   context: MaterializeContext,
+  canonicalLabel: (label: string) => string,
 ): Promise<IntakeResult<{ rows: { selection: number; final: number } }>> {
   const trainFile = files[0] as JsonlFile;
   const visible = await BufferedWriter.create(path.join(context.visibleDir, path.basename(trainFile.path)));
@@ -228,9 +232,10 @@ async function materializeJsonl(
         await sinks.add(destination === SELECTION ? 'selection' : 'final', {
           id,
           featureText: `${JSON.stringify({ id, text: record.text })}\n`,
-          label: record.label,
+          label: canonicalLabel(record.label),
           source: file.name,
           line,
+          sourceId: record.id,
         });
       }
       if (digest.digest() !== file.sha256 || examples !== file.examples) {

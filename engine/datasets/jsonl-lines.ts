@@ -23,7 +23,15 @@ export async function* readLines(
 }
 
 export type JsonlRecord =
-  | { ok: true; text: string; label: string; labelIsNumber: boolean; extra: string[] }
+  | {
+      ok: true;
+      text: string;
+      label: string;
+      labelIsNumber: boolean;
+      extra: string[];
+      /** The line's own `id` field (a string or a number), for the report only; null when there is none. */
+      id: string | null;
+    }
   | { ok: false; code: string; detail: string };
 
 /**
@@ -67,6 +75,10 @@ export function parseJsonlRecord(text: string): JsonlRecord {
     label: labelText,
     labelIsNumber: typeof label === 'number',
     extra: Object.keys(record).filter((k) => k !== 'text' && k !== 'label'),
+    id:
+      typeof record.id === 'string' || (typeof record.id === 'number' && Number.isFinite(record.id))
+        ? String(record.id)
+        : null,
   };
 }
 

@@ -121,3 +121,49 @@ describe('label helpers', () => {
     });
   });
 });
+
+describe('LabelCollector.mergeNumericSpellings', () => {
+  it('merges spellings of one number into its most frequent spelling, and remaps every example', () => {
+    const labels = collect(['0', '1.0', '1', '0.0', '1', '01']);
+    const merges = labels.mergeNumericSpellings();
+    expect(labels.classNames).toEqual(['0', '1']);
+    expect(labels.classCounts).toEqual([2, 4]);
+    expect([...labels.classCodes()]).toEqual([0, 1, 1, 0, 1, 1]);
+    expect(labels.canonical('1.0')).toBe('1');
+    expect(labels.canonical('0.0')).toBe('0');
+    // In the order the other spellings were first seen.
+    expect(merges).toEqual([
+      {
+        canonical: '1',
+        others: [
+          { label: '1.0', count: 1, file: 'train.csv', line: 3 },
+          { label: '01', count: 1, file: 'train.csv', line: 7 },
+        ],
+      },
+      {
+        canonical: '0',
+        others: [{ label: '0.0', count: 1, file: 'train.csv', line: 5 }],
+      },
+    ]);
+    expect(classCounts(labels)).toEqual([
+      { label: '1', count: 4 },
+      { label: '0', count: 2 },
+    ]);
+  });
+
+  it('leaves text labels, and numbers written once, as they are', () => {
+    const text = collect(['1', '1.0', 'x']);
+    expect(text.mergeNumericSpellings()).toEqual([]);
+    expect(text.classNames).toEqual(['1', '1.0', 'x']);
+    const plain = collect(['1.0', '2.0', '1.0']);
+    expect(plain.mergeNumericSpellings()).toEqual([]);
+    expect(plain.classNames).toEqual(['1.0', '2.0']);
+  });
+
+  it('counts distinct values after the merge when deciding the task', () => {
+    const labels = collect(['0', '1', '1.0', '0.0', '1']);
+    labels.mergeNumericSpellings();
+    const d = decideTask(labels, 'y', undefined);
+    expect(d.ok && d.task.reason).toBe('numeric label with only 2 distinct values');
+  });
+});

@@ -1,6 +1,6 @@
 import { compareText } from './column-profile';
-import { cappedList, plural, quote } from './issues';
-import type { ClassCount, TargetStats, TaskType } from './schemas';
+import { cappedList, plural, quote, warning } from './issues';
+import type { ClassCount, DatasetIssue, TargetStats, TaskType } from './schemas';
 import { parseNumber } from './values';
 
 /** Beyond this many distinct label values the column is not a set of classes (and memory stays bounded). */
@@ -19,6 +19,8 @@ export class LabelCollector {
   private readonly classIndex = new Map<string, number>();
   /** The number each class name is, NaN when it is none. */
   private readonly classValues: number[] = [];
+  /** Where each class name was first seen. */
+  private readonly classFirst: { file: string; line: number }[] = [];
   private codes = new Int32Array(1024);
   /** Per example, only once codes ran out (overflow). */
   private values: Float64Array | null = null;
@@ -44,6 +46,7 @@ export class LabelCollector {
         this.classNames.push(label);
         this.classCounts.push(0);
         this.classValues.push(parseNumber(label) ?? Number.NaN);
+        this.classFirst.push({ file, line });
       }
     }
     let value: number;
@@ -59,6 +62,65 @@ export class LabelCollector {
       if (Number.isInteger(value)) this.integerCount += 1;
     }
     this.n += 1;
+  }
+
+  /**
+   * Merges the spellings of one number ('1', '1.0', '01') into one class, when every label is a number: pandas
+   * reads such a column as numbers, so to the agent's code they are one value, and two classes here would
+   * score a right answer as wrong. Each group keeps its most frequent spelling (the first seen on a tie).
+   * Call once, after the last `add`; text labels (some value not a number) are left as written, as pandas
+   * leaves them. Returns what was merged, for `spellingWarnings`.
+   */
+  mergeNumericSpellings(): SpellingMerge[] {
+    if (this.overflow || !this.allNumeric) return [];
+    const canonicalOf = numericSpellingGroups(this.classNames, this.classCounts);
+    if (!canonicalOf) return [];
+    const merges = new Map<number, SpellingMerge>();
+    const newCode = new Int32Array(this.classNames.length);
+    const kept: number[] = [];
+    canonicalOf.forEach((canonical, code) => {
+      if (canonical === code) {
+        newCode[code] = kept.length;
+        kept.push(code);
+      }
+    });
+    canonicalOf.forEach((canonical, code) => {
+      newCode[code] = newCode[canonical] as number;
+      if (canonical === code) return;
+      let merge = merges.get(canonical);
+      if (!merge) {
+        merge = { canonical: this.classNames[canonical] as string, others: [] };
+        merges.set(canonical, merge);
+      }
+      merge.others.push({
+        label: this.classNames[code] as string,
+        count: this.classCounts[code] as number,
+        ...(this.classFirst[code] as { file: string; line: number }),
+      });
+    });
+    const merged = new Float64Array(kept.length);
+    this.classCounts.forEach((count, code) => {
+      const at = newCode[code] as number;
+      merged[at] = (merged[at] as number) + count;
+    });
+    const counts = Array.from(merged);
+    const pick = <T>(values: T[]) => kept.map((code) => values[code] as T);
+    const names = pick(this.classNames);
+    const values = pick(this.classValues);
+    const first = pick(this.classFirst);
+    for (const [label, code] of this.classIndex) this.classIndex.set(label, newCode[code] as number);
+    this.classNames.splice(0, Infinity, ...names);
+    this.classCounts.splice(0, Infinity, ...counts);
+    this.classValues.splice(0, Infinity, ...values);
+    this.classFirst.splice(0, Infinity, ...first);
+    for (let i = 0; i < this.n; i += 1) this.codes[i] = newCode[this.codes[i] as number] as number;
+    return [...merges.values()];
+  }
+
+  /** The class name a label is counted under (its merged spelling); the label itself when it is no class. */
+  canonical(label: string): string {
+    const code = this.classIndex.get(label);
+    return code === undefined ? label : (this.classNames[code] as string);
   }
 
   /** Class code per example (classification). */
@@ -96,6 +158,56 @@ export class LabelCollector {
       this.values = values;
     }
   }
+}
+
+export interface SpellingMerge {
+  canonical: string;
+  others: { label: string; count: number; file: string; line: number }[];
+}
+
+/**
+ * For each name, the index of the name it merges into: names that are the same number, when every name is a
+ * number (the rule pandas applies to a column). The most frequent spelling of a group wins, the first listed on
+ * a tie. Null when nothing merges. Shared by intake and scoring, so both count the same classes.
+ */
+export function numericSpellingGroups(
+  names: readonly string[],
+  counts?: readonly number[],
+): Int32Array | null {
+  const values = names.map((n) => parseNumber(n));
+  if (values.some((v) => v === null)) return null;
+  const winner = new Map<number, number>();
+  let merged = false;
+  values.forEach((value, i) => {
+    // -0 and 0 are one key of a Map already (SameValueZero).
+    const best = winner.get(value as number);
+    if (best === undefined) winner.set(value as number, i);
+    else {
+      merged = true;
+      if ((counts?.[i] ?? 0) > (counts?.[best] ?? 0)) winner.set(value as number, i);
+    }
+  });
+  if (!merged) return null;
+  return Int32Array.from(values, (value) => winner.get(value as number) as number);
+}
+
+/** The warning that says which spellings were merged, with where each was first seen. */
+export function spellingWarnings(merges: readonly SpellingMerge[], labelName: string): DatasetIssue[] {
+  if (merges.length === 0) return [];
+  const parts = merges.flatMap((m) =>
+    m.others.map(
+      (o) =>
+        `${quote(o.label)} (${plural(o.count, 'row')}, first at ${o.file} line ${o.line}) is the class ${quote(m.canonical)}`,
+    ),
+  );
+  const first = merges[0]?.others[0];
+  return [
+    warning(
+      'label_spellings_merged',
+      `the label ${quote(labelName)} writes one number in several ways: ${cappedList(parts, parts.length)}. pandas reads them as one value, so they are one class here too, and a prediction may use either spelling.`,
+      first ? { file: first.file, line: first.line } : undefined,
+    ),
+  ];
 }
 
 export interface TaskDecision {

@@ -11,10 +11,15 @@ import type { DatasetKind, RunDataset, SplitName } from './schemas';
  *     holdout/final/             features of the final split                mounted read-only for one predict command
  *     labels/selection.csv       id,label                                   engine only, NEVER mounted
  *     labels/final.csv           id,label                                   engine only, NEVER mounted
- *     labels/sources.csv         id,split,file,line                         engine only, NEVER mounted
+ *     labels/sources.csv         id,split,file,line,source_id               engine only, NEVER mounted
  *
  * Callers must never mount the run data folder itself, nor `labels/`: a mount of either hands the agent the
  * answers. `holdout/<split>/` holds nothing but features (file names are ids, rows carry no label).
+ *
+ * Holdout examples are always identified by engine ids (holdout-ids.ts), never by the data's own: an `id`
+ * column numbered in file order would give a CSV sorted by label away. In the tabular features the data's
+ * `id` column (any case) holds the engine id instead of its value; `source_id` in sources.csv keeps the
+ * original for the report.
  */
 export const MANIFEST_FILE = 'dataset.json';
 export const VISIBLE_DIR = 'visible';

@@ -3,6 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../testing/temp-dir';
+import { resolveMetric } from '../scoring/metric-registry';
+import type { ResolvedMetric } from '../scoring/schemas';
+import { scorePredictions } from '../scoring/score';
 import { FINAL, SELECTION, VISIBLE } from './holdout-plan';
 import { prepareRunData, readRunDataset, type PreparedRunData } from './run-data';
 import type { DatasetSource, HoldoutOptions } from './schemas';
@@ -20,6 +23,12 @@ async function prepare(
   const result = await prepareRunData({ source, runDataDir: path.join(temp.dir, name), holdout });
   if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('\n'));
   return result.value;
+}
+
+function accuracyMetric(classes: string[]): ResolvedMetric {
+  const resolved = resolveMetric('accuracy', { task: 'classification', classes });
+  if (!resolved.ok) throw new Error(resolved.message);
+  return resolved.metric;
 }
 
 const sha = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -137,14 +146,58 @@ describe('prepareRunData: tabular', () => {
     expect({ sha: sha(file), mtime: fs.statSync(file).mtimeMs }).toEqual(before);
   });
 
-  it("uses the data's own id column as holdout ids", async () => {
-    const rows = Array.from({ length: 50 }, (_, i) => [`row-${i}`, i, i % 2 ? 'a' : 'b']);
+  it("the data's own id never reaches the holdout features: a CSV sorted by label, ids = row numbers", async () => {
+    // The review's attack: predict each holdout row's label from the nearest visible id (59/60 right).
+    const rows = Array.from({ length: 300 }, (_, i) => [i + 1, `f${(i * 7919) % 1000}`, i < 150 ? 'a' : 'b']);
     const file = write(temp.dir, 'data/d.csv', csv(['id', 'x', 'label'], rows));
     const { manifest, paths } = await prepare({ kind: 'tabular', path: file });
-    expect(manifest.holdout.ids).toBe('column:id');
+    expect(manifest.holdout.ids).toBe('engine');
+    const original = new Set(rows.map((r) => String(r[0])));
+    const sources = new Map(readSimpleCsv(paths.sources).rows.map((r) => [r[0]!, r]));
+    expect(readSimpleCsv(paths.sources).header).toEqual(['id', 'split', 'file', 'line', 'source_id']);
+    const visible = readSimpleCsv(path.join(paths.visible, 'd.csv')).rows;
+    const visibleIds = visible.map((r) => Number(r[0]));
+    let attackRight = 0;
+    let held = 0;
+    for (const split of [paths.selection, paths.final]) {
+      const features = readSimpleCsv(split.input);
+      // The join key stays where the data had it, under the same name; predict.py writes it back.
+      expect(features.header).toEqual(['id', 'x']);
+      const labels = labelsById(split.labels);
+      for (const [id, x] of features.rows) {
+        held += 1;
+        expect(id).toMatch(/^h[0-9a-f]{16}$/);
+        expect(original.has(id!)).toBe(false);
+        // The report still finds the source row, and its own id, through labels/sources.csv.
+        const [, , name, line, sourceId] = sources.get(id!)!;
+        expect(name).toBe('train/d.csv');
+        expect(sourceId).toBe(String(Number(line) - 1));
+        expect(rows[Number(sourceId) - 1]![1]).toBe(x);
+        // The attack has nothing to work with: the id is no number near any visible id.
+        const asNumber = Number(id);
+        if (Number.isFinite(asNumber)) {
+          const nearest = visibleIds.reduce((a, b) =>
+            Math.abs(b - asNumber) < Math.abs(a - asNumber) ? b : a,
+          );
+          if ((nearest <= 150 ? 'a' : 'b') === labels.get(id!)) attackRight += 1;
+        }
+      }
+    }
+    expect(held).toBe(60);
+    expect(attackRight).toBe(0);
+  });
+
+  it("an id column spelled 'Id' or 'ID' is replaced as well, and an 'id' join key is added", async () => {
+    const rows = Array.from({ length: 100 }, (_, i) => [i + 1, i, i < 50 ? 'a' : 'b']);
+    const file = write(temp.dir, 'data/d.csv', csv(['Id', 'x', 'label'], rows));
+    const { paths } = await prepare({ kind: 'tabular', path: file });
     const features = readSimpleCsv(paths.selection.input);
-    expect(features.header).toEqual(['id', 'x']);
-    for (const [id, x] of features.rows) expect(id).toBe(`row-${x}`);
+    expect(features.header).toEqual(['id', 'Id', 'x']);
+    for (const [id, Id, x] of features.rows) {
+      expect(id).toMatch(/^h[0-9a-f]{16}$/);
+      expect(Id).toBe(id);
+      expect(x).not.toBe(undefined);
+    }
   });
 
   it('a test split becomes the holdout; the training file stays visible in full', async () => {
@@ -302,6 +355,88 @@ describe('prepareRunData: text JSONL', () => {
       const i = Number(/marker-(\d+)/.exec(f.text as string)![1]);
       expect(labels.get(f.id as string)).toBe(i % 3 ? 'pos' : 'neg');
       expect(visible.join('\n')).not.toContain(`marker-${i} `);
+    }
+  });
+});
+
+describe('prepareRunData: labels that are one number written two ways', () => {
+  it("'1' and '1.0' are one class, as pandas reads them; the labels and the scorer agree", async () => {
+    const rows = Array.from({ length: 100 }, (_, i) => [i, i % 2 ? (i % 4 === 1 ? '1' : '1.0') : '0']);
+    const file = write(temp.dir, 'data/d.csv', csv(['x', 'label'], rows));
+    const result = await prepareRunData({
+      source: { kind: 'tabular', path: file },
+      runDataDir: path.join(temp.dir, 'run'),
+    });
+    if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('\n'));
+    const { manifest, paths } = result.value;
+    expect(manifest.classes).toEqual(['0', '1']);
+    expect(manifest.summary.classes).toEqual([
+      { label: '0', count: 50 },
+      { label: '1', count: 50 },
+    ]);
+    const merged = result.warnings.find((w) => w.code === 'label_spellings_merged');
+    expect(merged?.message).toContain(`'1.0' (25 rows, first at ${file} line 5) is the class '1'`);
+    for (const split of [paths.selection, paths.final]) {
+      const labels = readSimpleCsv(split.labels).rows.map((r) => r[1]);
+      expect(new Set(labels)).toEqual(new Set(['0', '1']));
+      // A model trained on pandas' float column predicts 1.0 and 0.0: every one of them right.
+      const predictions = `id,prediction\n${readSimpleCsv(split.labels)
+        .rows.map(([id, label]) => `${id},${label}.0`)
+        .join('\n')}\n`;
+      const scored = await scorePredictions({
+        predictionsPath: write(temp.dir, 'predictions.csv', predictions),
+        labelsPath: split.labels,
+        metric: accuracyMetric(manifest.classes!),
+        classes: manifest.classes!,
+      });
+      expect(scored).toMatchObject({ ok: true, value: 1 });
+    }
+  });
+
+  it('labels that are not all numbers stay as written, as pandas keeps them as text', async () => {
+    const rows = Array.from({ length: 90 }, (_, i) => [i, ['1', '1.0', 'x'][i % 3]!]);
+    const file = write(temp.dir, 'data/d.csv', csv(['x', 'label'], rows));
+    const { manifest } = await prepare({ kind: 'tabular', path: file });
+    expect(manifest.classes).toEqual(['1', '1.0', 'x']);
+  });
+});
+
+describe('prepareRunData: the data never identifies a holdout example', () => {
+  it("JSONL: an 'id' field is not copied into the features; sources.csv keeps it", async () => {
+    const lines = Array.from({ length: 100 }, (_, i) =>
+      JSON.stringify({ id: i + 1, text: `review ${i}`, label: i < 50 ? 'neg' : 'pos' }),
+    );
+    const file = write(temp.dir, 'data/reviews.jsonl', lines.join('\n') + '\n');
+    const { paths } = await prepare({ kind: 'text_jsonl', path: file });
+    const sources = new Map(readSimpleCsv(paths.sources).rows.map((r) => [r[0]!, r]));
+    for (const split of [paths.selection, paths.final]) {
+      const features = fs
+        .readFileSync(split.input, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(features.length).toBeGreaterThan(0);
+      for (const f of features) {
+        expect(Object.keys(f)).toEqual(['id', 'text']);
+        expect(f.id).toMatch(/^h[0-9a-f]{16}$/);
+        const [, , , line, sourceId] = sources.get(f.id as string)!;
+        expect(sourceId).toBe(line);
+        expect(f.text).toBe(`review ${Number(sourceId) - 1}`);
+      }
+    }
+  });
+
+  it('images: holdout file names are engine ids, whatever the source names say about order', async () => {
+    const root = path.join(temp.dir, 'numbered');
+    for (let i = 0; i < 40; i += 1)
+      write(root, `${i < 20 ? 'cat' : 'dog'}/${String(i).padStart(4, '0')}.png`, pngBytes(i));
+    const { paths } = await prepare({ kind: 'image_folder', path: root });
+    const sources = new Map(readSimpleCsv(paths.sources).rows.map((r) => [r[0]!, r]));
+    for (const split of [paths.selection, paths.final]) {
+      for (const name of fs.readdirSync(split.input)) {
+        expect(name).toMatch(/^h[0-9a-f]{16}\.png$/);
+        expect(sources.get(name.replace(/\.png$/, ''))?.[2]).toMatch(/^train\/(cat|dog)\/\d{4}\.png$/);
+      }
     }
   });
 });

@@ -131,10 +131,8 @@ export async function prepareRunData(options: {
       counts: split.counts,
       ...(task === 'classification' ? { classCounts: perClass(inspection, strata, split.assignment) } : {}),
       notes: split.notes,
-      ids:
-        inspection.summary.kind === 'tabular' && inspection.summary.columns?.some((c) => c.name === 'id')
-          ? 'column:id'
-          : 'engine',
+      // Always the engine's: see run-data-layout.ts.
+      ids: 'engine',
     };
     const kind = inspection.summary.kind;
     const splitFiles = (name: 'selection' | 'final') => ({

@@ -180,7 +180,11 @@ export const HoldoutRecord = z.object({
   classCounts: z.array(SplitCounts.extend({ label: z.string() })).optional(),
   /** Why the split is the way it is (e.g. a class with one example that stayed visible). */
   notes: z.array(z.string()),
-  /** `engine`: random ids derived from the seed; `column:id`: the data's own unique `id` column. */
+  /**
+   * `engine`: keyed-hash ids derived from the seed, whatever ids the data has (its own `id` column could encode
+   * the row's position, and so its label). `column:id` (the data's own ids) is only ever read from manifests
+   * written by earlier versions.
+   */
   ids: z.enum(['engine', 'column:id']),
 });
 export type HoldoutRecord = z.infer<typeof HoldoutRecord>;
@@ -201,7 +205,7 @@ export const RunDataset = z.object({
     visible: z.string(),
     selection: SplitFiles,
     final: SplitFiles,
-    /** `id,split,file,line`: where each holdout example came from, for the report. */
+    /** `id,split,file,line,source_id`: where each holdout example came from, for the report. */
     sources: z.string(),
   }),
 });

@@ -6,7 +6,7 @@ import { SELECTION, VISIBLE } from './holdout-plan';
 import { holdoutId } from './holdout-ids';
 import { HoldoutSinks } from './holdout-sinks';
 import { changedWhileReading, type MaterializeContext } from './inspection';
-import { error, quote, type IntakeResult } from './issues';
+import type { IntakeResult } from './issues';
 import { featuresName } from './run-data-layout';
 import type { TabularFile, TabularLayout } from './tabular-intake';
 
@@ -14,18 +14,23 @@ import type { TabularFile, TabularLayout } from './tabular-intake';
  * The second pass over a CSV dataset: visible rows to `visible/<name>.csv` (same header, comma-separated,
  * source order), holdout rows to the features files (no label column, an `id` column, hash order) and their
  * labels to `labels/`. The content is hashed again on the way and must match the first pass.
+ *
+ * A holdout row's id is always the engine's. The data's own id columns keep their place and name in the
+ * features but hold that engine id: their values are often row numbers, and in a file sorted by label the
+ * nearest visible id would give the label away. Without a column named exactly `id`, one is put first.
  */
 export async function materializeTabular(
   layout: TabularLayout,
   context: MaterializeContext,
 ): Promise<IntakeResult<{ rows: { selection: number; final: number } }>> {
-  const { header, labelIndex, idIndex, files } = layout;
+  const { header, labelIndex, idColumns, idIndex, files } = layout;
   const trainFile = files[0] as TabularFile;
   const visibleName = `${path.basename(trainFile.path, path.extname(trainFile.path))}.csv`;
   const visible = await BufferedWriter.create(path.join(context.visibleDir, visibleName));
-  const useDataIds = idIndex >= 0;
+  const replaced = new Set(idColumns);
+  const hasIdColumn = header.some((h, i) => h === 'id' && replaced.has(i));
   const featureColumns = header.filter((_, i) => i !== labelIndex);
-  const featureHeader = csvLine(useDataIds ? featureColumns : ['id', ...featureColumns]);
+  const featureHeader = csvLine(hasIdColumn ? featureColumns : ['id', ...featureColumns]);
   const sinks = await HoldoutSinks.open({
     runDataDir: context.runDataDir,
     seed: context.seed,
@@ -55,16 +60,18 @@ export async function materializeTabular(
           await visible.write(csvLine(fields));
           continue;
         }
-        const id = useDataIds
-          ? (fields[idIndex] as string)
-          : holdoutId(context.seed, context.fingerprint, `${file.name}:${record.line}`);
-        const features = fields.filter((_, i) => i !== labelIndex);
+        const id = holdoutId(context.seed, context.fingerprint, `${file.name}:${record.line}`);
+        const features: string[] = hasIdColumn ? [] : [id];
+        for (let i = 0; i < fields.length; i += 1) {
+          if (i !== labelIndex) features.push(replaced.has(i) ? id : (fields[i] as string));
+        }
         await sinks.add(destination === SELECTION ? 'selection' : 'final', {
           id,
-          featureText: csvLine(useDataIds ? features : [id, ...features]),
-          label: fields[labelIndex] ?? '',
+          featureText: csvLine(features),
+          label: layout.canonicalLabel(fields[labelIndex] ?? ''),
           source: file.name,
           line: record.line,
+          sourceId: idIndex >= 0 ? (fields[idIndex] ?? '') : null,
         });
       }
       if (digest.digest() !== file.sha256 || rows !== file.rows) {
@@ -73,20 +80,7 @@ export async function materializeTabular(
       }
     }
     const finished = await sinks.finish(featureHeader);
-    if (!finished.ok) {
-      const file = files.find((f) => f.role === 'test') ?? trainFile;
-      return {
-        ok: false,
-        errors: [
-          error(
-            'duplicate_id',
-            `${file.path}: the id ${quote(finished.duplicateId)} is used by two rows of the hidden holdout. The engine joins predictions on the 'id' column, so it must be unique: fix the ids, or rename the column if it is not an identifier.`,
-            { file: file.path },
-          ),
-        ],
-        warnings: [],
-      };
-    }
+    if (!finished.ok) throw new Error(`holdout id collision on ${finished.duplicateId}`);
     return { ok: true, value: { rows: sinks.rows }, warnings: [] };
   } catch (err) {
     await sinks.abort();

@@ -206,13 +206,16 @@ describe('tabular intake: validation errors name the file and the line', () => {
     expect(e?.file).toBe(file);
   });
 
-  it('duplicate and empty ids when the data has an id column', async () => {
+  it('duplicate and empty ids are warnings naming the file: holdout examples get engine ids anyway', async () => {
     const file = write(temp.dir, 'd.csv', 'id,x,label\n1,a,p\n2,b,q\n1,c,p\n,d,q\n');
-    const found = await errors({ path: file });
+    const result = await inspectDataset({ kind: 'tabular', path: file });
+    expect(result.ok).toBe(true);
+    const found = result.warnings;
+    expect(found.find((e) => e.code === 'duplicate_id')).toMatchObject({ file, line: 4 });
     expect(found.find((e) => e.code === 'duplicate_id')?.message).toContain(
-      `${file} line 4: 1 row repeats an 'id' already used ('1' (first on line 2))`,
+      `${file} line 4: 1 row repeats an 'id' already used in ${file} ('1', first on line 2)`,
     );
-    expect(found.find((e) => e.code === 'empty_id')?.line).toBe(5);
+    expect(found.find((e) => e.code === 'empty_id')).toMatchObject({ file, line: 5 });
   });
 
   it('a dataset path that does not exist', async () => {
@@ -226,6 +229,16 @@ describe('tabular intake: validation errors name the file and the line', () => {
 describe('tabular intake: train and test files', () => {
   const rows = (n: number, offset = 0) =>
     Array.from({ length: n }, (_, i) => [i + offset, (i + offset) % 2 ? 'a' : 'b']);
+
+  it('train and test files may each number their ids from 1', async () => {
+    const numbered = (n: number) => Array.from({ length: n }, (_, i) => [i + 1, i * 3, i % 2 ? 'a' : 'b']);
+    write(temp.dir, 'data/train.csv', csv(['id', 'x', 'label'], numbered(20)));
+    write(temp.dir, 'data/test.csv', csv(['id', 'x', 'label'], numbered(10)));
+    const result = await inspectDataset({ kind: 'tabular', path: path.join(temp.dir, 'data') });
+    if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('\n'));
+    expect(result.warnings.filter((w) => w.code === 'duplicate_id')).toEqual([]);
+    expect(result.value.rowsByRole).toEqual({ train: 20, test: 10 });
+  });
 
   it('finds train.csv and test.csv in a folder and keeps their roles', async () => {
     write(temp.dir, 'data/train.csv', csv(['x', 'label'], rows(20)));

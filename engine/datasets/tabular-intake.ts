@@ -17,7 +17,7 @@ import {
   type IntakeResult,
   failedIntake,
 } from './issues';
-import { classCounts, decideTask, LabelCollector, targetStats } from './label-collector';
+import { classCounts, decideTask, LabelCollector, spellingWarnings, targetStats } from './label-collector';
 import { guessLabelColumn, suggestColumn, type LabelGuess } from './label-inference';
 import type { DatasetIssue, DatasetSource, DatasetSummary } from './schemas';
 import type { SourcePaths } from './source-paths';
@@ -26,7 +26,7 @@ import { isMissing, parseNumber } from './values';
 
 /** Rows read to guess the label column before the full pass (the guess needs value statistics). */
 const GUESS_SAMPLE_ROWS = 10_000;
-/** Ids checked for uniqueness during inspection; beyond it, uniqueness is checked on the holdout rows only. */
+/** Ids of one file checked for repeats; beyond it, only ids already seen are (a warning, not a guarantee). */
 const ID_CHECK_CAP = 2_000_000;
 
 export interface TabularFile {
@@ -45,9 +45,16 @@ export interface TabularFile {
 export interface TabularLayout {
   header: string[];
   labelIndex: number;
-  /** The data's own `id` column, used as holdout ids. */
+  /**
+   * The data's own id columns (named `id` in any case): their values never reach the holdout features, where
+   * they hold the engine id instead (see run-data-layout.ts).
+   */
+  idColumns: number[];
+  /** The one whose value sources.csv records as `source_id` (`id` itself first); -1 when there is none. */
   idIndex: number;
   files: TabularFile[];
+  /** The class a label text is counted under ('1.0' may be the class '1'): what the labels files hold. */
+  canonicalLabel: (label: string) => string;
 }
 
 export async function inspectTabular(
@@ -131,12 +138,14 @@ export async function inspectTabular(
       );
       return fail();
     }
-    const idIndex = header.indexOf('id');
+    const idColumns = header
+      .map((name, i) => (i !== labelIndex && name.trim().toLowerCase() === 'id' ? i : -1))
+      .filter((i) => i >= 0);
+    const idIndex = idColumns.includes(header.indexOf('id')) ? header.indexOf('id') : (idColumns[0] ?? -1);
 
     const profiles = header.map((name) => new ColumnProfile(name));
     const labels = new LabelCollector();
     const files: TabularFile[] = [];
-    const ids = idIndex >= 0 ? new Map<string, number>() : null;
     const scan = async (role: 'train' | 'test', file: string, delimiter: string, order: number[] | null) => {
       const result = await scanFile({
         role,
@@ -148,7 +157,6 @@ export async function inspectTabular(
         idIndex,
         profiles,
         labels,
-        ids,
         signal,
       });
       issues.push(...result.issues);
@@ -209,6 +217,7 @@ export async function inspectTabular(
       return fail();
     }
 
+    issues.push(...spellingWarnings(labels.mergeNumericSpellings(), labelName));
     const decision = decideTask(labels, labelName, source.taskType);
     if (!decision.ok) {
       issues.push(error('task_mismatch', decision.message, { file: decision.file, line: decision.line }));
@@ -264,7 +273,14 @@ export async function inspectTabular(
     issues.push(...classWarnings(summary));
     summary.warnings = issues.filter((i) => i.severity === 'warning');
     const fromTest = testFile ? new Uint8Array(labels.size).fill(1, trainFile.rows) : null;
-    const layout: TabularLayout = { header, labelIndex, idIndex, files };
+    const layout: TabularLayout = {
+      header,
+      labelIndex,
+      idColumns,
+      idIndex,
+      files,
+      canonicalLabel: (label) => labels.canonical(label),
+    };
     return {
       ok: true,
       warnings: summary.warnings,
@@ -434,18 +450,20 @@ interface ScanInput {
   idIndex: number;
   profiles: ColumnProfile[];
   labels: LabelCollector;
-  ids: Map<string, number> | null;
   signal?: AbortSignal;
 }
 
 /** The full pass over one file: statistics, labels, the content hash, and every row-level problem. */
 async function scanFile(input: ScanInput) {
-  const { file, header, labelIndex, idIndex, profiles, labels, ids, order } = input;
+  const { file, header, labelIndex, idIndex, profiles, labels, order } = input;
   const digest = new StreamDigest();
   const ragged = new IssueTally('error', 'ragged_row', file);
   const emptyLabel = new IssueTally('error', 'empty_label', file);
-  const emptyId = new IssueTally('error', 'empty_id', file);
-  const duplicateId = new IssueTally('error', 'duplicate_id', file);
+  // The data's ids join nothing (holdout examples get engine ids), so these are warnings about the data, and
+  // a file's ids are compared within that file only: a train and a test file may both count from 1.
+  const emptyId = new IssueTally('warning', 'empty_id', file);
+  const duplicateId = new IssueTally('warning', 'duplicate_id', file);
+  const ids = idIndex >= 0 ? new Map<string, number>() : null;
   let rows = 0;
   for await (const record of readCsvRecords(file, {
     delimiter: input.delimiter,
@@ -468,12 +486,13 @@ async function scanFile(input: ScanInput) {
       if (id.trim() === '') emptyId.add(record.line);
       else if (ids.size < ID_CHECK_CAP || ids.has(id)) {
         const first = ids.get(id);
-        if (first !== undefined) duplicateId.add(record.line, `${quote(id)} (first on line ${first})`);
+        if (first !== undefined) duplicateId.add(record.line, `${quote(id)}, first on line ${first}`);
         else ids.set(id, record.line);
       }
     }
   }
   const labelName = header[labelIndex] as string;
+  const idName = header[idIndex] ?? 'id';
   const issues = [
     ragged.toIssue(
       (n, _lines, first) =>
@@ -485,11 +504,11 @@ async function scanFile(input: ScanInput) {
     ),
     emptyId.toIssue(
       (n) =>
-        `${plural(n, 'row')} with an empty 'id'. The engine joins predictions on the 'id' column, so every row needs one: fill it in, or rename the column if it is not an identifier.`,
+        `${plural(n, 'row')} with an empty ${quote(idName)}. Nothing depends on it (holdout examples get the engine's own ids), but pandas reads ${n === 1 ? 'it' : 'them'} as missing.`,
     ),
     duplicateId.toIssue(
       (n, _lines, first) =>
-        `${plural(n, 'row')} ${n === 1 ? 'repeats' : 'repeat'} an 'id' already used (${first}). The engine joins predictions on the 'id' column, so it must be unique: fix the ids, or rename the column if it is not an identifier.`,
+        `${plural(n, 'row')} ${n === 1 ? 'repeats' : 'repeat'} an ${quote(idName)} already used in ${file} (${first}). Nothing depends on it (holdout examples get the engine's own ids), but a repeated id often means a repeated row: check the file.`,
     ),
   ].filter((i): i is DatasetIssue => i !== null);
   return { issues, rows, sha256: digest.digest(), bytes: digest.bytes };

@@ -36,7 +36,8 @@ export async function readHiddenLabels(
     }
   } catch (err) {
     if (err instanceof CsvSyntaxError) return { ok: false, message: err.message };
-    throw err;
+    const code = (err as NodeJS.ErrnoException | null)?.code ?? 'read error';
+    return { ok: false, message: `the hidden labels file ${file} cannot be read (${code}).` };
   }
   if (ids.length === 0) return { ok: false, message: `${file} holds no labels: the holdout split is empty.` };
   return { ok: true, value: { ids, labels } };

@@ -123,6 +123,13 @@ describe('regression metrics (scikit-learn documentation examples)', () => {
     expect(r2(f64([2]), f64([2]))).toBeNull();
   });
 
+  it('R² is 0 on a constant target that is not exactly representable, and missed (deliberately not sklearn)', () => {
+    // sklearn 1.2 computes the spread around a rounded mean (1e-33, not 0) and returns -5.19e31 here.
+    expect(r2(f64([0.1, 0.1, 0.1]), f64([0.2, 0.2, 0.2]))).toBe(0);
+    expect(r2(f64([0.1, 0.1, 0.1]), f64([0.1, 0.1, 0.1]))).toBe(1);
+    expect(r2(f64([1 / 3, 1 / 3, 1 / 3, 1 / 3, 1 / 3, 1 / 3, 1 / 3]), f64([0, 0, 0, 0, 0, 0, 0]))).toBe(0);
+  });
+
   it('MAPE divides by epsilon where the target is zero', () => {
     expect(mape(f64([0]), f64([1e-10]))).toBeCloseTo(1e-10 / EPSILON, 0);
   });

@@ -1,4 +1,6 @@
-import fs from 'node:fs/promises';
+import { constants } from 'node:fs';
+import fs, { type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
 import { CsvSyntaxError, readCsvRecords } from '../datasets/csv-records';
 import { cappedList, plural } from '../datasets/issues';
 import { parseNumber } from '../datasets/values';
@@ -13,6 +15,10 @@ import type { PredictionProblem } from './schemas';
 
 /** Ids and lines a message lists before "and N more". */
 const ID_CAP = 10;
+/** Characters of one value of the agent's file a message quotes, at most. */
+const EXCERPT_CHARS = 40;
+/** Header columns a message quotes, at most. */
+const HEADER_CAP = 5;
 const CONTRACT =
   'predict.py must write a CSV with the header id,prediction (plus proba_<class> columns for probability metrics) and one row per holdout id';
 
@@ -43,16 +49,145 @@ export async function readPredictions(
   file: string,
   ids: readonly string[],
   matcher: ClassMatcher | null,
+  options: { root?: string } = {},
 ): Promise<Read> {
   const problem = (code: string, message: string): Read => ({ ok: false, problems: [{ code, message }] });
-  let size: number;
+  const opened = await openPredictions(file, options.root);
+  if (!opened.ok) return problem(opened.code, opened.message);
   try {
-    size = (await fs.stat(file)).size;
-  } catch {
-    return problem('no_file', `${file}: no predictions file. ${CONTRACT}.`);
+    return await readOpened(file, opened.handle, ids, matcher);
+  } catch (err) {
+    return problem('unreadable', `${file} cannot be read (${errorCode(err)}). ${CONTRACT}.`);
+  } finally {
+    await opened.handle.close().catch(() => undefined);
   }
-  if (size === 0) return problem('empty_file', `${file} is empty. ${CONTRACT}.`);
+}
 
+type Opened = { ok: true; handle: FileHandle } | { ok: false; code: string; message: string };
+
+/**
+ * Opens the predictions file only if it is what predict.py should have written: a regular file, not a
+ * symbolic link (which, resolved on the host, could point at any file the engine can read), a folder, a FIFO
+ * or a device. The file is opened without following a link and checked again once open (the same inode as
+ * the one inspected), so it cannot be swapped in between. With `root`, every link on the way resolved, the
+ * file must still lie inside that folder.
+ */
+async function openPredictions(file: string, root: string | undefined): Promise<Opened> {
+  const refuse = (code: string, message: string): Opened => ({ ok: false, code, message });
+  const notAFile = (what: string) =>
+    refuse(
+      'not_a_file',
+      `${file} is ${what}, not a regular file; it is not read. predict.py must write the predictions file itself (open(path, 'w') or DataFrame.to_csv(path)) at that path. ${CONTRACT}.`,
+    );
+  let before: Awaited<ReturnType<typeof fs.lstat>>;
+  try {
+    before = await fs.lstat(file);
+  } catch (err) {
+    const code = errorCode(err);
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      return refuse('no_file', `${file}: no predictions file. ${CONTRACT}.`);
+    return refuse('unreadable', `${file} cannot be read (${code}). ${CONTRACT}.`);
+  }
+  const kind = fileKind(before);
+  if (kind !== null) return notAFile(kind);
+  if (before.size === 0) return refuse('empty_file', `${file} is empty. ${CONTRACT}.`);
+
+  let handle: FileHandle;
+  try {
+    // O_NOFOLLOW: a link put there after the check is not followed either; O_NONBLOCK: nor does a FIFO
+    // put there block the engine. Both are 0 where the platform lacks them.
+    handle = await fs.open(
+      file,
+      constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0),
+    );
+  } catch (err) {
+    const code = errorCode(err);
+    if (code === 'ELOOP') return notAFile('a symbolic link');
+    if (code === 'ENOENT') return refuse('no_file', `${file}: no predictions file. ${CONTRACT}.`);
+    return refuse('unreadable', `${file} cannot be read (${code}). ${CONTRACT}.`);
+  }
+  const fail = async (outcome: Opened): Promise<Opened> => {
+    await handle.close().catch(() => undefined);
+    return outcome;
+  };
+  try {
+    const opened = await handle.stat();
+    const openedKind = fileKind(opened);
+    if (openedKind !== null) return await fail(notAFile(openedKind));
+    if (opened.ino !== before.ino || opened.dev !== before.dev) {
+      return await fail(
+        refuse('changed', `${file} was replaced while the engine opened it; it is not read. ${CONTRACT}.`),
+      );
+    }
+    if (root !== undefined) {
+      const real = await fs.realpath(file);
+      const realRoot = await fs.realpath(root);
+      const relative = path.relative(realRoot, real);
+      const at = await fs.stat(real);
+      if (
+        relative === '' ||
+        relative.startsWith('..') ||
+        path.isAbsolute(relative) ||
+        at.ino !== opened.ino ||
+        at.dev !== opened.dev
+      ) {
+        return await fail(
+          refuse(
+            'not_a_file',
+            `${file} resolves to a file outside ${root} (a folder on the way is a symbolic link); it is not read. Write the predictions into the workspace itself. ${CONTRACT}.`,
+          ),
+        );
+      }
+    }
+    return { ok: true, handle };
+  } catch (err) {
+    return fail(refuse('unreadable', `${file} cannot be read (${errorCode(err)}). ${CONTRACT}.`));
+  }
+}
+
+/** What a path is when it is not a regular file (a folder, a link...); null for a regular file. */
+function fileKind(stats: {
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isBlockDevice(): boolean;
+  isCharacterDevice(): boolean;
+}): string | null {
+  if (stats.isSymbolicLink()) return 'a symbolic link';
+  if (stats.isDirectory()) return 'a folder';
+  if (stats.isFIFO()) return 'a FIFO (named pipe)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isBlockDevice() || stats.isCharacterDevice()) return 'a device';
+  return stats.isFile() ? null : 'not a regular file';
+}
+
+function errorCode(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' && /^[A-Z0-9_]{1,32}$/.test(code) ? code : 'read error';
+}
+
+/**
+ * A value of the agent's file as a message may quote it: control, format and line-separator characters
+ * (terminal escapes, bidirectional overrides, NULs) become '?', and anything beyond `max` characters is cut.
+ * The agent wrote the file, but a message is read by people and stored, and must stay short.
+ */
+export function excerpt(text: string, max = EXCERPT_CHARS): string {
+  const clean = text.replace(/[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Zl}\p{Zp}]/gu, '?');
+  const chars = [...clean];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : clean;
+}
+
+const quoted = (text: string) => `'${excerpt(text)}'`;
+
+async function readOpened(
+  file: string,
+  handle: FileHandle,
+  ids: readonly string[],
+  matcher: ClassMatcher | null,
+): Promise<Read> {
+  const problem = (code: string, message: string): Read => ({ ok: false, problems: [{ code, message }] });
   const index = new Map(ids.map((id, i) => [id, i]));
   const byNumber = numericIdIndex(ids);
   let matchedByNumber = 0;
@@ -74,7 +209,7 @@ export async function readPredictions(
   let unknownCount = 0;
   let rows = 0;
   try {
-    for await (const record of readCsvRecords(file, { delimiter: ',' })) {
+    for await (const record of readCsvRecords(file, { delimiter: ',', handle })) {
       if (record.index === 0) {
         const header = record.fields.map((h) => h.trim());
         width = header.length;
@@ -87,7 +222,7 @@ export async function readPredictions(
         if (missing.length > 0) {
           return problem(
             'missing_column',
-            `${file} line 1: no ${missing.join(' or ')} column (the header is ${header.map((h) => `'${h}'`).join(',')}). ${CONTRACT}.`,
+            `${file} line 1: no ${missing.join(' or ')} column (${describeHeader(header)}). ${CONTRACT}.`,
           );
         }
         const seen = new Set<string>();
@@ -95,7 +230,7 @@ export async function readPredictions(
           if (seen.has(h))
             return problem(
               'duplicate_column',
-              `${file} line 1: the column '${h}' appears twice. Each column name must be unique.`,
+              `${file} line 1: the column ${quoted(h)} appears twice. Each column name must be unique.`,
             );
           seen.add(h);
         }
@@ -113,7 +248,10 @@ export async function readPredictions(
         const ignored = header.filter(
           (h, i) => i !== idColumn && i !== predictionColumn && !probabilities.some((p) => p.column === i),
         );
-        if (ignored.length > 0) notes.push(`ignored columns: ${ignored.map((h) => `'${h}'`).join(', ')}`);
+        if (ignored.length > 0)
+          notes.push(
+            `ignored columns: ${cappedList(ignored.slice(0, ID_CAP).map(quoted), ignored.length, ID_CAP)}`,
+          );
         continue;
       }
       rows += 1;
@@ -137,7 +275,7 @@ export async function readPredictions(
       }
       if (at === undefined) {
         unknownCount += 1;
-        if (unknown.length < ID_CAP) unknown.push(`${id} (line ${line})`);
+        if (unknown.length < ID_CAP) unknown.push(`${excerpt(id)} (line ${line})`);
         continue;
       }
       if (lines[at] !== 0) {
@@ -154,19 +292,20 @@ export async function readPredictions(
         if (value === null) {
           column.invalid.count += 1;
           if (column.invalid.examples.length < ID_CAP)
-            column.invalid.examples.push(`line ${line} (${text.trim() === '' ? 'empty' : `'${text}'`})`);
+            column.invalid.examples.push(`line ${line} (${text.trim() === '' ? 'empty' : quoted(text)})`);
         } else {
           column.values[at] = value;
           if (value < 0 || value > 1) {
             column.outOfRange.count += 1;
             if (column.outOfRange.examples.length < ID_CAP)
-              column.outOfRange.examples.push(`line ${line} (${text})`);
+              column.outOfRange.examples.push(`line ${line} (${excerpt(text)})`);
           }
         }
       }
     }
   } catch (err) {
-    if (err instanceof CsvSyntaxError) return problem('csv_syntax', `${err.message} ${CONTRACT}.`);
+    if (err instanceof CsvSyntaxError)
+      return problem('csv_syntax', `${file} line ${err.line}: ${excerpt(err.detail, 300)} ${CONTRACT}.`);
     throw err;
   }
   if (idColumn < 0) return problem('empty_file', `${file} holds only blank lines. ${CONTRACT}.`);
@@ -197,10 +336,12 @@ export async function readPredictions(
     });
   }
   if (duplicates.size > 0) {
-    const listed = [...duplicates.entries()].map(([id, at]) => `${id} (lines ${at.join(', ')})`);
+    const listed = [...duplicates.entries()]
+      .slice(0, ID_CAP)
+      .map(([id, at]) => `${excerpt(id)} (lines ${cappedList(at, at.length, ID_CAP)})`);
     problems.push({
       code: 'duplicate_ids',
-      message: `${plural(duplicates.size, 'id')} ${duplicates.size === 1 ? 'appears' : 'appear'} more than once: ${cappedList(listed, listed.length, ID_CAP)}. Write one row per id.`,
+      message: `${plural(duplicates.size, 'id')} ${duplicates.size === 1 ? 'appears' : 'appear'} more than once: ${cappedList(listed, duplicates.size, ID_CAP)}. Write one row per id.`,
     });
   }
   if (unknownCount > 0) {
@@ -279,7 +420,7 @@ export function predictedClasses(
   if (unknownCount > 0) {
     const listed = [...unknown.entries()].map(
       ([text, { count, line }]) =>
-        `'${text}' (${count === 1 ? `line ${line}` : `${count} rows, first on line ${line}`})`,
+        `${quoted(text)} (${count === 1 ? `line ${line}` : `${count} rows, first on line ${line}`})`,
     );
     problems.push({
       code: 'unknown_class',
@@ -306,7 +447,7 @@ export function predictedNumbers(
     if (value === null) {
       badCount += 1;
       if (bad.length < ID_CAP)
-        bad.push(`line ${table.lines[i]} (${text.trim() === '' ? 'empty' : `'${text}'`})`);
+        bad.push(`line ${table.lines[i]} (${text.trim() === '' ? 'empty' : quoted(text)})`);
       continue;
     }
     values[i] = value;
@@ -336,7 +477,7 @@ export function probabilityColumns(
 ): { ok: true; columns: (Float64Array | null)[] } | { ok: false; problems: PredictionProblem[] } {
   const problems: PredictionProblem[] = [];
   const byClass: (ProbabilityColumn | null)[] = classes.map(() => null);
-  const strays = table.probabilities.filter((c) => c.classCode === null).map((c) => `'${c.header}'`);
+  const strays = table.probabilities.filter((c) => c.classCode === null).map((c) => quoted(c.header));
   if (strays.length > 0) {
     problems.push({
       code: 'unknown_probability_column',
@@ -353,7 +494,7 @@ export function probabilityColumns(
     if (existing) {
       problems.push({
         code: 'duplicate_probability_column',
-        message: `'${existing.header}' and '${column.header}' are both for class '${classes[column.classCode]}'. Write one column per class.`,
+        message: `${quoted(existing.header)} and ${quoted(column.header)} are both for class '${classes[column.classCode]}'. Write one column per class.`,
       });
     } else byClass[column.classCode] = column;
   }
@@ -370,18 +511,26 @@ export function probabilityColumns(
     if (column.invalid.count > 0) {
       problems.push({
         code: 'invalid_probabilities',
-        message: `'${column.header}' is not a number on ${plural(column.invalid.count, 'row')}: ${cappedList(column.invalid.examples, column.invalid.count, ID_CAP)}.`,
+        message: `${quoted(column.header)} is not a number on ${plural(column.invalid.count, 'row')}: ${cappedList(column.invalid.examples, column.invalid.count, ID_CAP)}.`,
       });
     }
     if (column.outOfRange.count > 0) {
       problems.push({
         code: 'probability_out_of_range',
-        message: `'${column.header}' is outside [0, 1] on ${plural(column.outOfRange.count, 'row')}: ${cappedList(column.outOfRange.examples, column.outOfRange.count, ID_CAP)}. Write probabilities (e.g. a softmax), not scores or logits.`,
+        message: `${quoted(column.header)} is outside [0, 1] on ${plural(column.outOfRange.count, 'row')}: ${cappedList(column.outOfRange.examples, column.outOfRange.count, ID_CAP)}. Write probabilities (e.g. a softmax), not scores or logits.`,
       });
     }
   }
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, columns: byClass.map((c) => c?.values ?? null) };
+}
+
+/** `the header is 'ID_','prediction'`, at most HEADER_CAP columns, each excerpted. */
+function describeHeader(header: readonly string[]): string {
+  const shown = header.slice(0, HEADER_CAP).map(quoted).join(',');
+  return header.length > HEADER_CAP
+    ? `the header begins ${shown} (${plural(header.length, 'column')})`
+    : `the header is ${shown}`;
 }
 
 /**

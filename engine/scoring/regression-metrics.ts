@@ -2,7 +2,10 @@
  * Regression metrics as scikit-learn defines them (sklearn.metrics, default arguments):
  *
  * - R² is 1 when the target is constant and predicted exactly, 0 when it is constant and missed
- *   (`force_finite=True`), and needs at least two examples;
+ *   (`force_finite=True`), and needs at least two examples. One deliberate deviation: "constant" means every
+ *   target is the same number. sklearn tests the spread around the computed mean for 0, and a mean that is not
+ *   exactly representable (y = [0.1, 0.1, 0.1]) leaves a spread of ~1e-33, so sklearn 1.2 returns -5.19e31
+ *   for predictions of 0.2. Such a figure would make keep/revert decisions arbitrary; here it is 0;
  * - RMSLE is undefined for negative targets or predictions (sklearn raises);
  * - MAPE divides by max(|y|, eps) with eps = float64 machine epsilon, and is a fraction, not a percentage.
  */
@@ -37,9 +40,13 @@ export function mae(y: Float64Array, p: Float64Array): number {
 export function r2(y: Float64Array, p: Float64Array): number | null {
   const n = y.length;
   if (n < 2) return null;
-  const mean = sum(n, (i) => y[i] as number) / n;
   const residual = sum(n, (i) => ((y[i] as number) - (p[i] as number)) ** 2);
+  const first = y[0] as number;
+  // A constant target (see the note at the top); where its mean is exact, this is sklearn's own rule.
+  if (y.every((v) => v === first)) return residual === 0 ? 1 : 0;
+  const mean = sum(n, (i) => y[i] as number) / n;
   const spread = sum(n, (i) => ((y[i] as number) - mean) ** 2);
+  // Targets that differ by less than ~1e-154 only: their squared deviations underflow to 0.
   if (spread === 0) return residual === 0 ? 1 : 0;
   return 1 - residual / spread;
 }

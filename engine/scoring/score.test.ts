@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { write } from '../datasets/test-fixtures';
@@ -115,6 +117,24 @@ describe('scorePredictions: valid files', () => {
       ok: false,
       problems: [{ code: 'unknown_ids' }, { code: 'missing_ids' }],
     });
+  });
+
+  it("hidden labels written '1.0' are the class '1', as intake merges them", async () => {
+    const binaryNumbers: MetricContext = { task: 'classification', classes: ['0', '1'] };
+    const given = await score(
+      'id,prediction\n1,1\n2,0\n3,1.0\n',
+      ['1.0', '0', '1'],
+      'accuracy',
+      binaryNumbers,
+    );
+    expect(given).toMatchObject({ ok: true, value: 1 });
+    // Without the manifest's classes, the labels' own spellings of one number are one class too.
+    const own = await scorePredictions({
+      predictionsPath: write(temp.dir, 'p.csv', 'id,prediction\n1,1\n2,0\n3,1\n'),
+      labelsPath: labelsFile(['1.0', '0', '1']),
+      metric: metric('accuracy', binaryNumbers),
+    });
+    expect(own).toMatchObject({ ok: true, value: 1 });
   });
 
   it('ignores a pandas index column, and says so', async () => {
@@ -270,5 +290,108 @@ describe('scorePredictions: malformed predictions are failed evaluations with pr
       classes: CLASSES,
     });
     expect(result).toMatchObject({ ok: false, reason: 'labels_unreadable' });
+  });
+
+  it('a labels path that cannot be read is reported, not thrown', async () => {
+    const dir = path.join(temp.dir, 'labels-dir');
+    fs.mkdirSync(dir);
+    const result = await scorePredictions({
+      predictionsPath: write(temp.dir, 'p.csv', 'id,prediction\n1,cat\n'),
+      labelsPath: dir,
+      metric: metric('accuracy', multi),
+      classes: CLASSES,
+    });
+    expect(result).toMatchObject({ ok: false, reason: 'labels_unreadable' });
+    expect(result.ok || result.message).toContain('cannot be read (EISDIR)');
+  });
+});
+
+describe('scorePredictions: a predictions path that is not a regular file', () => {
+  const SECRET = 'root:x:0:0:secret-marker-4242:/root:/bin/bash';
+  const request = (predictionsPath: string, predictionsRoot?: string) =>
+    scorePredictions({
+      predictionsPath,
+      labelsPath: labelsFile(['cat', 'dog']),
+      metric: metric('accuracy', multi),
+      classes: CLASSES,
+      ...(predictionsRoot ? { predictionsRoot } : {}),
+    });
+  const refused = (result: ScoreResult, code: string) => {
+    expect(ScoreResult.safeParse(result).success).toBe(true);
+    expect(result).toMatchObject({ ok: false, reason: 'malformed_predictions', problems: [{ code }] });
+    expect(problems(result)).not.toContain('secret-marker');
+    expect(problems(result)).not.toContain('root:x');
+  };
+
+  it('a folder at the predictions path is a failed evaluation, not EISDIR', async () => {
+    const dir = path.join(temp.dir, 'out', 'predictions.csv');
+    fs.mkdirSync(dir, { recursive: true });
+    const result = await request(dir);
+    refused(result, 'not_a_file');
+    expect(problems(result)).toContain('is a folder');
+  });
+
+  it('a symbolic link is never followed, and nothing of its target is echoed', async () => {
+    const secret = write(temp.dir, 'host/passwd', `${SECRET}\ndaemon:x:1:1::/:/usr/sbin/nologin\n`);
+    const link = path.join(temp.dir, 'predictions.csv');
+    fs.symlinkSync(secret, link);
+    const result = await request(link);
+    refused(result, 'not_a_file');
+    expect(problems(result)).toContain('symbolic link');
+    if (fs.existsSync('/etc/passwd')) {
+      const etc = path.join(temp.dir, 'etc-link.csv');
+      fs.symlinkSync('/etc/passwd', etc);
+      refused(await request(etc), 'not_a_file');
+    }
+    // Even a link to a valid predictions file: predict.py must write the file itself.
+    const valid = write(temp.dir, 'elsewhere/p.csv', 'id,prediction\n1,cat\n2,dog\n');
+    const good = path.join(temp.dir, 'good-link.csv');
+    fs.symlinkSync(valid, good);
+    refused(await request(good), 'not_a_file');
+  });
+
+  it.skipIf(process.platform === 'win32')('a FIFO is refused without blocking on it', async () => {
+    const fifo = path.join(temp.dir, 'predictions.csv');
+    execFileSync('mkfifo', [fifo]);
+    refused(await request(fifo), 'not_a_file');
+  });
+
+  it('a folder on the way that links outside the predictions root is refused', async () => {
+    write(temp.dir, 'host/predictions.csv', `${SECRET}\n`);
+    const workspace = path.join(temp.dir, 'workspace');
+    fs.mkdirSync(workspace);
+    fs.symlinkSync(path.join(temp.dir, 'host'), path.join(workspace, 'out'));
+    const result = await request(path.join(workspace, 'out', 'predictions.csv'), workspace);
+    refused(result, 'not_a_file');
+    expect(problems(result)).toContain('outside');
+    const inside = write(workspace, 'predictions.csv', 'id,prediction\n1,cat\n2,dog\n');
+    expect(await request(inside, workspace)).toMatchObject({ ok: true, value: 1 });
+  });
+
+  it('a path the system cannot even look up is a failed evaluation, with the error code only', async () => {
+    const result = await request(path.join(temp.dir, `${'n'.repeat(300)}.csv`));
+    refused(result, 'unreadable');
+    expect(problems(result)).toContain('(ENAMETOOLONG)');
+  });
+
+  it.skipIf(process.getuid?.() === 0)('an unreadable file is a failed evaluation', async () => {
+    const file = write(temp.dir, 'p.csv', 'id,prediction\n1,cat\n2,dog\n');
+    fs.chmodSync(file, 0o000);
+    refused(await request(file), 'unreadable');
+  });
+
+  it('echoes of the file are short and sanitised', async () => {
+    const header = `\u001b[31m${'A'.repeat(5000)},${Array.from({ length: 50 }, (_, i) => `c${i}`).join(',')}`;
+    const result = await request(write(temp.dir, 'p.csv', `${header}\nrow\n`));
+    expect(result).toMatchObject({ ok: false, problems: [{ code: 'missing_column' }] });
+    const message = problems(result);
+    expect(message).not.toContain('\u001b');
+    expect(message).not.toContain('A'.repeat(100));
+    expect(message.length).toBeLessThan(600);
+    const unknown = await request(
+      write(temp.dir, 'q.csv', `id,prediction\n1,${'x'.repeat(10_000)}\u0007\n2,dog\n`),
+    );
+    expect(problems(unknown).length).toBeLessThan(600);
+    expect(problems(unknown)).not.toContain('\u0007');
   });
 });

@@ -1,4 +1,4 @@
-import { sortClasses } from '../datasets/label-collector';
+import { numericSpellingGroups, sortClasses } from '../datasets/label-collector';
 import { parseNumber } from '../datasets/values';
 import { accuracy, balancedAccuracy, precisionRecallF1, type Average } from './classification-metrics';
 import { ClassMatcher } from './class-matcher';
@@ -20,8 +20,17 @@ import type { PredictionProblem, ResolvedMetric, ScoreResult } from './schemas';
  * predictions and labels the agent never saw, never read from anything the agent wrote about itself.
  */
 export interface ScoreRequest {
-  /** The CSV predict.py wrote. */
+  /**
+   * The CSV predict.py wrote. It must be a regular file: a symbolic link, a folder, a FIFO or a device at this
+   * path is a failed evaluation, and none is ever followed or read.
+   */
   predictionsPath: string;
+  /**
+   * The folder predict.py writes in (the run's workspace). When given, the predictions file must lie inside
+   * it with every symbolic link on the way resolved: a folder on the path swapped for a link to elsewhere on
+   * the host is refused too. Callers should pass it.
+   */
+  predictionsRoot?: string;
   /** `labels/<split>.csv` of the run data folder. */
   labelsPath: string;
   /** From resolveMetric, once per run. */
@@ -55,6 +64,7 @@ export async function scorePredictions(request: ScoreRequest): Promise<ScoreResu
     request.predictionsPath,
     hidden.value.ids,
     truth.value.task === 'classification' ? truth.value.matcher : null,
+    { root: request.predictionsRoot },
   );
   if (!read.ok) return failure('malformed_predictions', read.problems);
 
@@ -107,15 +117,42 @@ function buildTruth(
     }
     return { ok: true, value: { task, values } };
   }
-  const known = classes ? [...classes] : sortClasses([...new Set(labels)]);
-  const index = new Map(known.map((c, i) => [c, i]));
+  // Spellings of one number ('1', '1.0') are one class, as intake counts them (label-collector.ts): the
+  // manifest's classes hold one spelling, and without them the labels' own spellings are merged the same way.
+  let known: string[];
+  const index = new Map<string, number>();
+  if (classes) {
+    known = [...classes];
+    known.forEach((c, i) => index.set(c, i));
+  } else {
+    const distinct = new Map<string, number>();
+    for (const label of labels) distinct.set(label, (distinct.get(label) ?? 0) + 1);
+    const names = [...distinct.keys()];
+    const canonicalOf = numericSpellingGroups(names, [...distinct.values()]);
+    known = sortClasses(names.filter((_, i) => !canonicalOf || canonicalOf[i] === i));
+    const position = new Map(known.map((c, i) => [c, i]));
+    names.forEach((name, i) => {
+      const canonical = names[canonicalOf ? (canonicalOf[i] as number) : i] as string;
+      index.set(name, position.get(canonical) as number);
+    });
+  }
+  const byNumber = new Map<number, number | null>();
+  known.forEach((c, i) => {
+    const n = parseNumber(c);
+    if (n !== null) byNumber.set(n, byNumber.has(n) ? null : i);
+  });
   const codes = new Int32Array(labels.length);
   for (let i = 0; i < labels.length; i += 1) {
-    const code = index.get(labels[i] as string);
+    const label = labels[i] as string;
+    let code = index.get(label);
+    if (code === undefined) {
+      const n = parseNumber(label);
+      code = (n === null ? undefined : byNumber.get(n)) ?? undefined;
+    }
     if (code === undefined)
       return {
         ok: false,
-        message: `label '${labels[i]}' (row ${i + 2}) is not among the dataset's classes.`,
+        message: `label '${label}' (row ${i + 2}) is not among the dataset's classes.`,
       };
     codes[i] = code;
   }
