@@ -5,15 +5,9 @@ import { makeTempDir } from '../../engine/testing/temp-dir';
 import { PRODUCT } from '../../engine/version';
 import { EXIT } from './exit-codes';
 import { main } from './index';
+import { captureOutput } from '../../engine/testing/capture-output';
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((c) => (out.push(String(c)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((c) => (err.push(String(c)), true));
-  vi.spyOn(console, 'error').mockImplementation((m) => err.push(String(m)));
-  return { out: () => out.join(''), err: () => err.join('') };
-}
+const capture = captureOutput;
 
 describe('mle-beast command', () => {
   afterEach(() => vi.restoreAllMocks());

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { PRODUCT } from '../../engine/version';
 import { registerPolicy } from './commands/policy';
 import { registerSandbox } from './commands/sandbox';
+import { registerExamples } from './commands/examples';
 import { registerServe } from './commands/serve';
 import { EXIT } from './exit-codes';
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run mle-beast --help for usage)')
     .exitOverride();
   registerServe(program);
+  registerExamples(program);
   registerSandbox(program);
   registerPolicy(program);
   return program;

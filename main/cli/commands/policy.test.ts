@@ -4,19 +4,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useTempDir } from '../../../engine/testing/temp-dir';
 import { EXIT } from '../exit-codes';
 import { main } from '../index';
+import { captureOutput } from '../../../engine/testing/capture-output';
 
 const temp = useTempDir('mle-cli-policy-');
 let ws: string;
 let home: string;
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((c) => (out.push(String(c)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((c) => (err.push(String(c)), true));
-  vi.spyOn(console, 'error').mockImplementation((m) => err.push(String(m)));
-  return { out: () => out.join(''), err: () => err.join('') };
-}
+const capture = captureOutput;
 
 const run = (...args: string[]) => main(['node', 'mle-beast', 'policy', 'check', ...args]);
 
