@@ -172,16 +172,18 @@ describe('openBrownfield on a repository with a dirty tree', () => {
     await openBrownfield(root, { now });
     const stash = (await readWorkspaceState(root))!.stash!.sha;
     await anExperiment(root);
-    // Meanwhile the user's branch moved (from another worktree) with a change to the same line.
-    const other = path.join(temp.dir, '..', `${path.basename(temp.dir)}-wt`);
-    userGit(root, 'worktree', 'add', '-q', '--detach', other, 'main');
-    write(other, 'src/app.py', 'print("changed on main meanwhile")\n');
-    userGit(other, 'commit', '-q', '-am', 'meanwhile');
-    userGit(root, 'update-ref', 'refs/heads/main', userGit(other, 'rev-parse', 'HEAD').trim());
-    userGit(root, 'worktree', 'remove', '--force', other);
+    // After a crash the user switched back by hand and started editing: the first restore waits for them.
+    userGit(root, 'switch', '-q', 'main');
+    write(root, 'src/app.py', 'print("changed on main meanwhile")\n');
+    expect((await restoreWorkspace(root)).status).toBe('needs_attention');
+    // They commit that edit on their branch (their own move, after restore gave it back), then restore again.
+    userGit(root, 'commit', '-q', '-am', 'meanwhile');
+    const moved = userGit(root, 'rev-parse', 'main').trim();
 
     const result = await restoreWorkspace(root);
     expect(result.status).toBe('needs_attention');
+    expect(result.branchRestored).toBeNull();
+    expect(userGit(root, 'rev-parse', 'main').trim()).toBe(moved);
     expect(result.keptStash).toBe(stash);
     expect(result.message).toContain(`git stash apply --index ${stash}`);
     expect(userGit(root, 'stash', 'list', '--format=%H')).toContain(stash);
@@ -229,6 +231,253 @@ describe('openBrownfield on a repository with a dirty tree', () => {
     expect(gitSnapshot(root)).toEqual(before.git);
     expect(fingerprint(root)).toEqual(before.files);
     expect((await readWorkspaceState(root))!.status).toBe('restored');
+  });
+});
+
+describe('restoreWorkspace after the agent touched git itself', () => {
+  it('re-applies the user changes from its own reference when the agent cleared the stash list', async () => {
+    const root = fs.realpathSync(temp.dir);
+    dirtyUserRepo(root);
+    const before = { git: gitSnapshot(root), files: fingerprint(root) };
+    await openBrownfield(root, { now });
+    await anExperiment(root);
+    userGit(root, 'stash', 'clear'); // agent code, or the agent's own git command
+
+    const result = await restoreWorkspace(root);
+    expect(result.status).toBe('restored');
+    expect(fingerprint(root)).toEqual(before.files);
+    // Everything but the stash list (the user's older entry went with `stash clear`) is as before.
+    expect({ ...gitSnapshot(root), stash: '' }).toEqual({ ...before.git, stash: '' });
+    expect(userGit(root, 'for-each-ref', '--format=%(refname)', 'refs/mle-beast/')).toBe('');
+  });
+
+  it('re-applies the user changes when the agent dropped or popped their stash entry', async () => {
+    const root = fs.realpathSync(temp.dir);
+    dirtyUserRepo(root);
+    const before = { git: gitSnapshot(root), files: fingerprint(root) };
+    await openBrownfield(root, { now });
+    await beginExperiment(root);
+    // The agent pops the user's changes onto the run branch; keep then commits them there.
+    userGit(root, 'stash', 'pop', '-q', '--index');
+    await keepExperiment(root, { step: 1, hypothesis: 'x', score: 1, previousScore: null });
+    const result = await restoreWorkspace(root);
+    expect(result.status).toBe('restored');
+    expect(gitSnapshot(root)).toEqual(before.git);
+    expect(fingerprint(root)).toEqual(before.files);
+  });
+
+  it('finishes a restore that crashed after re-applying the stash, without applying it twice', async () => {
+    const root = fs.realpathSync(temp.dir);
+    dirtyUserRepo(root);
+    const before = { git: gitSnapshot(root), files: fingerprint(root) };
+    await openBrownfield(root, { now });
+    const stash = (await readWorkspaceState(root))!.stash!.sha;
+    await anExperiment(root);
+    // The crash: restore had switched back and applied the stash, but never recorded it.
+    userGit(root, 'switch', '-q', 'main');
+    userGit(root, 'stash', 'apply', '-q', '--index', stash);
+
+    const result = await restoreWorkspace(root);
+    expect(result.status).toBe('restored');
+    expect(result.indexRestored).toBe(true);
+    expect(gitSnapshot(root)).toEqual(before.git);
+    expect(fingerprint(root)).toEqual(before.files);
+  });
+
+  it('puts back the user branch the agent committed on, keeping the moved tip under a backup ref', async () => {
+    const root = fs.realpathSync(temp.dir);
+    dirtyUserRepo(root);
+    const before = { git: gitSnapshot(root), files: fingerprint(root) };
+    const main = userGit(root, 'rev-parse', 'main').trim();
+    await openBrownfield(root, { now });
+    await beginExperiment(root);
+    userGit(root, 'switch', '-q', 'main');
+    write(root, 'src/app.py', 'print("agent on main")\n');
+    userGit(root, 'commit', '-q', '-am', 'agent commit on main');
+    const moved = userGit(root, 'rev-parse', 'main').trim();
+
+    const kept = await keepExperiment(root, { step: 1, hypothesis: 'x', score: 1, previousScore: null });
+    expect(userGit(root, 'rev-parse', 'main').trim()).toBe(main);
+    expect(kept.branchRestored).toMatchObject({ branch: 'main', movedTo: moved, restoredTo: main });
+    const backupRef = kept.branchRestored!.backupRef!;
+    expect(userGit(root, 'rev-parse', backupRef).trim()).toBe(moved);
+    expect(backupRef).toMatch(/^refs\/mle-beast\/[0-9a-f]+\/moved-main$/);
+    // The agent's work is not lost: keep committed it on the run branch.
+    expect(userGit(root, 'symbolic-ref', 'HEAD').trim()).toBe(`refs/heads/${BRANCH}`);
+    expect(userGit(root, 'show', `${kept.sha}:src/app.py`)).toBe('print("agent on main")\n');
+
+    expect((await restoreWorkspace(root)).status).toBe('restored');
+    expect(gitSnapshot(root)).toEqual(before.git);
+    expect(fingerprint(root)).toEqual(before.files);
+  });
+
+  it('notices at restore a user branch the agent reset, and puts it back', async () => {
+    const root = fs.realpathSync(temp.dir);
+    dirtyUserRepo(root);
+    const before = { git: gitSnapshot(root), files: fingerprint(root) };
+    const main = userGit(root, 'rev-parse', 'main').trim();
+    await openBrownfield(root, { now });
+    await anExperiment(root);
+    userGit(root, 'switch', '-q', 'main');
+    userGit(root, 'reset', '-q', '--hard', 'HEAD~1');
+
+    const result = await restoreWorkspace(root);
+    expect(result.status).toBe('restored');
+    expect(result.branchRestored).toMatchObject({ branch: 'main', restoredTo: main });
+    expect(userGit(root, 'rev-parse', 'main').trim()).toBe(main);
+    expect(fingerprint(root)).toEqual(before.files);
+    // What the agent left checked out on main is kept as the run's unfinished work.
+    const after = gitSnapshot(root);
+    expect(after.stash.split('\n')[0]).toMatch(/ mle-beast [0-9a-f]+: unfinished work/);
+    expect({ ...after, stash: after.stash.split('\n').slice(1).join('\n') }).toEqual(before.git);
+  });
+
+  it('brings back a user branch the agent deleted, and deletes one it created where there was none', async () => {
+    const root = fs.realpathSync(temp.dir);
+    userRepo(root);
+    const main = userGit(root, 'rev-parse', 'main').trim();
+    await openBrownfield(root, { now });
+    userGit(root, 'branch', '-q', '-D', 'main');
+    const kept = await keepExperiment(root, { step: 1, hypothesis: 'x', score: 1, previousScore: null });
+    expect(kept.branchRestored).toMatchObject({ branch: 'main', movedTo: null, backupRef: null });
+    expect(userGit(root, 'rev-parse', 'main').trim()).toBe(main);
+
+    const empty = path.join(temp.dir, 'empty');
+    fs.mkdirSync(empty);
+    userGit(empty, 'init', '-q');
+    write(empty, 'a.py', 'a\n');
+    const before = { git: gitSnapshot(empty), files: fingerprint(empty) };
+    await openBrownfield(empty, { now });
+    userGit(empty, 'branch', 'main'); // the unborn branch now has the run's commit
+    const result = await restoreWorkspace(empty);
+    expect(result.status).toBe('restored');
+    expect(result.branchRestored).toMatchObject({ branch: 'main', restoredTo: null });
+    expect(userGit(empty, 'rev-parse', result.branchRestored!.backupRef!).trim()).toMatch(/^[0-9a-f]{40}$/);
+    expect(gitSnapshot(empty)).toEqual(before.git);
+    expect(fingerprint(empty)).toEqual(before.files);
+  });
+
+  it('leaves alone a user branch that is checked out in another worktree', async () => {
+    const root = fs.realpathSync(temp.dir);
+    userRepo(root);
+    userGit(root, 'branch', 'side');
+    await openBrownfield(root, { now });
+    const other = path.join(temp.dir, '..', `${path.basename(temp.dir)}-wt`);
+    userGit(root, 'worktree', 'add', '-q', other, 'main');
+    try {
+      write(other, 'README.md', '# the user keeps working here\n');
+      userGit(other, 'commit', '-q', '-am', 'user work');
+      const moved = userGit(root, 'rev-parse', 'main').trim();
+      const kept = await anExperiment(root);
+      expect(kept).toMatch(/^[0-9a-f]{40}$/);
+      expect(userGit(root, 'rev-parse', 'main').trim()).toBe(moved);
+    } finally {
+      userGit(root, 'worktree', 'remove', '--force', other);
+    }
+  });
+});
+
+describe('files that were ignored when the run began', () => {
+  function repoWithData(root: string): void {
+    userRepo(root);
+    write(root, 'data/train.csv', 'a,b\n1,2\n');
+  }
+
+  it('never commits them, even when the agent un-ignores them', async () => {
+    const root = fs.realpathSync(temp.dir);
+    repoWithData(root);
+    const before = { git: gitSnapshot(root), files: fingerprint(root) };
+    await openBrownfield(root, { now });
+    await beginExperiment(root);
+    write(root, '.gitignore', '*.log\n'); // the agent drops data/ from .gitignore
+    write(root, 'src/app.py', 'print("v2")\n');
+    const kept = await keepExperiment(root, { step: 1, hypothesis: 'x', score: 1, previousScore: null });
+    expect(userGit(root, 'ls-tree', '-r', '--name-only', kept.sha)).not.toContain('data/');
+    expect(kept.keptOut).toContainEqual({ path: 'data/', reason: 'ignored when the run began' });
+    expect(userGit(root, 'status', '--porcelain')).toBe('');
+
+    expect((await restoreWorkspace(root)).status).toBe('restored');
+    expect(gitSnapshot(root)).toEqual(before.git);
+    expect(fingerprint(root)).toEqual(before.files);
+  });
+
+  it('puts them back at restore when the agent committed them itself', async () => {
+    const root = fs.realpathSync(temp.dir);
+    repoWithData(root);
+    const before = { git: gitSnapshot(root), files: fingerprint(root) };
+    await openBrownfield(root, { now });
+    write(root, '.gitignore', '*.log\n');
+    userGit(root, 'add', '-A');
+    userGit(root, 'commit', '-q', '-m', 'agent commits the data');
+
+    const result = await restoreWorkspace(root);
+    expect(result.status).toBe('restored');
+    expect(result.rematerialised).toEqual(['data/train.csv']);
+    expect(result.message).toContain('data/train.csv');
+    expect(gitSnapshot(root)).toEqual(before.git);
+    expect(fingerprint(root)).toEqual(before.files);
+  });
+
+  it('leaves them in place when the run ends with them un-ignored and not committed', async () => {
+    const root = fs.realpathSync(temp.dir);
+    repoWithData(root);
+    const before = fingerprint(root);
+    await openBrownfield(root, { now });
+    write(root, '.gitignore', '*.log\n');
+    const result = await restoreWorkspace(root);
+    expect(result.status).toBe('restored');
+    expect(fingerprint(root)).toEqual(before);
+    // The unfinished work holds the agent's .gitignore, not the user's data.
+    const files = userGit(
+      root,
+      'stash',
+      'show',
+      '--include-untracked',
+      '--name-only',
+      result.unfinishedStash!,
+    );
+    expect(files.trim()).toBe('.gitignore');
+  });
+});
+
+describe('nested repositories', () => {
+  function repoWithNested(root: string): void {
+    userRepo(root);
+    write(root, 'vendor/a.py', 'a = 1\n');
+    write(root, 'vendor/lib/z.txt', 'z\n');
+    userGit(path.join(root, 'vendor/lib'), 'init', '-q');
+  }
+
+  it('keeps an untracked repository below the top level out of the stash and of commits, and restores', async () => {
+    const root = fs.realpathSync(temp.dir);
+    repoWithNested(root);
+    const before = { git: gitSnapshot(root), files: fingerprint(root) };
+    const info = await openBrownfield(root, { now });
+    expect(info.keptOut).toEqual([{ path: 'vendor/lib/', reason: 'another git repository' }]);
+    const sha = await anExperiment(root);
+    expect(userGit(root, 'ls-tree', '-r', sha)).not.toContain('vendor');
+    const result = await restoreWorkspace(root);
+    expect(result.status).toBe('restored');
+    expect(gitSnapshot(root)).toEqual(before.git);
+    expect(fingerprint(root)).toEqual(before.files);
+  });
+
+  it('restores even when an untracked folder that was there at open shows up in the tree', async () => {
+    const root = fs.realpathSync(temp.dir);
+    repoWithNested(root);
+    const before = { git: gitSnapshot(root), files: fingerprint(root) };
+    await openBrownfield(root, { now });
+    await anExperiment(root);
+    // As a run opened by an older version left it: no exclude block, so `?? vendor/` shows in status.
+    const exclude = path.join(root, '.git', 'info', 'exclude');
+    fs.writeFileSync(
+      exclude,
+      fs.readFileSync(exclude, 'utf8').replace(/# >>> mle-beast[\s\S]*# <<< mle-beast\n/, ''),
+    );
+    const result = await restoreWorkspace(root);
+    expect(result.status).toBe('restored');
+    expect(gitSnapshot(root)).toEqual(before.git);
+    expect(fingerprint(root)).toEqual(before.files);
   });
 });
 

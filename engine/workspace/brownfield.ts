@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { recordAtOpen } from './at-open';
 import { experimentBranchName } from './branch-name';
+import { saveConfigBaseline } from './config-guard';
 import { WorkspaceError } from './errors';
 import {
   addSessionExcludes,
@@ -12,6 +14,7 @@ import {
 } from './excludes';
 import { requireGit, runGit, type GitOptions } from './git';
 import { ML_GITIGNORE } from './gitignore';
+import { stashRef } from './private-refs';
 import {
   assertNoOperationInProgress,
   describeHead,
@@ -40,7 +43,10 @@ import { readState, writeState, type WorkspaceState } from './state';
  *   recorded, so restore puts both back as they were;
  * - the state file (.git/mle-beast/state.json) is written before every change, so restoreWorkspace can put
  *   everything back after a normal end, a cancel or a crash. If opening fails half-way, what was done is
- *   put back before the error is thrown.
+ *   put back before the error is thrown;
+ * - what the run must later check or protect is recorded before the agent runs: the paths outside git
+ *   (at-open.ts), the stash under a ref of the run's own (private-refs.ts), the git config
+ *   (config-guard.ts).
  */
 export async function openBrownfield(dir: string, options: OpenOptions = {}): Promise<WorkspaceInfo> {
   await requireGit(options);
@@ -80,8 +86,13 @@ async function openRepository(repo: Repo, options: OpenOptions): Promise<Workspa
     // A clean tree makes no stash ("No local changes to save"): compare the stash ref instead of guessing.
     const after = await revParse(repo.root, 'refs/stash', options);
     const stash = after && after !== before ? { sha: after, message } : null;
+    // Reachable from a ref of the run's own before anything else can happen to the stash list.
+    if (stash)
+      await runGit(repo.root, ['update-ref', '-m', message, stashRef(state.session), stash.sha], options);
     state = writeState(repo, { ...state, stash });
     await runGit(repo.root, ['switch', '-q', '-c', state.branch], options);
+    // Last, after this module's own git commands: the config as the run trusts it.
+    await saveConfigBaseline(repo, state.session, options);
     state = writeState(repo, { ...state, status: 'active', baseCommit: head.sha });
     const where = describeHead(head);
     const saved = stash
@@ -142,6 +153,7 @@ async function adoptFiles(
     ...options,
     allowEmpty: true,
   });
+  await saveConfigBaseline(repo, state.session, options);
   const next = writeState(repo, { ...state, status: 'active', baseCommit: base });
   const origin = state.createdRepository
     ? 'This folder was not a git repository: it now is one (.git), and nothing else in it was changed. '
@@ -181,6 +193,8 @@ async function keepBulkOut(repo: Repo, state: WorkspaceState, options: OpenOptio
   // Recorded first: if a crash comes between the two writes, restore removes a block that is not there.
   writeState(repo, { ...state, excludes: patterns });
   await addSessionExcludes(repo, patterns, options);
+  // After the block: what it keeps out counts as ignored at open, never to be committed.
+  await recordAtOpen(repo, state.session, options);
   return keptOut;
 }
 
@@ -218,6 +232,7 @@ function initialState(
     excludes: [],
     unfinishedStash: null,
     stashApplied: false,
+    handedBack: false,
     message: null,
     createdAt: now,
     updatedAt: now,

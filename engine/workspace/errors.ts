@@ -37,7 +37,9 @@ export type WorkspaceErrorCode =
   /** The state file in .git/mle-beast is unreadable or not what this version wrote. */
   | 'state_invalid'
   /** revert called without a snapshot, and none saved by beginExperiment. */
-  | 'no_snapshot';
+  | 'no_snapshot'
+  /** A filter or merge driver configured since the run opened has a name git's `-c` cannot switch off. */
+  | 'unsafe_config';
 
 export class WorkspaceError extends Error {
   constructor(

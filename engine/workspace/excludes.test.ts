@@ -97,6 +97,27 @@ describe('findBulkyUntracked', () => {
     });
   });
 
+  it('finds nested repositories at any depth below an untracked folder, and keeps the rest committable', async () => {
+    await repo();
+    write(temp.dir, 'third_party/README', 'x');
+    write(temp.dir, 'third_party/libs/a/main.c', 'x');
+    userGit(path.join(temp.dir, 'third_party/libs/a'), 'init', '-q');
+    write(temp.dir, 'third_party/libs/b/.git', 'gitdir: ../../../.git/modules/b\n'); // a checkout's link
+    const found = await findBulkyUntracked(temp.dir, limits);
+    expect(found).toEqual([
+      { path: 'third_party/libs/a/', reason: 'another git repository' },
+      { path: 'third_party/libs/b/', reason: 'another git repository' },
+    ]);
+  });
+
+  it('stops walking a folder with too many subfolders', async () => {
+    await repo();
+    for (let i = 0; i < 11; i++) fs.mkdirSync(path.join(temp.dir, `deep/d${i}`), { recursive: true });
+    expect(await findBulkyUntracked(temp.dir, limits)).toEqual([
+      { path: 'deep/', reason: 'more than 10 folders' },
+    ]);
+  });
+
   it('formats sizes', () => {
     expect(formatBytes(12)).toBe('12 bytes');
     expect(formatBytes(50 * 1024 * 1024)).toBe('50.0 MB');

@@ -37,7 +37,11 @@ export interface KeptOut {
 const BEGIN = '# >>> mle-beast: kept out of git while a run works here; removed when the run ends';
 const END = '# <<< mle-beast';
 
-/** Untracked, not-ignored entries too bulky for a stash or a commit. Reads only; changes nothing. */
+/**
+ * Untracked, not-ignored entries too bulky for a stash or a commit, and nested repositories at any depth
+ * below an untracked folder (`git add -A` would commit one as an embedded gitlink, the stash cannot take it,
+ * and it would then block restore). Reads only; changes nothing.
+ */
 export async function findBulkyUntracked(
   root: string,
   limits: BulkLimits = DEFAULT_BULK_LIMITS,
@@ -54,8 +58,9 @@ export async function findBulkyUntracked(
   for (const entry of splitNul(stdout)) {
     const full = path.join(root, entry);
     if (entry.endsWith('/')) {
-      const reason = bulkyFolder(full, limits);
-      if (reason) found.push({ path: entry, reason });
+      const scan = scanFolder(full, limits);
+      if (scan.bulky) found.push({ path: entry, reason: scan.bulky });
+      else for (const nested of scan.repositories) found.push({ path: `${entry}${nested}`, reason: NESTED });
       continue;
     }
     let stat: fs.Stats;
@@ -70,40 +75,59 @@ export async function findBulkyUntracked(
   return found;
 }
 
-/** Why a folder is too bulky to commit, or null. Stops counting as soon as a limit is passed. */
-function bulkyFolder(dir: string, limits: BulkLimits): string | null {
-  if (fs.existsSync(path.join(dir, 'pyvenv.cfg'))) return 'a Python environment';
-  if (fs.existsSync(path.join(dir, '.git'))) return 'another git repository';
+const NESTED = 'another git repository';
+
+/**
+ * Why a folder is too bulky to commit (null if it is not), and the nested repositories inside it (paths
+ * relative to it, ending with `/`; not walked into). Stops as soon as a limit is passed, so the walk is
+ * bounded: at most `dirFiles` files and as many folders.
+ */
+function scanFolder(dir: string, limits: BulkLimits): { bulky: string | null; repositories: string[] } {
+  const repositories: string[] = [];
+  if (fs.existsSync(path.join(dir, 'pyvenv.cfg'))) return { bulky: 'a Python environment', repositories };
+  if (fs.existsSync(path.join(dir, '.git'))) return { bulky: NESTED, repositories };
   let files = 0;
+  let folders = 0;
   let bytes = 0;
-  const stack = [dir];
+  const stack = [''];
   while (stack.length > 0) {
-    const current = stack.pop()!;
+    const rel = stack.pop()!;
     let entries: fs.Dirent[];
     try {
-      entries = fs.readdirSync(current, { withFileTypes: true });
+      entries = fs.readdirSync(path.join(dir, rel), { withFileTypes: true });
     } catch {
       continue;
     }
+    // `.git` as a folder or as a `gitdir:` file (a submodule's or worktree's checkout) alike.
+    if (rel && entries.some((e) => e.name === '.git')) {
+      repositories.push(`${rel}/`);
+      continue;
+    }
     for (const entry of entries) {
-      const full = path.join(current, entry.name);
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        stack.push(full);
+        stack.push(child);
+        if (++folders > limits.dirFiles) {
+          return { bulky: `more than ${limits.dirFiles.toLocaleString('en-US')} folders`, repositories };
+        }
         continue;
       }
       files++;
       if (entry.isFile()) {
         try {
-          bytes += fs.lstatSync(full).size;
+          bytes += fs.lstatSync(path.join(dir, child)).size;
         } catch {
           // gone meanwhile
         }
       }
-      if (files > limits.dirFiles) return `more than ${limits.dirFiles.toLocaleString('en-US')} files`;
-      if (bytes > limits.dirBytes) return `more than ${formatBytes(limits.dirBytes)}`;
+      if (files > limits.dirFiles) {
+        return { bulky: `more than ${limits.dirFiles.toLocaleString('en-US')} files`, repositories };
+      }
+      if (bytes > limits.dirBytes)
+        return { bulky: `more than ${formatBytes(limits.dirBytes)}`, repositories };
     }
   }
-  return null;
+  return { bulky: null, repositories: repositories.sort() };
 }
 
 export function formatBytes(bytes: number): string {

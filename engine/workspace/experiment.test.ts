@@ -311,6 +311,95 @@ describe('revertExperiment', () => {
   });
 });
 
+describe('revertExperiment, hard cases', () => {
+  it('brings back a staged new file that was pending when the experiment began, however often it runs', async () => {
+    const root = await workspace();
+    write(root, 'new.py', 'staged\n');
+    userGit(root, 'add', 'new.py');
+    write(root, 'new.py', 'staged, then edited\n');
+    const snapshot = await beginExperiment(root);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      write(root, 'new.py', 'changed by the experiment\n');
+      write(root, 'extra.py', 'x\n');
+      await revertExperiment(root, snapshot);
+      expect(read(root, 'new.py')).toBe('staged, then edited\n');
+      expect(userGit(root, 'show', ':new.py')).toBe('staged\n');
+      expect(exists(root, 'extra.py')).toBe(false);
+    }
+  });
+
+  it('keeps the research log through a crash in the middle of a revert and the revert after it', async () => {
+    const root = await workspace();
+    write(root, 'train.py', 'print("tweaked before the experiment")\n'); // pending: revert applies it
+    await beginExperiment(root);
+    write(root, 'research_log.md', '# Research Log\n\n## Experiment 1\nlesson learnt\n');
+    // A git that stops at `stash apply` (after the resets) until told to go on.
+    const reached = path.join(temp.dir, 'reached');
+    const go = path.join(temp.dir, 'go');
+    const fake = path.join(temp.dir, 'fake-git');
+    fs.writeFileSync(
+      fake,
+      `#!/bin/sh\nfor a in "$@"; do [ "$a" = apply ] && { touch "${reached}"; while [ ! -e "${go}" ]; do sleep 0.05; done; exit 1; }; done\nexec git "$@"\n`,
+      { mode: 0o755 },
+    );
+    const first = revertExperiment(root, undefined, { gitBinary: fake }).catch((error: unknown) => error);
+    while (!fs.existsSync(reached)) await new Promise((resolve) => setTimeout(resolve, 20));
+    // The process dies here: keep what is on disk at this moment.
+    const state = path.join(root, '.git', 'mle-beast');
+    const copy = path.join(temp.dir, 'crashed-state');
+    fs.cpSync(state, copy, { recursive: true });
+    const log = fs.readFileSync(path.join(root, 'research_log.md'));
+    fs.writeFileSync(go, '');
+    await first;
+    // The disk as the crash left it; then a new process reverts again.
+    fs.rmSync(state, { recursive: true, force: true });
+    fs.cpSync(copy, state, { recursive: true });
+    fs.writeFileSync(path.join(root, 'research_log.md'), log);
+    await revertExperiment(root);
+    expect(read(root, 'research_log.md')).toContain('lesson learnt');
+    expect(read(root, 'train.py')).toBe('print("tweaked before the experiment")\n');
+    expect(fs.existsSync(path.join(state, 'preserved'))).toBe(false);
+  });
+
+  it('keeps a root file named __proto__ through a revert from the saved snapshot', async () => {
+    const root = await workspace();
+    write(root, '.gitignore', `${read(root, '.gitignore')}__proto__\n`);
+    await keepExperiment(root, { step: 1, hypothesis: 'ignore it', score: 0.5, previousScore: 0.5 });
+    write(root, '__proto__', 'not a prototype\n');
+    await beginExperiment(root);
+    write(root, 'model.py', 'changed\n');
+    const result = await revertExperiment(root); // the snapshot as saved in .git
+    expect(read(root, '__proto__')).toBe('not a prototype\n');
+    expect(result.removed).toEqual([]);
+    expect(result.lost).toEqual([]);
+  });
+
+  it('reports a nested repository the experiment deleted as lost', async () => {
+    const root = await workspace();
+    write(root, 'vendor/lib/z.txt', 'z\n');
+    userGit(path.join(root, 'vendor/lib'), 'init', '-q');
+    const snapshot = await beginExperiment(root);
+    fs.rmSync(path.join(root, 'vendor/lib'), { recursive: true });
+    const result = await revertExperiment(root, snapshot);
+    expect(result.lost).toEqual(['vendor/lib/']);
+  });
+});
+
+describe('keepExperiment and nested repositories', () => {
+  it('keeps a repository below an untracked folder out of the commit instead of adding a gitlink', async () => {
+    const root = await workspace();
+    write(root, 'third_party/README', 'vendored\n');
+    write(root, 'third_party/tool/main.py', 'x = 1\n');
+    userGit(path.join(root, 'third_party/tool'), 'init', '-q');
+    const kept = await keepExperiment(root, { step: 1, hypothesis: 'x', score: 1, previousScore: 0.5 });
+    expect(kept.keptOut).toEqual([{ path: 'third_party/tool/', reason: 'another git repository' }]);
+    expect(userGit(root, 'ls-tree', '-r', '--name-only', 'HEAD', 'third_party').trim()).toBe(
+      'third_party/README',
+    );
+    expect(read(root, 'third_party/tool/main.py')).toBe('x = 1\n');
+  });
+});
+
 describe('diffStat', () => {
   it('counts lines per file, binary files as such', async () => {
     const root = await workspace();

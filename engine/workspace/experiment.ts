@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { unstageIgnoredAtOpen } from './at-open';
 import { experimentCommitMessage } from './commit-message';
 import { WorkspaceError } from './errors';
 import {
@@ -12,9 +13,10 @@ import {
   type KeptOut,
 } from './excludes';
 import { runGit, runGitBinary, splitNul, type GitOptions } from './git';
-import { openRepo, type Repo } from './repo';
-import { commitAll, ensureOnRunBranch } from './session';
-import { requireActiveState, stateDir, writeState } from './state';
+import type { Repo } from './repo';
+import { openRun, type GuardNotes, type OpenRun } from './run-guard';
+import { addAll, commitStaged, ensureOnRunBranch } from './session';
+import { stateDir, writeState } from './state';
 import { ancestors, walkTree, type EntryKind } from './tree-walk';
 
 /**
@@ -29,6 +31,7 @@ import { ancestors, walkTree, type EntryKind } from './tree-walk';
  * - ignored files (data/, checkpoints/) are never touched, but git holds no copy: if the experiment changed
  *   or deleted one, revert cannot bring it back and says so in its result (`modified`, `lost`);
  * - the files in `preserve` (research_log.md: the agent's memory across reverts) keep their current text.
+ * Each of the three first checks the repository against what the run recorded at open (run-guard.ts).
  */
 
 export const DEFAULT_PRESERVE: readonly string[] = ['research_log.md'];
@@ -48,21 +51,27 @@ const SnapshotFile = z.object({
 });
 
 export const ExperimentSnapshot = z.object({
-  version: z.literal(1),
+  version: z.literal(2),
   branch: z.string(),
   /** The best commit: revert resets to it. */
   head: z.string(),
   /** Tracked changes not committed when the experiment began (`git stash create`), re-applied on revert. */
   pending: z.string().nullable(),
   takenAt: z.string(),
-  /** Every path in the working tree at begin with its kind (folders included, `.git` left out). */
-  paths: z.record(z.string(), z.enum(['f', 'd', 'l', 'r', 'o'])),
+  /**
+   * Every path in the working tree at begin with its kind (folders included, `.git` left out), as
+   * `[path, kind]` pairs: an object keyed by path would drop a file named `__proto__` when parsed.
+   */
+  paths: z.array(z.tuple([z.string(), z.enum(['f', 'd', 'l', 'r', 'o'])])),
   /** The untracked and ignored regular files among them, with what revert compares. */
   files: z.array(SnapshotFile),
   /** Untracked and ignored symlinks and where they point, to put back one the experiment removed. */
   links: z.array(z.object({ path: z.string(), target: z.string() })),
 });
 export type ExperimentSnapshot = z.infer<typeof ExperimentSnapshot>;
+
+/** What beginExperiment returns: the snapshot, and what was put right before it was taken. */
+export type BegunExperiment = ExperimentSnapshot & GuardNotes;
 
 export interface ExperimentOptions extends GitOptions {
   /** Files that keep their current content through a revert (default: research_log.md). */
@@ -72,9 +81,9 @@ export interface ExperimentOptions extends GitOptions {
 const snapshotPath = (repo: Repo) => path.join(stateDir(repo), 'experiment.json');
 
 /** Records the state an experiment starts from; also saved in .git/mle-beast for a revert after a crash. */
-export async function beginExperiment(dir: string, options: GitOptions = {}): Promise<ExperimentSnapshot> {
-  const repo = await openRepo(dir, options);
-  const state = requireActiveState(repo);
+export async function beginExperiment(dir: string, callerOptions: GitOptions = {}): Promise<BegunExperiment> {
+  const run = await openRun(dir, callerOptions);
+  const { repo, state, options } = run;
   await ensureOnRunBranch(repo, state, options);
   const head = (await runGit(repo.root, ['rev-parse', 'HEAD'], options)).stdout.trim();
   // Prints nothing on a clean tree; otherwise a commit holding the uncommitted tracked changes, made
@@ -130,12 +139,12 @@ export async function beginExperiment(dir: string, options: GitOptions = {}): Pr
   }
 
   const snapshot: ExperimentSnapshot = {
-    version: 1,
+    version: 2,
     branch: state.branch,
     head,
     pending,
     takenAt: new Date().toISOString(),
-    paths: Object.fromEntries(listing),
+    paths: [...listing],
     files,
     links,
   };
@@ -143,7 +152,7 @@ export async function beginExperiment(dir: string, options: GitOptions = {}): Pr
   const temp = `${snapshotPath(repo)}.tmp`;
   fs.writeFileSync(temp, JSON.stringify(snapshot));
   fs.renameSync(temp, snapshotPath(repo));
-  return snapshot;
+  return { ...snapshot, configRestored: run.configRestored, branchRestored: run.branchRestored };
 }
 
 export interface KeepInput {
@@ -154,13 +163,16 @@ export interface KeepInput {
   previousScore: number | null;
 }
 
-export interface KeepResult {
+export interface KeepResult extends GuardNotes {
   /** The commit that is now the best: the new one, or HEAD when there was nothing to commit. */
   sha: string;
   committed: boolean;
   /** The commit's subject line. */
   message: string;
-  /** Untracked files and folders left out of the commit (too big, environments), where they are. */
+  /**
+   * Files and folders left out of the commit, where they are: untracked ones too big for git, environments,
+   * nested repositories, and (brownfield) ones that were ignored when the run began.
+   */
   keptOut: KeptOut[];
   /** HEAD had been moved off the run's branch (by code the agent ran) and was put back first. */
   reattached: boolean;
@@ -178,10 +190,10 @@ export async function keepExperiment(
     input.score,
     input.previousScore,
   );
-  const repo = await openRepo(dir, options);
-  const result = await commitOnRunBranch(repo, subject, body, options);
+  const run = await openRun(dir, options);
+  const result = await commitOnRunBranch(run, subject, body);
   // The experiment is over: its snapshot must never be used by a later revert.
-  fs.rmSync(snapshotPath(repo), { force: true });
+  fs.rmSync(snapshotPath(run.repo), { force: true });
   return result;
 }
 
@@ -195,30 +207,48 @@ export async function commitWorkspace(
   body = '',
   options: GitOptions & { bulkLimits?: BulkLimits } = {},
 ): Promise<KeepResult> {
-  return commitOnRunBranch(await openRepo(dir, options), subject, body, options);
+  return commitOnRunBranch(await openRun(dir, options), subject, body);
 }
+
+/** Why a path was left out of a commit when it was ignored at open and the agent un-ignored it. */
+const IGNORED_AT_OPEN = 'ignored when the run began';
 
 async function commitOnRunBranch(
-  repo: Repo,
+  run: OpenRun<GitOptions & { bulkLimits?: BulkLimits }>,
   subject: string,
   body: string,
-  options: GitOptions & { bulkLimits?: BulkLimits },
 ): Promise<KeepResult> {
-  const state = requireActiveState(repo);
+  const { repo, options } = run;
+  let state = run.state;
   const reattached = await ensureOnRunBranch(repo, state, options);
   const keptOut = await findBulkyUntracked(repo.root, options.bulkLimits ?? DEFAULT_BULK_LIMITS, options);
-  const patterns = keptOut.map((k) => exactIgnorePattern(k.path)).filter((p): p is string => p !== null);
-  if (patterns.length > 0) {
+  const excludeAlso = async (paths: string[]) => {
+    const patterns = paths.map(exactIgnorePattern).filter((p): p is string => p !== null);
+    if (patterns.length === 0) return;
     // Recorded before the block is written, so restore always knows there is a block to remove.
-    writeState(repo, { ...state, excludes: [...new Set([...state.excludes, ...patterns])] });
+    state = writeState(repo, { ...state, excludes: [...new Set([...state.excludes, ...patterns])] });
     await addSessionExcludes(repo, patterns, options);
-  }
-  const sha = await commitAll(repo, subject, body, options);
+  };
+  await excludeAlso(keptOut.map((k) => k.path));
+  await addAll(repo, options);
+  // Un-staged again, and from now on excluded for the run, so `git status` stays clean.
+  const ignored = await unstageIgnoredAtOpen(repo, state, options);
+  await excludeAlso(ignored);
+  keptOut.push(...ignored.map((p) => ({ path: p, reason: IGNORED_AT_OPEN })));
+  const sha = await commitStaged(repo, subject, body, options);
   const head = sha ?? (await runGit(repo.root, ['rev-parse', 'HEAD'], options)).stdout.trim();
-  return { sha: head, committed: sha !== null, message: subject, keptOut, reattached };
+  return {
+    sha: head,
+    committed: sha !== null,
+    message: subject,
+    keptOut,
+    reattached,
+    configRestored: run.configRestored,
+    branchRestored: run.branchRestored,
+  };
 }
 
-export interface RevertResult {
+export interface RevertResult extends GuardNotes {
   /** The best commit, checked out again. */
   head: string;
   /** What the experiment created outside git and revert removed (a removed folder is one entry). */
@@ -227,7 +257,10 @@ export interface RevertResult {
   restored: string[];
   /** Pre-existing untracked or ignored files the experiment changed, which revert could not put back. */
   modified: string[];
-  /** Pre-existing untracked or ignored files the experiment deleted, which revert could not put back. */
+  /**
+   * Pre-existing untracked or ignored files the experiment deleted, which revert could not put back; a
+   * nested repository it deleted (or whose .git it deleted) as `dir/`.
+   */
   lost: string[];
   /** Paths revert tried to remove and could not (permissions), left in place. */
   notRemoved: { path: string; reason: string }[];
@@ -239,20 +272,12 @@ export interface RevertResult {
 export async function revertExperiment(
   dir: string,
   snapshot?: ExperimentSnapshot,
-  options: ExperimentOptions = {},
+  callerOptions: ExperimentOptions = {},
 ): Promise<RevertResult> {
-  const repo = await openRepo(dir, options);
-  const state = requireActiveState(repo);
+  const run = await openRun(dir, callerOptions);
+  const { repo, state, options } = run;
   const snap = snapshot ?? loadSnapshot(repo);
-  const preserve = options.preserve ?? DEFAULT_PRESERVE;
-
-  // Kept in memory and in .git/mle-beast, so a crash half-way through cannot lose the research log.
-  const kept = preserve.map((rel) => ({ rel, content: readRegularFile(path.join(repo.root, rel)) }));
-  const backupDir = path.join(stateDir(repo), 'preserved');
-  fs.mkdirSync(backupDir, { recursive: true });
-  for (const [i, { content }] of kept.entries()) {
-    if (content) fs.writeFileSync(path.join(backupDir, String(i)), content);
-  }
+  const kept = preserveFiles(repo, snap, options.preserve ?? DEFAULT_PRESERVE);
 
   const result: RevertResult = {
     head: snap.head,
@@ -262,6 +287,8 @@ export async function revertExperiment(
     lost: [],
     notRemoved: [],
     reattached: false,
+    configRestored: run.configRestored,
+    branchRestored: run.branchRestored,
   };
   try {
     result.reattached = await ensureOnRunBranch(repo, { ...state, branch: snap.branch }, options);
@@ -269,7 +296,10 @@ export async function revertExperiment(
     // before, say) become untracked instead of being deleted by the hard reset, and the snapshot decides.
     await runGit(repo.root, ['reset', '-q', snap.head], options);
     await runGit(repo.root, ['reset', '--hard', '-q'], options);
-    if (snap.pending) await runGit(repo.root, ['stash', 'apply', '--index', '-q', snap.pending], options);
+    if (snap.pending) {
+      await clearPendingAdditions(repo, snap.head, snap.pending, options);
+      await runGit(repo.root, ['stash', 'apply', '--index', '-q', snap.pending], options);
+    }
     await removeNewPaths(repo, snap, result, options);
     restoreFoldersAndLinks(repo, snap, result);
     await restoreFiles(repo, snap, result, options);
@@ -278,12 +308,74 @@ export async function revertExperiment(
     for (const { rel, content } of kept) {
       if (content) writeRegularFile(path.join(repo.root, rel), content);
     }
+    // Once the files have their text back the copies have done their job; only a crash leaves them.
+    fs.rmSync(preservedDir(repo), { recursive: true, force: true });
   }
-  fs.rmSync(backupDir, { recursive: true, force: true });
   fs.rmSync(snapshotPath(repo), { force: true });
   // Preserved files are not reported as removed: they are back.
   result.removed = result.removed.filter((p) => !kept.some((k) => k.content && k.rel === p));
   return result;
+}
+
+const preservedDir = (repo: Repo) => path.join(stateDir(repo), 'preserved');
+
+/**
+ * The text of the preserved files to put back after the revert, also copied to .git/mle-beast/preserved.
+ * When copies of a revert of this same experiment are there, that revert died half-way (after its reset,
+ * maybe): the copies hold the text from before, the files may not, so the copies win and are kept as they
+ * are. Otherwise new copies are made from the files.
+ */
+function preserveFiles(
+  repo: Repo,
+  snap: ExperimentSnapshot,
+  preserve: readonly string[],
+): { rel: string; content: Buffer | null }[] {
+  const dir = preservedDir(repo);
+  const tagFile = path.join(dir, 'for');
+  const tag = JSON.stringify({ head: snap.head, takenAt: snap.takenAt, preserve });
+  if (readRegularFile(tagFile)?.toString('utf8') === tag) {
+    return preserve.map((rel, i) => ({ rel, content: readRegularFile(path.join(dir, String(i))) }));
+  }
+  const kept = preserve.map((rel) => ({ rel, content: readRegularFile(path.join(repo.root, rel)) }));
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [i, { content }] of kept.entries()) {
+    if (content) fs.writeFileSync(path.join(dir, String(i)), content);
+  }
+  // Written last: copies cut short by a crash while they were being written are never taken for complete.
+  fs.writeFileSync(tagFile, tag);
+  return kept;
+}
+
+/**
+ * A file staged as new when the experiment began is in `pending` but not in the best commit, so after the
+ * reset it is an untracked file, and `stash apply` refuses to overwrite it ("untracked working tree files
+ * would be overwritten"). `pending` holds its staged and working-tree text, so what is on disk now (the
+ * experiment's version, or whatever took its place) goes first.
+ */
+async function clearPendingAdditions(
+  repo: Repo,
+  head: string,
+  pending: string,
+  options: GitOptions,
+): Promise<void> {
+  const { exitCode } = await runGit(repo.root, ['cat-file', '-e', `${pending}^{commit}`], {
+    ...options,
+    okExitCodes: [1, 128],
+  });
+  if (exitCode !== 0) return; // `stash apply` reports it
+  const added = new Set<string>();
+  // The working tree's side, then the index's (a file staged, then deleted, is only in the second).
+  for (const side of [pending, `${pending}^2`]) {
+    const { stdout } = await runGit(
+      repo.root,
+      ['diff-tree', '-r', '-z', '--name-only', '--no-renames', '--diff-filter=A', head, side],
+      options,
+    );
+    for (const rel of splitNul(stdout)) added.add(rel);
+  }
+  // rm never follows a link; a folder there was made by the experiment (the path was a file at begin).
+  for (const rel of added) fs.rmSync(path.join(repo.root, rel), { recursive: true, force: true });
 }
 
 /** Removes every path that appeared since the snapshot and that git does not track at the best commit. */
@@ -299,15 +391,16 @@ async function removeNewPaths(
   // whose deletion was pending when the experiment began comes back with the reset).
   const protectedDirs = new Set(tracked.flatMap((p) => ancestors(p)));
   const trackedSet = new Set(tracked);
+  const snapshotPaths = new Map(snap.paths);
   // Folders that held something before are never removed as a whole: only what is new inside them.
-  const snapshotDirs = new Set(Object.keys(snap.paths).flatMap((p) => ancestors(p)));
+  const snapshotDirs = new Set(snap.paths.flatMap(([p]) => ancestors(p)));
   let removedDir: string | null = null;
   // Sorted, so a folder comes right before what is inside it, and its contents are skipped once it is gone.
   for (const rel of [...now.keys()].sort()) {
     if (removedDir && rel.startsWith(`${removedDir}/`)) continue;
     if (trackedSet.has(rel)) continue;
     const kind = now.get(rel)!;
-    const before = snap.paths[rel];
+    const before = snapshotPaths.get(rel);
     const folderLike = (k: EntryKind | undefined) => k === 'd' || k === 'r';
     // A folder that became a nested repository (git init inside it) is still the user's folder.
     if (before === kind || (folderLike(before) && folderLike(kind))) continue;
@@ -329,12 +422,16 @@ async function removeNewPaths(
   }
 }
 
-/** Folders and links that existed before and are gone (or were replaced) come back. */
+/**
+ * Folders and links that existed before and are gone (or were replaced) come back; a nested repository
+ * that is gone cannot, and is reported.
+ */
 function restoreFoldersAndLinks(repo: Repo, snap: ExperimentSnapshot, result: RevertResult): void {
-  for (const [rel, kind] of Object.entries(snap.paths)) {
-    if (kind !== 'd') continue;
+  for (const [rel, kind] of snap.paths) {
     const full = path.join(repo.root, rel);
-    if (!fs.existsSync(full)) fs.mkdirSync(full, { recursive: true });
+    if (kind === 'd' && !fs.existsSync(full)) fs.mkdirSync(full, { recursive: true });
+    // Its history lived in its own .git, which git here never held a copy of.
+    if (kind === 'r' && !fs.existsSync(path.join(full, '.git'))) result.lost.push(`${rel}/`);
   }
   for (const link of snap.links) {
     const full = path.join(repo.root, link.path);

@@ -15,8 +15,12 @@ import { GitError, WorkspaceError } from './errors';
  *   refuse our bookkeeping commits for reasons the agent cannot see. The user's hooks run as usual when they
  *   commit or merge the run's branch themselves. `-c` on the command line beats the repository's config,
  *   so a core.hooksPath or core.fsmonitor written into .git/config cannot undo this;
+ * - never recurses into submodules and never starts an automatic gc: the first would rewrite files inside
+ *   the user's submodules, the second could prune objects this module holds only loosely (snapshot blobs);
  * - has a time limit (default 60 s) and fails with the command, the exit code and git's stderr.
  * Clean/smudge filters (git-lfs) still run: an LFS repository cannot be committed or checked out without them.
+ * Filter and merge drivers that appeared after the run opened are switched off per call through
+ * `configOverrides` (see config-guard.ts).
  */
 
 export interface GitOptions {
@@ -24,6 +28,8 @@ export interface GitOptions {
   timeoutMs?: number;
   /** The git executable (default `git` from PATH). */
   gitBinary?: string;
+  /** More `key=value` settings passed with `-c` after this module's own (config-guard.ts fills these). */
+  configOverrides?: readonly string[];
 }
 
 export interface GitCallOptions extends GitOptions {
@@ -65,6 +71,13 @@ const CONFIG: readonly string[] = [
   'color.ui=never',
   'advice.detachedHead=false',
   'log.showSignature=false',
+  'submodule.recurse=false',
+  // Never look inside a nested repository (a gitlink the agent's own git added): status and diff would run
+  // its filters, which agent code wrote, on this machine.
+  'diff.ignoreSubmodules=all',
+  'status.submoduleSummary=false',
+  'gc.auto=0',
+  'maintenance.auto=false',
 ].flatMap((setting) => ['-c', setting]);
 
 // Variables that would point git at another repository, index or config than the folder we pass.
@@ -142,7 +155,8 @@ async function spawnGit(
   const binary = options.gitBinary ?? 'git';
   const timeout = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
   const command = describeCommand(args);
-  const child = execa(binary, ['--no-pager', ...CONFIG, ...args], {
+  const overrides = (options.configOverrides ?? []).flatMap((setting) => ['-c', setting]);
+  const child = execa(binary, ['--no-pager', ...CONFIG, ...overrides, ...args], {
     cwd,
     env: gitEnv(),
     extendEnv: false,

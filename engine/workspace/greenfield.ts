@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { experimentBranchName } from './branch-name';
+import { saveConfigBaseline } from './config-guard';
 import { WorkspaceError } from './errors';
 import { requireGit, runGit } from './git';
 import { ML_GITIGNORE, OS_CLUTTER } from './gitignore';
@@ -46,10 +47,13 @@ export async function openGreenfield(dir: string, options: OpenOptions = {}): Pr
     const branch = await uniqueBranchName(folder, experimentBranchName(options.now), options);
     await runGit(folder, ['switch', '-q', '-c', branch], options);
 
+    const session = newSessionId();
+    // The config git init wrote, plus the user's global one (git-lfs): what the run trusts (config-guard.ts).
+    await saveConfigBaseline(repo, session, options);
     const now = new Date().toISOString();
     writeState(repo, {
       version: 1,
-      session: newSessionId(),
+      session,
       mode: 'greenfield',
       status: 'active',
       workspace: folder,
@@ -61,6 +65,7 @@ export async function openGreenfield(dir: string, options: OpenOptions = {}): Pr
       excludes: [],
       unfinishedStash: null,
       stashApplied: false,
+      handedBack: false,
       message: null,
       createdAt: now,
       updatedAt: now,

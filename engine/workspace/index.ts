@@ -6,10 +6,13 @@
  *
  * Errors: a function that cannot do its job throws a `WorkspaceError` (or its subclass `GitError`) with a
  * `code`, having changed nothing; outcomes the user must hear about (a stash that could not be re-applied,
- * a pre-existing ignored file an experiment changed) are fields of the returned value.
+ * a pre-existing ignored file an experiment changed, a git config or a user branch the agent changed and
+ * that was put back) are fields of the returned value.
  */
 export { openBrownfield } from './brownfield';
+export type { BranchRestored } from './branch-guard';
 export { experimentBranchName } from './branch-name';
+export type { ConfigRestored } from './config-guard';
 export { experimentCommitMessage, formatScore } from './commit-message';
 export { GitError, isWorkspaceError, WorkspaceError, type WorkspaceErrorCode } from './errors';
 export { DEFAULT_BULK_LIMITS, type BulkLimits, type KeptOut } from './excludes';
@@ -19,6 +22,7 @@ export {
   DEFAULT_PRESERVE,
   ExperimentSnapshot,
   keepExperiment,
+  type BegunExperiment,
   revertExperiment,
   type ExperimentOptions,
   type KeepInput,
@@ -32,4 +36,5 @@ export { currentSha, diffStat, type DiffStat } from './inspect';
 export { restoreWorkspace, type RestoreResult, type RestoreStatus } from './restore';
 export type { OpenOptions, WorkspaceInfo } from './session';
 export { readWorkspaceState } from './read-state';
+export type { GuardNotes } from './run-guard';
 export { WorkspaceState, OriginalHead } from './state';

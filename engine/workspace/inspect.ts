@@ -1,5 +1,7 @@
+import { driverOverrides } from './config-guard';
 import { runGit, splitNul, type GitOptions } from './git';
 import { openRepo } from './repo';
+import { readState } from './state';
 
 /** The commit HEAD points at, or null on a branch with no commits. */
 export async function currentSha(dir: string, options: GitOptions = {}): Promise<string | null> {
@@ -29,7 +31,13 @@ export async function diffStat(
   const repo = await openRepo(dir, options);
   const args = ['diff', '--numstat', '-z', '--no-ext-diff', '--no-textconv', '--no-renames', from];
   if (to) args.push(to);
-  const { stdout } = await runGit(repo.root, args, options);
+  // Against the working tree git runs clean filters: drivers the run did not have at open stay off here too.
+  const state = to ? null : readState(repo);
+  const { overrides } = await driverOverrides(repo, state?.status === 'active' ? state : null, options);
+  const { stdout } = await runGit(repo.root, args, {
+    ...options,
+    configOverrides: [...(options.configOverrides ?? []), ...overrides],
+  });
   const changes: DiffStat['changes'] = [];
   // With -z and no renames each record is "added<TAB>deleted<TAB>path\0"; binary files show "-" counts.
   for (const record of splitNul(stdout)) {

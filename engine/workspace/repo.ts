@@ -131,19 +131,25 @@ export async function isDirty(root: string, options: GitOptions = {}): Promise<b
   return stdout.length > 0;
 }
 
-/** The paths `git status` reports (tracked changes and untracked files; not ignored ones). */
-export async function dirtyPaths(root: string, options: GitOptions = {}): Promise<string[]> {
+/**
+ * What `git status` reports (tracked changes and untracked files; not ignored ones), each path with its
+ * two-letter status (`??` for untracked; a wholly untracked folder is one entry ending with `/`).
+ */
+export async function dirtyEntries(
+  root: string,
+  options: GitOptions = {},
+): Promise<{ status: string; path: string }[]> {
   const { stdout } = await runGit(root, ['status', '--porcelain', '-z', '--untracked-files=normal'], options);
-  const paths: string[] = [];
+  const entries: { status: string; path: string }[] = [];
   const parts = stdout.split('\0');
   for (let i = 0; i < parts.length; i++) {
     const entry = parts[i]!;
     if (entry.length < 4) continue;
-    paths.push(entry.slice(3));
+    entries.push({ status: entry.slice(0, 2), path: entry.slice(3) });
     // A rename or copy is followed by its source path.
     if (entry[0] === 'R' || entry[0] === 'C') i++;
   }
-  return paths;
+  return entries;
 }
 
 const IN_PROGRESS: readonly [string, string][] = [

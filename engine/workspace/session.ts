@@ -56,6 +56,28 @@ export async function ensureOnRunBranch(
   return true;
 }
 
+/**
+ * `git add -A` that never looks inside a nested repository. Git decides whether a staged gitlink is dirty by
+ * running `status` in that repository, and so its filters, which agent code may have written, on this machine
+ * (`diff.ignoreSubmodules` does not stop `add`). So gitlinks the run staged are unstaged again (their folder
+ * stays, untracked), and every gitlink is left out of the add.
+ */
+export async function addAll(repo: Repo, options: GitOptions = {}): Promise<void> {
+  const gitlinks = (listing: string) =>
+    listing
+      .split('\0')
+      .filter((entry) => entry.startsWith('160000 '))
+      .map((entry) => entry.slice(entry.indexOf('\t') + 1));
+  const staged = gitlinks((await runGit(repo.root, ['ls-files', '-s', '-z'], options)).stdout);
+  if (staged.length > 0) {
+    const head = await runGit(repo.root, ['ls-tree', '-r', '-z', 'HEAD'], { ...options, okExitCodes: [128] });
+    const committed = new Set(head.exitCode === 0 ? gitlinks(head.stdout) : []);
+    const added = staged.filter((p) => !committed.has(p));
+    if (added.length > 0) await runGit(repo.root, ['rm', '--cached', '-f', '-q', '--', ...added], options);
+  }
+  await runGit(repo.root, ['add', '-A', '--', '.', ...staged.map((p) => `:(exclude,literal)${p}`)], options);
+}
+
 /** `git add -A` and commit; returns the new commit, or null when there was nothing to commit. */
 export async function commitAll(
   repo: Repo,
@@ -63,7 +85,17 @@ export async function commitAll(
   body: string,
   options: GitOptions & { allowEmpty?: boolean } = {},
 ): Promise<string | null> {
-  await runGit(repo.root, ['add', '-A'], options);
+  await addAll(repo, options);
+  return commitStaged(repo, subject, body, options);
+}
+
+/** Commits what is staged; returns the new commit, or null when nothing was staged. */
+export async function commitStaged(
+  repo: Repo,
+  subject: string,
+  body: string,
+  options: GitOptions & { allowEmpty?: boolean } = {},
+): Promise<string | null> {
   if (!options.allowEmpty) {
     const staged = await runGit(repo.root, ['diff', '--cached', '--quiet', '--no-ext-diff'], {
       ...options,

@@ -47,6 +47,11 @@ export const WorkspaceState = z.object({
   unfinishedStash: Sha.nullable(),
   /** Restore's progress, so a restore interrupted half-way never applies the user's stash twice. */
   stashApplied: z.boolean(),
+  /**
+   * Restore has put HEAD back where the user had it. Until then the user's branch must stay where it was,
+   * and a move is the run's doing (put back); from then on it is the user's branch again, theirs to move.
+   */
+  handedBack: z.boolean().default(false),
   message: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
