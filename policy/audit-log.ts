@@ -38,7 +38,9 @@ export function recordBlock(
     fd = fs.openSync(file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0o644);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') throw new Error(`${file} is a symbolic link: the safety log was not written there`);
+    if (code === 'ELOOP') {
+      throw new Error(`${file} is a symbolic link: the safety log was not written there`, { cause: error });
+    }
     throw error;
   }
   try {
