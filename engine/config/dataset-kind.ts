@@ -1,13 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { IMAGE_EXTENSIONS } from '../datasets/image-headers';
+import { KIND_EXTENSIONS } from '../datasets/source-paths';
 import type { ConfigDatasetKind } from './project-schema';
 
 /** File extensions that say a dataset's kind; the same the datasets module accepts for each kind. */
-export const KIND_EXTENSIONS = {
-  tabular: ['.csv', '.tsv'],
-  text_jsonl: ['.jsonl', '.ndjson'],
-} as const;
 
 export interface InferredKind {
   kind: ConfigDatasetKind;

@@ -32,7 +32,8 @@ export {
   type ConfigError,
   type ConfigResult,
 } from './errors';
-export { inferDatasetKind, KIND_EXTENSIONS, type InferredKind } from './dataset-kind';
+export { inferDatasetKind, type InferredKind } from './dataset-kind';
+export { KIND_EXTENSIONS } from '../datasets/source-paths';
 export { lookupMetric, targetReached, defaultMetricFor, type MetricLookup } from './metric';
 export { resolveUserPath } from './paths';
 export {

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_SETTINGS, type Settings } from '../api/settings';
-import { inferDatasetKind, KIND_EXTENSIONS } from './dataset-kind';
+import { KIND_EXTENSIONS } from '../datasets/source-paths';
+import { inferDatasetKind } from './dataset-kind';
 import { comparisonDirection, lookupMetric, targetValueProblem } from './metric';
 import { resolveUserPath } from './paths';
 import {

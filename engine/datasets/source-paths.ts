@@ -18,8 +18,11 @@ export interface SourcePaths {
   ignored: string[];
 }
 
-const TABULAR_EXT = ['.csv', '.tsv'];
-const JSONL_EXT = ['.jsonl', '.ndjson'];
+/** The file extensions of the file-based kinds (image folders are recognised by IMAGE_EXTENSIONS). */
+export const KIND_EXTENSIONS = {
+  tabular: ['.csv', '.tsv'],
+  text_jsonl: ['.jsonl', '.ndjson'],
+} as const;
 
 type Resolution = { ok: true; paths: SourcePaths } | { ok: false; issue: DatasetIssue };
 
@@ -30,7 +33,8 @@ export async function resolveSourcePaths(source: DatasetSource): Promise<Resolut
   if (!trainStat) return missing(train, 'path');
   if (test && !(await statOrNull(test))) return missing(test, 'testPath');
   if (source.kind === 'image_folder') return resolveImageFolder(train, trainStat.isDirectory(), test);
-  const extensions = source.kind === 'tabular' ? TABULAR_EXT : JSONL_EXT;
+  const extensions: readonly string[] =
+    source.kind === 'tabular' ? KIND_EXTENSIONS.tabular : KIND_EXTENSIONS.text_jsonl;
   const what = source.kind === 'tabular' ? 'CSV' : 'JSONL';
   if (trainStat.isFile()) {
     if (test && !(await isFile(test))) return notAFile(test, what);
