@@ -109,6 +109,11 @@ export interface LlmClient {
   chat(request: ChatRequest): Promise<LlmResult<ChatReply>>;
   /** Model ids from `GET /models` (one attempt). */
   listModels(options?: { signal?: AbortSignal; context?: CallContext }): Promise<LlmResult<string[]>>;
+  /** The raw entries of `GET /models` (one attempt), every field kept, for the model catalog. */
+  listModelEntries(options?: {
+    signal?: AbortSignal;
+    context?: CallContext;
+  }): Promise<LlmResult<Record<string, unknown>[]>>;
 }
 
 const KEY_VARIABLE: Record<ProviderName, string> = {
@@ -245,12 +250,24 @@ export function createLlmClient(provider: LlmProvider, options: LlmClientOptions
   async function listModels(
     o: { signal?: AbortSignal; context?: CallContext } = {},
   ): Promise<LlmResult<string[]>> {
+    const entries = await listModelEntries(o);
+    if (!entries.ok) return entries;
+    return {
+      ok: true,
+      value: entries.value.flatMap((m) => (typeof m.id === 'string' ? [m.id] : [])),
+    };
+  }
+
+  async function listModelEntries(
+    o: { signal?: AbortSignal; context?: CallContext } = {},
+  ): Promise<LlmResult<Record<string, unknown>[]>> {
     const started = Date.now();
     try {
-      const ids: string[] = [];
       const page = await sdk.models.list({ headers: headersFor(o.context), signal: o.signal, maxRetries: 0 });
-      for (const m of page.data) ids.push(m.id);
-      return { ok: true, value: ids };
+      const entries = (page.data as unknown[]).filter(
+        (m): m is Record<string, unknown> => typeof m === 'object' && m !== null && !Array.isArray(m),
+      );
+      return { ok: true, value: entries };
     } catch (e) {
       const failure = classify(e, o.signal);
       if (failure.kind === 'cancelled') return fail('cancelled', null, 'cancelled', 1, started);
@@ -264,7 +281,7 @@ export function createLlmClient(provider: LlmProvider, options: LlmClientOptions
     }
   }
 
-  return { provider: provider.provider, model: provider.model, chat, listModels };
+  return { provider: provider.provider, model: provider.model, chat, listModels, listModelEntries };
 }
 
 /** A 200 answer without a message: retried like a server error. */

@@ -1,4 +1,4 @@
-/** The LLM layer (engine/llm/README.md): the client, tool definitions and parsing, usage and cost. */
+/** The LLM layer (engine/llm/README.md): the client, tool definitions and parsing, usage and cost, the model catalog. */
 export {
   createLlmClient,
   parseRetryAfter,
@@ -29,3 +29,22 @@ export {
   type ToolCallResult,
 } from './tools';
 export { extractUsage, type CallUsage, type ModelPrice, type PriceTable } from './usage';
+export {
+  normaliseModels,
+  fetchCatalog,
+  loadCatalog,
+  matchModel,
+  pricesFromCatalog,
+  supportsTools,
+  formatAge,
+  DEFAULT_CATALOG_TTL_MS,
+  CatalogModel,
+  CatalogPrice,
+  ModelCatalog,
+  type CachedCatalog,
+  type CatalogCache,
+  type FetchCatalogResult,
+  type LoadCatalogResult,
+  type MatchResult,
+  type ToolSupport,
+} from './catalog';

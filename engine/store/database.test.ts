@@ -35,7 +35,7 @@ describe('store', () => {
     expect(fs.readFileSync(path.join(path.dirname(file), walAside), 'utf8')).toBe(
       'stale wal from a deleted database',
     );
-    expect(store.db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(1);
+    expect(store.db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(2);
     store.close();
   });
 

@@ -7,7 +7,7 @@ import { migrate, MigrationError } from './migrate';
 import { migrations, type Migration } from './migrations';
 
 const extra: Migration = {
-  id: 2,
+  id: 3,
   name: 'notes',
   sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT) STRICT;',
 };
@@ -19,14 +19,14 @@ describe('migrations', () => {
 
   it('apply once, in order, and record a checksum for each', () => {
     const first = openStore({ path: file, migrations: [...migrations, extra] });
-    expect(first.applied).toEqual(['001_settings', '002_notes']);
+    expect(first.applied).toEqual(['001_settings', '002_model_catalog', '003_notes']);
     first.close();
     const second = openStore({ path: file, migrations: [...migrations, extra] });
     expect(second.applied).toEqual([]);
     const rows = second.db.prepare('SELECT id, name, checksum FROM schema_migrations ORDER BY id').all() as {
       checksum: string;
     }[];
-    expect(rows).toHaveLength(2);
+    expect(rows).toHaveLength(3);
     rows.forEach((row) => expect(row.checksum).toMatch(/^[0-9a-f]{64}$/));
     second.close();
   });
@@ -34,19 +34,19 @@ describe('migrations', () => {
   it('apply only the new ones to an existing database', () => {
     openStore({ path: file }).close();
     const store = openStore({ path: file, migrations: [...migrations, extra] });
-    expect(store.applied).toEqual(['002_notes']);
+    expect(store.applied).toEqual(['003_notes']);
     store.close();
   });
 
   it('refuse a database whose applied migration was edited, and change nothing', () => {
     openStore({ path: file, migrations: [...migrations, extra] }).close();
     const edited = { ...extra, sql: extra.sql.replace('body TEXT', 'body TEXT, extra TEXT') };
-    const more: Migration = { id: 3, name: 'more', sql: 'CREATE TABLE more_things (id INTEGER) STRICT;' };
+    const more: Migration = { id: 4, name: 'more', sql: 'CREATE TABLE more_things (id INTEGER) STRICT;' };
     expect(() => openStore({ path: file, migrations: [...migrations, edited, more] })).toThrow(
       MigrationError,
     );
     expect(() => openStore({ path: file, migrations: [...migrations, edited, more] })).toThrow(
-      /migration 2_notes in .*\(checksum mismatch\)/,
+      /migration 3_notes in .*\(checksum mismatch\)/,
     );
     const db = new Database(file, { readonly: true });
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
@@ -56,12 +56,12 @@ describe('migrations', () => {
 
   it('refuse a database written by a newer version', () => {
     openStore({ path: file, migrations: [...migrations, extra] }).close();
-    expect(() => openStore({ path: file, migrations })).toThrow(/newer mle-beast .* 2_notes/);
+    expect(() => openStore({ path: file, migrations })).toThrow(/newer mle-beast .* 3_notes/);
   });
 
   it('roll back a failing migration completely', () => {
     const broken: Migration = {
-      id: 2,
+      id: 3,
       name: 'broken',
       sql: 'CREATE TABLE ok_part (id INTEGER); SELECT nope FROM missing;',
     };
@@ -71,7 +71,7 @@ describe('migrations', () => {
     const db = new Database(file);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
     expect(tables).not.toContain('ok_part');
-    expect(db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(1);
+    expect(db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(2);
     db.close();
   });
 

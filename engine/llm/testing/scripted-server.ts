@@ -96,7 +96,14 @@ export const drop = (): DropStep => ({ kind: 'drop' });
 
 export async function startScriptedServer(
   steps: ScriptStep[] = [],
-  options: { models?: string[] } = {},
+  options: {
+    models?: string[];
+    /**
+     * Full `/v1/models` entries (OpenRouter style: `name`, `context_length`, `pricing`, `supported_parameters`),
+     * sent as given; when set, `models` is ignored.
+     */
+    modelEntries?: unknown[];
+  } = {},
 ): Promise<ScriptedServer> {
   const queue = [...steps];
   const models = options.models ?? ['scripted-model'];
@@ -130,7 +137,7 @@ export async function startScriptedServer(
       if (req.method === 'GET' && path === '/v1/models') {
         return json(res, 200, {
           object: 'list',
-          data: models.map((id) => ({ id, object: 'model', owned_by: 'script' })),
+          data: options.modelEntries ?? models.map((id) => ({ id, object: 'model', owned_by: 'script' })),
         });
       }
       if (req.method !== 'POST' || path !== '/v1/chat/completions') {

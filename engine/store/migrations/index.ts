@@ -1,4 +1,5 @@
 import settings from './001_settings';
+import modelCatalog from './002_model_catalog';
 
 export interface Migration {
   /** Position in the sequence, starting at 1, with no gaps. */
@@ -8,4 +9,4 @@ export interface Migration {
 }
 
 /** Forward-only, in order. Append; never reorder, rename or edit an entry that has shipped. */
-export const migrations: readonly Migration[] = [settings];
+export const migrations: readonly Migration[] = [settings, modelCatalog];
