@@ -115,6 +115,13 @@ export class HoldoutSinks {
     return duplicate === null ? { ok: true } : { ok: false, duplicateId: duplicate };
   }
 
+  /** `finish`, for writers that made their ids unique: a shared id is a bug, not the data's fault. */
+  async complete(featuresHeader: string): Promise<{ rows: Record<SplitName, number> }> {
+    const finished = await this.finish(featuresHeader);
+    if (!finished.ok) throw new Error(`holdout id collision on ${finished.duplicateId}`);
+    return { rows: this.rows };
+  }
+
   async abort(): Promise<void> {
     for (const writer of Object.values(this.features ?? {})) await writer.abort();
     await this.closeWriters();

@@ -83,9 +83,7 @@ export async function materializeImages(
         line: null,
       });
     }
-    const finished = await sinks.finish('');
-    if (!finished.ok) throw new Error(`holdout id collision on ${finished.duplicateId}`);
-    return { ok: true, value: { rows: sinks.rows }, warnings: [] };
+    return { ok: true, value: await sinks.complete(''), warnings: [] };
   } catch (err) {
     await sinks.abort();
     throw err;

@@ -4,7 +4,16 @@ import { combineDigests, digestFile } from './fingerprint';
 import { IMAGE_EXTENSIONS, JUNK_FILES, sniffImageFormat } from './image-headers';
 import { materializeImages } from './image-holdout';
 import type { Inspection } from './inspection';
-import { cappedList, error, plural, quote, warning, type IntakeResult, failedIntake } from './issues';
+import {
+  cappedList,
+  error,
+  plural,
+  quote,
+  warning,
+  type IntakeResult,
+  failedIntake,
+  ignoredFileWarnings,
+} from './issues';
 import { classCounts, decideTask, LabelCollector } from './label-collector';
 import type { DatasetIssue, DatasetSource, DatasetSummary } from './schemas';
 import type { SourcePaths } from './source-paths';
@@ -35,10 +44,9 @@ export async function inspectImages(
   source: DatasetSource,
   signal?: AbortSignal,
 ): Promise<IntakeResult<Inspection>> {
-  const issues: DatasetIssue[] = paths.ignored.map((f) =>
-    warning('ignored_file', `${f} is neither the train nor the test folder and is not given to the agent.`, {
-      file: f,
-    }),
+  const issues: DatasetIssue[] = ignoredFileWarnings(
+    paths.ignored,
+    'is neither the train nor the test folder',
   );
   const fail = (): IntakeResult<Inspection> => failedIntake(issues);
   if (source.taskType === 'regression') {

@@ -90,6 +90,13 @@ export function splitIssues(issues: DatasetIssue[]): { errors: DatasetIssue[]; w
 }
 
 /** The engine/api shape of a failed intake: the first error as the message, every issue listed. */
+/** A warning per file found beside the dataset that is left out of it (`why`: what it is not). */
+export const ignoredFileWarnings = (
+  files: readonly string[],
+  why = 'is not part of the dataset',
+): DatasetIssue[] =>
+  files.map((f) => warning('ignored_file', `${f} ${why} and is not given to the agent.`, { file: f }));
+
 /** The failed intake result for the issues gathered so far (errors and warnings apart). */
 export const failedIntake = <T>(issues: DatasetIssue[]): IntakeResult<T> => ({
   ok: false,

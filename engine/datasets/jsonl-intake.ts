@@ -6,7 +6,7 @@ import { holdoutId } from './holdout-ids';
 import { SELECTION, VISIBLE } from './holdout-plan';
 import { HoldoutSinks } from './holdout-sinks';
 import { changedWhileReading, type Inspection, type MaterializeContext } from './inspection';
-import { error, IssueTally, warning, type IntakeResult, failedIntake } from './issues';
+import { error, IssueTally, warning, type IntakeResult, failedIntake, ignoredFileWarnings } from './issues';
 import { parseJsonlRecord, readLines } from './jsonl-lines';
 import { classCounts, decideTask, LabelCollector, spellingWarnings, targetStats } from './label-collector';
 import { featuresName } from './run-data-layout';
@@ -48,9 +48,7 @@ export async function inspectJsonl(
   source: DatasetSource,
   signal?: AbortSignal,
 ): Promise<IntakeResult<Inspection>> {
-  const issues: DatasetIssue[] = paths.ignored.map((f) =>
-    warning('ignored_file', `${f} is not part of the dataset and is not given to the agent.`, { file: f }),
-  );
+  const issues: DatasetIssue[] = ignoredFileWarnings(paths.ignored);
   const fail = (): IntakeResult<Inspection> => failedIntake(issues);
   const labels = new LabelCollector();
   const stats = new TextStatsAccumulator();
@@ -243,9 +241,7 @@ async function materializeJsonl(
         return { ok: false, errors: [changedWhileReading(file.path)], warnings: [] };
       }
     }
-    const finished = await sinks.finish('');
-    if (!finished.ok) throw new Error(`holdout id collision on ${finished.duplicateId}`);
-    return { ok: true, value: { rows: sinks.rows }, warnings: [] };
+    return { ok: true, value: await sinks.complete(''), warnings: [] };
   } catch (err) {
     await sinks.abort();
     throw err;

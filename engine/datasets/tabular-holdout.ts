@@ -79,9 +79,7 @@ export async function materializeTabular(
         return { ok: false, errors: [changedWhileReading(file.path)], warnings: [] };
       }
     }
-    const finished = await sinks.finish(featureHeader);
-    if (!finished.ok) throw new Error(`holdout id collision on ${finished.duplicateId}`);
-    return { ok: true, value: { rows: sinks.rows }, warnings: [] };
+    return { ok: true, value: await sinks.complete(featureHeader), warnings: [] };
   } catch (err) {
     await sinks.abort();
     throw err;

@@ -16,6 +16,7 @@ import {
   warning,
   type IntakeResult,
   failedIntake,
+  ignoredFileWarnings,
 } from './issues';
 import { classCounts, decideTask, LabelCollector, spellingWarnings, targetStats } from './label-collector';
 import { guessLabelColumn, suggestColumn, type LabelGuess } from './label-inference';
@@ -62,9 +63,7 @@ export async function inspectTabular(
   source: DatasetSource,
   signal?: AbortSignal,
 ): Promise<IntakeResult<Inspection>> {
-  const issues: DatasetIssue[] = paths.ignored.map((f) =>
-    warning('ignored_file', `${f} is not part of the dataset and is not given to the agent.`, { file: f }),
-  );
+  const issues: DatasetIssue[] = ignoredFileWarnings(paths.ignored);
   const fail = (): IntakeResult<Inspection> => failedIntake(issues);
   try {
     const trainHead = await readHeader(paths.train);

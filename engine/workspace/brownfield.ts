@@ -29,7 +29,7 @@ import {
 } from './repo';
 import { putBack } from './restore';
 import { commitAll, newSessionId, type OpenOptions, type WorkspaceInfo } from './session';
-import { readState, writeState, type WorkspaceState } from './state';
+import { newState, readState, writeState, type WorkspaceState } from './state';
 
 /**
  * Opens an existing project for a run without ever touching the user's branch:
@@ -211,9 +211,7 @@ function initialState(
   createdRepository: boolean,
   indexTree: string | null,
 ): WorkspaceState {
-  const now = new Date().toISOString();
-  return {
-    version: 1,
+  return newState({
     session: newSessionId(),
     mode: 'brownfield',
     status: 'opening',
@@ -227,16 +225,8 @@ function initialState(
         : head.kind === 'branch'
           ? { kind: 'branch', ref: head.ref, sha: head.sha }
           : { kind: 'detached', sha: head.sha },
-    stash: null,
     createdRepository,
-    excludes: [],
-    unfinishedStash: null,
-    stashApplied: false,
-    handedBack: false,
-    message: null,
-    createdAt: now,
-    updatedAt: now,
-  };
+  });
 }
 
 function info(repo: Repo, state: WorkspaceState, keptOut: KeptOut[], message: string): WorkspaceInfo {

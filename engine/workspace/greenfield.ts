@@ -7,7 +7,7 @@ import { requireGit, runGit } from './git';
 import { ML_GITIGNORE, OS_CLUTTER } from './gitignore';
 import { existingFolder, findRepo, uniqueBranchName } from './repo';
 import { commitAll, newSessionId, type OpenOptions, type WorkspaceInfo } from './session';
-import { writeState } from './state';
+import { newState, writeState } from './state';
 
 /**
  * A new workspace: the folder (created when missing) must be empty. It gets `git init`, an ML .gitignore,
@@ -50,26 +50,19 @@ export async function openGreenfield(dir: string, options: OpenOptions = {}): Pr
     const session = newSessionId();
     // The config git init wrote, plus the user's global one (git-lfs): what the run trusts (config-guard.ts).
     await saveConfigBaseline(repo, session, options);
-    const now = new Date().toISOString();
-    writeState(repo, {
-      version: 1,
-      session,
-      mode: 'greenfield',
-      status: 'active',
-      workspace: folder,
-      branch,
-      baseCommit: initial,
-      original: null,
-      stash: null,
-      createdRepository: true,
-      excludes: [],
-      unfinishedStash: null,
-      stashApplied: false,
-      handedBack: false,
-      message: null,
-      createdAt: now,
-      updatedAt: now,
-    });
+    writeState(
+      repo,
+      newState({
+        session,
+        mode: 'greenfield',
+        status: 'active',
+        workspace: folder,
+        branch,
+        baseCommit: initial,
+        original: null,
+        createdRepository: true,
+      }),
+    );
     return {
       root: folder,
       mode: 'greenfield',

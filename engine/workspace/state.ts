@@ -58,6 +58,28 @@ export const WorkspaceState = z.object({
 });
 export type WorkspaceState = z.infer<typeof WorkspaceState>;
 
+/** A new session's state: what each opening decides, plus the fields every session starts with. */
+export function newState(
+  opening: Pick<
+    WorkspaceState,
+    'session' | 'mode' | 'status' | 'workspace' | 'branch' | 'baseCommit' | 'original' | 'createdRepository'
+  >,
+  now: string = new Date().toISOString(),
+): WorkspaceState {
+  return {
+    version: 1,
+    ...opening,
+    stash: null,
+    excludes: [],
+    unfinishedStash: null,
+    stashApplied: false,
+    handedBack: false,
+    message: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 export const stateDir = (repo: Repo): string => path.join(repo.gitDir, 'mle-beast');
 export const statePath = (repo: Repo): string => path.join(stateDir(repo), 'state.json');
 
