@@ -16,6 +16,10 @@ command -v git >/dev/null 2>&1 || missing+=(git)
 command -v docker >/dev/null 2>&1 || missing+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || missing+=(debootstrap)
 command -v setfacl >/dev/null 2>&1 || missing+=(acl)
+# The local sandbox (machines without Docker, and the tests of the demo's Python) uses the system python3 with
+# the same scientific stack the sandbox image has.
+/usr/bin/python3 -c 'import sklearn, pandas, pytest, joblib' >/dev/null 2>&1 ||
+  missing+=(python3 python3-sklearn python3-pandas python3-pytest python3-joblib)
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     sudo=()

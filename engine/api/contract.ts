@@ -1,5 +1,15 @@
 import { z } from 'zod';
 import { AppInfo } from './app-info';
+import {
+  RunEvent,
+  RunGetQuery,
+  RunId,
+  RunList,
+  RunListQuery,
+  RunSnapshot,
+  RunStartInput,
+  RunSummary,
+} from './runs';
 import { Settings, SettingsPatch } from './settings';
 
 /**
@@ -18,10 +28,31 @@ export const commands = {
   'app.info': command(NoInput, AppInfo, 'Version, platform, database path and whether Docker answers.'),
   'settings.get': command(NoInput, Settings, 'The saved settings, defaults filled in.'),
   'settings.update': command(SettingsPatch, Settings, 'Change some settings; returns all of them.'),
+  'runs.start': command(RunStartInput, RunSummary, 'Validate a project and start a run; returns it at once.'),
+  'runs.list': command(RunListQuery, RunList, 'Runs, newest first, a page at a time.'),
+  'runs.get': command(
+    RunGetQuery,
+    RunSnapshot,
+    'A run with its stages, experiments and events after a sequence number.',
+  ),
+  'runs.cancel': command(
+    RunId,
+    RunSummary,
+    'Stop a run now: its sandbox process is killed, the workspace left at its best commit.',
+  ),
+  'runs.pause': command(RunId, RunSummary, 'Pause a run between steps.'),
+  'runs.resume': command(RunId, RunSummary, 'Continue a paused or interrupted run from its best commit.'),
+  'runs.delete': command(
+    RunId,
+    z.object({ deleted: z.literal(true) }),
+    'Forget an ended run (its workspace is kept).',
+  ),
 } as const;
 
 export const events = {
   'settings.changed': z.object({ settings: Settings }),
+  /** Every run event, after it was stored. */
+  'run.event': RunEvent,
 } as const;
 
 export type Commands = typeof commands;

@@ -16,8 +16,19 @@ const info = {
   docker: { available: false, version: null, endpoint: 'unix:///x', error: 'down' },
 };
 
+const notHere = async (): Promise<never> => {
+  throw new Error('not used in these tests');
+};
+
 function handlers(overrides: Partial<CommandHandlers> = {}): CommandHandlers {
   return {
+    'runs.start': notHere,
+    'runs.list': notHere,
+    'runs.get': notHere,
+    'runs.cancel': notHere,
+    'runs.pause': notHere,
+    'runs.resume': notHere,
+    'runs.delete': notHere,
     'app.info': async () => info,
     'settings.get': async () => DEFAULT_SETTINGS,
     'settings.update': async (patch) => ({ ...DEFAULT_SETTINGS, ...patch }),

@@ -6,3 +6,4 @@ export * from './errors';
 export * from './result';
 export * from './settings';
 export * from './transport-names';
+export * from './runs';

@@ -10,6 +10,14 @@ export const Settings = z.object({
   defaultNetwork: z.enum(['none', 'bridge']),
   defaultMaxSteps: z.number().int().min(1).max(1000),
   forceCpu: z.boolean(),
+  /**
+   * The LLM provider settings that take part in provider resolution beneath the shell and `.env`
+   * (engine/config/README.md). Null: not set. API keys are not kept here: the desktop app will keep them in
+   * the OS keychain (Electron safeStorage).
+   */
+  llmProvider: z.enum(['local', 'openrouter', 'openai']).nullable(),
+  llmModel: z.string().trim().min(1).max(200).nullable(),
+  localBaseUrl: z.url({ protocol: /^https?$/ }).nullable(),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingKey = keyof Settings;
@@ -20,6 +28,9 @@ export const DEFAULT_SETTINGS: Settings = Settings.parse({
   defaultNetwork: 'none',
   defaultMaxSteps: 30,
   forceCpu: false,
+  llmProvider: null,
+  llmModel: null,
+  localBaseUrl: null,
 });
 
 /** An update names only the fields it changes; unknown fields are an error, not silently dropped. */

@@ -1,5 +1,9 @@
+import path from 'node:path';
 import type { AppInfo, HostKind } from '../api/app-info';
 import type { CommandHandlers } from '../api/dispatch';
+import { RunManager, type RunManagerDeps } from '../runs';
+import { ModelCatalogRepository } from '../store/model-catalog-repository';
+import { RunRepository } from '../store/run-repository';
 import { probeDocker } from '../sandbox/docker-probe';
 import { openStore, resolveDatabasePath, type Store } from '../store/database';
 import { SettingsRepository } from '../store/settings-repository';
@@ -17,6 +21,8 @@ export interface EngineOptions {
    * background; a container whose creating process is still alive is never touched.
    */
   cleanupOrphanSandboxes?: boolean;
+  /** Tests: the run manager's policy, tuning, sandbox options and environment. */
+  runs?: Partial<Pick<RunManagerDeps, 'policy' | 'tuning' | 'sandboxOptions' | 'env'>>;
 }
 
 /** The engine service: the one object every host calls, implementing the engine/api contract. */
@@ -24,7 +30,9 @@ export interface Engine {
   handlers: CommandHandlers;
   events: EventBus;
   store: Store;
-  close(): void;
+  runs: RunManager;
+  /** Stops the runs of this process (they become interrupted, resumable) and closes the store. */
+  close(): Promise<void>;
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -32,6 +40,14 @@ export function createEngine(options: EngineOptions): Engine {
   const events = new EventBus();
   const settings = new SettingsRepository(store.db);
   const docker = options.probeDocker ?? (() => probeDocker());
+  const runs = new RunManager({
+    repo: new RunRepository(store.db),
+    bus: events,
+    settings: () => settings.get(),
+    catalogCache: new ModelCatalogRepository(store.db),
+    home: path.dirname(store.path),
+    ...options.runs,
+  });
 
   const handlers: CommandHandlers = {
     'app.info': async () => ({
@@ -52,11 +68,20 @@ export function createEngine(options: EngineOptions): Engine {
       events.emit('settings.changed', { settings: next });
       return next;
     },
+    'runs.start': (input) => runs.start(input),
+    'runs.list': async (query) => runs.list(query),
+    'runs.get': async (query) => runs.get(query),
+    'runs.cancel': ({ id }) => runs.cancel(id),
+    'runs.pause': async ({ id }) => runs.pause(id),
+    'runs.resume': ({ id }) => runs.resume(id),
+    'runs.delete': async ({ id }) => runs.delete(id),
   };
 
   if (options.cleanupOrphanSandboxes) void removeOrphanSandboxes();
 
-  return { handlers, events, store, close: () => store.close() };
+  let closed: Promise<void> | null = null;
+  const close = () => (closed ??= runs.close().finally(() => store.close()));
+  return { handlers, events, store, runs, close };
 }
 
 async function removeOrphanSandboxes(): Promise<void> {

@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { useTempDir } from '../testing/temp-dir';
 import { openStore, resolveDatabasePath } from './database';
 import { DatabaseFileError } from './integrity';
+import { migrations } from './migrations';
 
 describe('store', () => {
   const temp = useTempDir();
@@ -35,7 +36,7 @@ describe('store', () => {
     expect(fs.readFileSync(path.join(path.dirname(file), walAside), 'utf8')).toBe(
       'stale wal from a deleted database',
     );
-    expect(store.db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(2);
+    expect(store.db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(migrations.length);
     store.close();
   });
 

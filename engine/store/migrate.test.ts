@@ -4,7 +4,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { useTempDir } from '../testing/temp-dir';
 import { openStore } from './database';
 import { migrate, MigrationError } from './migrate';
-import { migrations, type Migration } from './migrations';
+import { migrations as allMigrations, type Migration } from './migrations';
+
+// The first two migrations, fixed: these tests append their own third one.
+const migrations = allMigrations.slice(0, 2);
 
 const extra: Migration = {
   id: 3,
@@ -32,7 +35,7 @@ describe('migrations', () => {
   });
 
   it('apply only the new ones to an existing database', () => {
-    openStore({ path: file }).close();
+    openStore({ path: file, migrations }).close();
     const store = openStore({ path: file, migrations: [...migrations, extra] });
     expect(store.applied).toEqual(['003_notes']);
     store.close();

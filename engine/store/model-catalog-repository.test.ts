@@ -31,7 +31,7 @@ describe('model catalog repository', () => {
     const old = openStore({ path: file, migrations: migrations.slice(0, 1) });
     expect(old.applied).toEqual(['001_settings']);
     old.close();
-    const store = openStore({ path: file });
+    const store = openStore({ path: file, migrations: migrations.slice(0, 2) });
     expect(store.applied).toEqual(['002_model_catalog']);
     new ModelCatalogRepository(store.db).put(catalog('http://a/v1'));
     store.close();

@@ -80,6 +80,22 @@ export interface ExperimentOptions extends GitOptions {
 
 const snapshotPath = (repo: Repo) => path.join(stateDir(repo), 'experiment.json');
 
+/**
+ * `git stash create`, tried up to three times: it refreshes the index first and, when that fails, exits 1
+ * without a word. Seen right after a run was resumed from a killed process (a transient index lock, gone a
+ * moment later); a real problem still fails on the third try.
+ */
+async function stashCreate(root: string, options: GitOptions): Promise<string> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return (await runGit(root, ['stash', 'create'], options)).stdout.trim();
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
+    }
+  }
+}
+
 /** Records the state an experiment starts from; also saved in .git/mle-beast for a revert after a crash. */
 export async function beginExperiment(dir: string, callerOptions: GitOptions = {}): Promise<BegunExperiment> {
   const run = await openRun(dir, callerOptions);
@@ -88,7 +104,7 @@ export async function beginExperiment(dir: string, callerOptions: GitOptions = {
   const head = (await runGit(repo.root, ['rev-parse', 'HEAD'], options)).stdout.trim();
   // Prints nothing on a clean tree; otherwise a commit holding the uncommitted tracked changes, made
   // without touching the index, the files or the stash list.
-  const pending = (await runGit(repo.root, ['stash', 'create'], options)).stdout.trim() || null;
+  const pending = (await stashCreate(repo.root, options)) || null;
 
   const listing = await walkTree(repo.root);
   const tracked = new Set(splitNul((await runGit(repo.root, ['ls-files', '-z'], options)).stdout));

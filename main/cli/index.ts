@@ -4,6 +4,12 @@ import { registerPolicy } from './commands/policy';
 import { registerSandbox } from './commands/sandbox';
 import { registerExamples } from './commands/examples';
 import { registerServe } from './commands/serve';
+import { registerRun } from './commands/run';
+import { registerRuns } from './commands/runs';
+import { registerShow } from './commands/show';
+import { registerCancel } from './commands/cancel';
+import { registerResume } from './commands/resume';
+import { registerDemo } from './commands/demo';
 import { EXIT } from './exit-codes';
 
 // One file per command in ./commands. Heavy modules (SQLite, the server, Docker) load inside each
@@ -28,6 +34,12 @@ export function buildProgram(): Command {
     .version(PRODUCT.version, '-V, --version', 'print the version')
     .showHelpAfterError('(run mle-beast --help for usage)')
     .exitOverride();
+  registerRun(program);
+  registerDemo(program);
+  registerRuns(program);
+  registerShow(program);
+  registerCancel(program);
+  registerResume(program);
   registerServe(program);
   registerExamples(program);
   registerSandbox(program);

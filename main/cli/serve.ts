@@ -31,7 +31,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       allowRemote: options.allowRemote,
     });
   } catch (error) {
-    engine.close();
+    await engine.close();
     throw error;
   }
   for (const note of engine.store.notes) console.log(`database: ${note}`);
@@ -48,10 +48,11 @@ export async function serve(options: ServeOptions): Promise<void> {
   await new Promise<void>((resolve) => {
     const stop = () => {
       console.log('stopping…');
-      void server.close().then(() => {
-        engine.close();
-        resolve();
-      });
+      // Runs of this process stop as interrupted (resumable) before the database closes.
+      void server
+        .close()
+        .then(() => engine.close())
+        .then(resolve);
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -73,6 +73,6 @@ if (!singleInstance) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('will-quit', () => engine?.close());
+  app.on('will-quit', () => void engine?.close());
   void start();
 }

@@ -64,4 +64,30 @@ describe('scripted server', () => {
     const res = await fetch(`${server.baseURL}/models`);
     expect(((await res.json()) as { data: { id: string }[] }).data.map((m) => m.id)).toEqual(['a', 'b']);
   });
+
+  it('asks respond first for each chat request and falls back to the queue when it returns undefined', async () => {
+    server = await startScriptedServer([reply({ content: 'from the queue' })], {
+      respond: async (request) => {
+        const stage = request.headers['x-mle-stage'];
+        if (stage === 'boom') throw new Error('no handler for boom');
+        return stage === 'proposal' ? reply({ content: `computed for ${stage}` }) : undefined;
+      },
+    });
+    const content = async (res: Response) =>
+      ((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content;
+
+    expect(await content(await post(server.baseURL, {}, { 'x-mle-stage': 'proposal' }))).toBe(
+      'computed for proposal',
+    );
+    expect(await content(await post(server.baseURL, {}, { 'x-mle-stage': 'baseline' }))).toBe(
+      'from the queue',
+    );
+    const failed = await post(server.baseURL, {}, { 'x-mle-stage': 'boom' });
+    expect(failed.status).toBe(418);
+    expect(await failed.text()).toContain('respond failed: no handler for boom');
+    const exhausted = await post(server.baseURL, {}, { 'x-mle-stage': 'baseline' });
+    expect(exhausted.status).toBe(418);
+    expect(server.exhausted).toBe(1);
+    expect(server.requests.map((r) => r.step?.kind ?? null)).toEqual(['reply', 'reply', null, null]);
+  });
 });

@@ -7,6 +7,10 @@ import type { AddressInfo } from 'node:net';
  * lists `models`. Every request is recorded (headers with lower-case names, parsed JSON body). When the script
  * has run out the server answers 418 with a message saying so (not retried by the client) and counts it in
  * `exhausted`, so a test that made one call too many fails with a readable reason.
+ *
+ * With the `respond` option the server answers computed steps instead: `respond` is asked first for every chat
+ * request and its step is played; when it returns undefined the queue answers as above (so a test can mix both).
+ * If `respond` throws (or its promise rejects) the answer is a 418 naming the error, never a hang.
  */
 
 export interface ScriptUsage {
@@ -103,6 +107,11 @@ export async function startScriptedServer(
      * sent as given; when set, `models` is ignored.
      */
     modelEntries?: unknown[];
+    /**
+     * Asked first for each `POST /v1/chat/completions` (the request already recorded, its body parsed): the step
+     * to play, or undefined to fall back to the queue. The step played is recorded as `step`.
+     */
+    respond?: (request: RecordedRequest) => ScriptStep | undefined | Promise<ScriptStep | undefined>;
   } = {},
 ): Promise<ScriptedServer> {
   const queue = [...steps];
@@ -143,20 +152,34 @@ export async function startScriptedServer(
       if (req.method !== 'POST' || path !== '/v1/chat/completions') {
         return json(res, 404, { error: { message: `scripted server: no route ${req.method} ${path}` } });
       }
-      const step = queue.shift();
-      if (!step) {
-        state.exhausted += 1;
-        return json(res, 418, {
-          error: {
-            message: `scripted server: script exhausted (chat request ${requests.length} had no step left)`,
-          },
-        });
-      }
-      record.step = step;
-      state.calls += 1;
-      play(step, res, req, String(body?.model ?? models[0]), state.calls);
+      void answer(record).then(
+        (step) => {
+          if (!step) {
+            state.exhausted += 1;
+            return json(res, 418, {
+              error: {
+                message: `scripted server: script exhausted (chat request ${requests.length} had no step left)`,
+              },
+            });
+          }
+          record.step = step;
+          state.calls += 1;
+          play(step, res, req, String(body?.model ?? models[0]), state.calls);
+        },
+        (err: unknown) =>
+          json(res, 418, {
+            error: {
+              message: `scripted server: respond failed: ${err instanceof Error ? err.message : String(err)}`,
+            },
+          }),
+      );
     });
   });
+
+  async function answer(record: RecordedRequest): Promise<ScriptStep | undefined> {
+    const computed = options.respond ? await options.respond(record) : undefined;
+    return computed ?? queue.shift();
+  }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;

@@ -1,5 +1,6 @@
 import settings from './001_settings';
 import modelCatalog from './002_model_catalog';
+import runs from './003_runs';
 
 export interface Migration {
   /** Position in the sequence, starting at 1, with no gaps. */
@@ -9,4 +10,4 @@ export interface Migration {
 }
 
 /** Forward-only, in order. Append; never reorder, rename or edit an entry that has shipped. */
-export const migrations: readonly Migration[] = [settings, modelCatalog];
+export const migrations: readonly Migration[] = [settings, modelCatalog, runs];

@@ -1,0 +1,307 @@
+import { z } from 'zod';
+
+/**
+ * Runs in the contract: their states, the stages of the pipeline, the events a run emits and the
+ * snapshots a UI opens a run with. The store, the pipeline, the CLI and every UI use these schemas.
+ */
+
+export const RunStatus = z.enum([
+  'pending',
+  'running',
+  'paused',
+  'completed',
+  'failed',
+  'cancelled',
+  'interrupted',
+]);
+export type RunStatus = z.infer<typeof RunStatus>;
+/** States a run never leaves on its own (interrupted can be resumed by the user). */
+export const TERMINAL_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted'];
+export const isTerminalStatus = (s: RunStatus): boolean => TERMINAL_STATUSES.includes(s);
+
+/**
+ * The pipeline's stages, in order (README "Stages"). They name the `X-Mle-Stage` header of every LLM
+ * request, the stage rows in the store, and the steps in the UI.
+ */
+export const STAGES = [
+  'setup',
+  'data_analysis',
+  'data_analysis_critic',
+  'baseline',
+  'testing',
+  'training',
+  'evaluate',
+  'scoring',
+  'proposal',
+  'proposal_critic',
+  'implement',
+  'hillclimb_test',
+  'final_scoring',
+] as const;
+export const StageName = z.enum(STAGES);
+export type StageName = z.infer<typeof StageName>;
+
+export const StageStatus = z.enum(['pending', 'active', 'pass', 'fail', 'retrying', 'skipped']);
+export type StageStatus = z.infer<typeof StageStatus>;
+
+/** Why a run ended: the machine-readable reason beside the human message. */
+export const EndReason = z.enum([
+  'target_reached',
+  'max_steps',
+  'max_consecutive_failures',
+  'max_cost',
+  'max_wall_time',
+  'cancelled',
+  'error',
+  'interrupted',
+]);
+export type EndReason = z.infer<typeof EndReason>;
+
+export const ExperimentTag = z.enum(['MODEL', 'FEATURE', 'HYPERPARAM', 'DATA', 'ENSEMBLE']);
+export type ExperimentTag = z.infer<typeof ExperimentTag>;
+
+export const ExperimentOutcome = z.enum(['baseline', 'kept', 'reverted', 'abandoned', 'failed']);
+export type ExperimentOutcome = z.infer<typeof ExperimentOutcome>;
+
+export const Experiment = z.object({
+  step: z.number().int().min(0),
+  /** The kept step this one started from (null for the baseline). */
+  parentStep: z.number().int().nullable(),
+  hypothesis: z.string(),
+  /** The full proposal text. */
+  proposal: z.string(),
+  tag: ExperimentTag.nullable(),
+  outcome: ExperimentOutcome,
+  /** The engine's score on the hidden selection split (null: no score). */
+  score: z.number().nullable(),
+  /** What evaluate.py wrote in eval_results.json: shown, never used for decisions when a holdout exists. */
+  selfReportedScore: z.number().nullable(),
+  /** Why it was reverted, abandoned or failed. */
+  note: z.string().nullable(),
+  commitSha: z.string().nullable(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  /** Known cost in USD (calls whose cost is unknown are counted in `unknownCostCalls`). */
+  costUsd: z.number(),
+  unknownCostCalls: z.number().int(),
+});
+export type Experiment = z.infer<typeof Experiment>;
+
+const Usage = z.object({
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  reasoningTokens: z.number().int(),
+  cachedTokens: z.number().int(),
+  /** USD; null when neither the provider nor the catalog said. */
+  costUsd: z.number().nullable(),
+});
+
+/** Everything a run emits, in order. Each is stored with a per-run sequence number before it is fanned out. */
+export const RunEventBody = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('run.state'),
+    status: RunStatus,
+    reason: EndReason.nullable(),
+    message: z.string().nullable(),
+  }),
+  z.object({
+    type: z.literal('stage.started'),
+    stage: StageName,
+    step: z.number().int(),
+    attempt: z.number().int(),
+  }),
+  z.object({
+    type: z.literal('stage.finished'),
+    stage: StageName,
+    step: z.number().int(),
+    outcome: z.enum(['pass', 'fail', 'retry', 'skipped']),
+    message: z.string().nullable(),
+  }),
+  z.object({
+    type: z.literal('llm.call'),
+    stage: StageName,
+    step: z.number().int(),
+    model: z.string(),
+    ok: z.boolean(),
+    durationMs: z.number(),
+    attempts: z.number().int(),
+    error: z.string().nullable(),
+    usage: Usage,
+  }),
+  z.object({
+    type: z.literal('tool.call'),
+    stage: StageName,
+    step: z.number().int(),
+    tool: z.string(),
+    /** The arguments, each string cut to a preview. */
+    args: z.record(z.string(), z.unknown()),
+    ok: z.boolean(),
+    /** The first part of what the tool returned to the model. */
+    preview: z.string(),
+    durationMs: z.number(),
+  }),
+  z.object({
+    type: z.literal('log'),
+    stage: StageName.nullable(),
+    /** Where the text came from: a script the engine ran, or the engine itself. */
+    source: z.enum(['training', 'evaluate', 'predict', 'tests', 'tool', 'engine']),
+    stream: z.enum(['stdout', 'stderr', 'info', 'warning', 'error']),
+    text: z.string(),
+  }),
+  z.object({
+    type: z.literal('metrics'),
+    step: z.number().int(),
+    /** One line of logs/metrics.jsonl: numbers only (epoch included when present). */
+    values: z.record(z.string(), z.number()),
+  }),
+  z.object({
+    type: z.literal('score'),
+    step: z.number().int(),
+    split: z.enum(['selection', 'final']),
+    metric: z.string(),
+    value: z.number().nullable(),
+    /** `engine`: computed on the hidden holdout; `self_reported`: eval_results.json (no trusted scoring). */
+    source: z.enum(['engine', 'self_reported']),
+    problems: z.array(z.string()),
+  }),
+  z.object({ type: z.literal('experiment'), experiment: Experiment }),
+  z.object({
+    type: z.literal('progress'),
+    step: z.number().int(),
+    maxSteps: z.number().int(),
+    bestScore: z.number().nullable(),
+    costUsd: z.number(),
+    elapsedMs: z.number(),
+  }),
+]);
+export type RunEventBody = z.infer<typeof RunEventBody>;
+export type RunEventType = RunEventBody['type'];
+
+export const RunEvent = z.object({
+  runId: z.string(),
+  seq: z.number().int().min(1),
+  at: z.string(),
+  body: RunEventBody,
+});
+export type RunEvent = z.infer<typeof RunEvent>;
+
+export const RunSummary = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  status: RunStatus,
+  endReason: EndReason.nullable(),
+  message: z.string().nullable(),
+  mode: z.enum(['greenfield', 'brownfield']),
+  task: z.string(),
+  workspace: z.string(),
+  metric: z.object({
+    name: z.string(),
+    direction: z.enum(['higher', 'lower']),
+    target: z.number().nullable(),
+    trusted: z.boolean(),
+  }),
+  step: z.number().int(),
+  maxSteps: z.number().int(),
+  bestScore: z.number().nullable(),
+  bestStep: z.number().int().nullable(),
+  bestCommit: z.string().nullable(),
+  /** The unbiased figure: the best commit scored once on the second hidden split at the end. */
+  finalScore: z.number().nullable(),
+  costUsd: z.number(),
+  unknownCostCalls: z.number().int(),
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  llmCalls: z.number().int(),
+  model: z.string(),
+  sandbox: z.enum(['docker', 'local']),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  /** Events stored so far: the sequence number of the newest. */
+  lastSeq: z.number().int(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+export const StageRow = z.object({
+  stage: StageName,
+  status: StageStatus,
+  attempt: z.number().int(),
+  step: z.number().int(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  message: z.string().nullable(),
+});
+export type StageRow = z.infer<typeof StageRow>;
+
+export const RunSnapshot = z.object({
+  run: RunSummary,
+  stages: z.array(StageRow),
+  experiments: z.array(Experiment),
+  /** Events after `sinceSeq`, at most `limit`; `nextSeq` pages on, null when there are no more now. */
+  events: z.array(RunEvent),
+  nextSeq: z.number().int().nullable(),
+});
+export type RunSnapshot = z.infer<typeof RunSnapshot>;
+
+export const RunListQuery = z
+  .object({
+    status: RunStatus.optional(),
+    limit: z.number().int().min(1).max(500).default(50),
+    offset: z.number().int().min(0).default(0),
+  })
+  .strict();
+
+export const RunList = z.object({ runs: z.array(RunSummary), total: z.number().int() });
+export type RunList = z.infer<typeof RunList>;
+
+export const RunGetQuery = z
+  .object({
+    id: z.string().min(1),
+    sinceSeq: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(5000).default(1000),
+  })
+  .strict();
+
+export const RunId = z.object({ id: z.string().min(1) }).strict();
+
+/** The flags of `mle-beast run` (and the form's fields), as text or values: checked by engine/config. */
+export const RunOverrides = z
+  .object({
+    dataset: z.string().optional(),
+    workspace: z.string().optional(),
+    sandbox: z.string().optional(),
+    maxSteps: z.union([z.string(), z.number()]).optional(),
+    maxCost: z.union([z.string(), z.number()]).optional(),
+    forceCpu: z.boolean().optional(),
+    network: z.string().optional(),
+  })
+  .strict();
+export type RunOverrides = z.infer<typeof RunOverrides>;
+
+/**
+ * A run from a project.yaml (`project`), or from a dataset folder and a one-sentence task (`folder` +
+ * `task`, optionally a metric and target). Relative paths are taken from `cwd` (default: the engine's).
+ */
+export const RunStartInput = z
+  .object({
+    project: z.string().min(1).optional(),
+    folder: z.string().min(1).optional(),
+    task: z.string().min(1).optional(),
+    metric: z
+      .object({
+        name: z.string(),
+        target_value: z.number().optional(),
+        comparison: z.string().optional(),
+      })
+      .optional(),
+    overrides: RunOverrides.default({}),
+    cwd: z.string().optional(),
+  })
+  .strict()
+  .refine((v) => (v.project ? !v.folder : !!v.folder && !!v.task), {
+    message: 'give either `project` (a project.yaml) or both `folder` and `task`',
+  });
+export type RunStartInput = z.infer<typeof RunStartInput>;

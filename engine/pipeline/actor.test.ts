@@ -1,0 +1,139 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Experiment, RunEventBody } from '../api/runs';
+import { createLlmClient } from '../llm';
+import {
+  httpError,
+  reply,
+  startScriptedServer,
+  toolReply,
+  type ScriptStep,
+  type ScriptedServer,
+} from '../llm/testing/scripted-server';
+import { toolsFor } from '../tools';
+import { makeToolContext } from '../tools/test-support';
+import { useTempDir } from '../testing/temp-dir';
+import { runActor } from './actor';
+import { RunSession } from './session';
+import { DEFAULT_TUNING, INITIAL_STATE, type LlmCallRecord, type PipelineInput } from './types';
+
+/** The actor's tool loop against a real scripted server through the real client; tools on a temp workspace. */
+const temp = useTempDir('mle-beast-actor-');
+let server: ScriptedServer | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+});
+
+async function sessionFor(steps: ScriptStep[], jsonMode = false) {
+  server = await startScriptedServer(steps);
+  const events: RunEventBody[] = [];
+  const calls: LlmCallRecord[] = [];
+  const ctx = makeToolContext(temp.dir);
+  const client = createLlmClient(
+    { provider: 'local', baseURL: server.baseURL, apiKey: 'x', model: 'scripted-model' },
+    { retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 } },
+  );
+  const input = {
+    runId: 'run-1',
+    config: { sandbox: { network: 'none', forceCpu: true } },
+    workspaceDir: ctx.workspaceDir,
+    runDir: temp.dir,
+    runData: null,
+    metric: { name: 'accuracy', direction: 'higher', target: 0.9, resolved: null, classes: undefined },
+    sandbox: ctx.sandbox,
+    policy: ctx.policy,
+    llm: { actor: client, critic: client, jsonMode },
+    ledger: {
+      emit: (b: RunEventBody) => events.push(b),
+      recordLlmCall: (c: LlmCallRecord) => calls.push(c),
+      stage: () => undefined,
+      recordExperiment: () => undefined,
+      experiments: (): Experiment[] => [],
+      saveState: () => undefined,
+      setFinalScore: () => undefined,
+      summary: () => ({ costUsd: 0 }),
+    },
+    limits: { maxSteps: 5, maxConsecutiveFailures: 5, maxCostUsd: null, maxWallMinutes: null },
+    tuning: DEFAULT_TUNING,
+    signal: new AbortController().signal,
+    whilePaused: async () => undefined,
+    state: INITIAL_STATE,
+  } as unknown as PipelineInput;
+  return { session: new RunSession(input), events, calls };
+}
+
+const request = {
+  stage: 'baseline' as const,
+  step: 0,
+  tools: toolsFor('coding', { network: false }),
+  system: 'system prompt',
+  user: 'the brief',
+  maxTurns: 6,
+};
+
+describe('runActor', () => {
+  it('sends a malformed call back as an error the model corrects, then completes', async () => {
+    const { session, events, calls } = await sessionFor([
+      toolReply('write_file', '{"file_path": "a.py", "content": '),
+      toolReply('write_file', { file_path: 'a.py', content: 'x = 1\n' }),
+      toolReply('mark_complete', { summary: 'done' }),
+    ]);
+    const result = await runActor(session, request);
+    expect(result).toMatchObject({ completed: true, summary: 'done', turns: 3 });
+    expect(fs.readFileSync(path.join(temp.dir, 'a.py'), 'utf8')).toBe('x = 1\n');
+    // The second request carries the error as the tool call's answer.
+    const second = server!.requests.filter((r) => r.path.endsWith('/chat/completions'))[1]!;
+    const messages = second.body!.messages as { role: string; content: string }[];
+    expect(messages.at(-1)).toMatchObject({
+      role: 'tool',
+      content: expect.stringMatching(/^ERROR: .*not valid JSON/),
+    });
+    expect(second.headers['x-mle-stage']).toBe('baseline');
+    expect(second.headers['x-mle-run-id']).toBe('run-1');
+    expect(calls).toHaveLength(3);
+    expect(events.filter((e) => e.type === 'tool.call').map((e) => e.type === 'tool.call' && e.ok)).toEqual([
+      false,
+      true,
+      true,
+    ]);
+  });
+
+  it('answers prose with the instruction to call one tool', async () => {
+    const { session } = await sessionFor([
+      reply({ content: 'I will now write the files.' }),
+      toolReply('mark_complete', { summary: 'ok' }),
+    ]);
+    expect(await runActor(session, request)).toMatchObject({ completed: true });
+    const second = server!.requests.filter((r) => r.path.endsWith('/chat/completions'))[1]!;
+    const last = (second.body!.messages as { role: string; content: string }[]).at(-1)!;
+    expect(last.content).toMatch(/no tool call.*call exactly one tool/);
+  });
+
+  it('works in JSON-object mode for models without tool calling', async () => {
+    const { session } = await sessionFor(
+      [
+        reply({
+          content:
+            '```json\n{"tool": "write_file", "args": {"file_path": "b.py", "content": "y = 2\\n"}}\n```',
+        }),
+        reply({ content: '{"tool": "mark_complete", "args": {"summary": "json done"}}' }),
+      ],
+      true,
+    );
+    expect(await runActor(session, request)).toMatchObject({ completed: true, summary: 'json done' });
+    expect(fs.readFileSync(path.join(temp.dir, 'b.py'), 'utf8')).toBe('y = 2\n');
+    const first = server!.requests.find((r) => r.path.endsWith('/chat/completions'))!;
+    expect(first.body!.tools).toBeUndefined();
+    expect(JSON.stringify(first.body!.messages)).toContain('exactly one JSON object');
+  });
+
+  it('ends the stage, not the run, when the model cannot be reached', async () => {
+    const { session, calls } = await sessionFor([httpError(500), httpError(500)]);
+    const result = await runActor(session, request);
+    expect(result.completed).toBe(false);
+    expect(result.failure).toMatch(/could not be reached.*500/);
+    expect(calls[0]).toMatchObject({ ok: false, attempts: 2 });
+  });
+});

@@ -1,0 +1,230 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { scorePredictions, type ScoreResult } from '../scoring';
+import type { SplitPaths } from '../datasets';
+import { launchScript } from '../tools';
+import type { RunSession } from './session';
+
+/**
+ * The engine's own train → evaluate → predict → score, run in the sandbox after the tests pass. The agent
+ * never reports its own score for decisions: predict.py's predictions on the hidden selection split are
+ * scored here. Stale outputs (eval_results.json, old predictions) are removed before each run, so a failed
+ * step can never re-report the previous figure.
+ */
+export type TrainOutcome =
+  | { ok: true; score: number | null; selfReported: number | null; notes: string[] }
+  | { ok: false; failure: string; selfReported: number | null };
+
+const EvalResults = z.object({
+  metric_name: z.string().optional(),
+  value: z.number().refine(Number.isFinite, 'must be a finite number'),
+});
+
+const PREDICTIONS_DIR = 'logs/predictions';
+const TAIL_LINES = 25;
+
+export async function trainAndScore(session: RunSession, step: number): Promise<TrainOutcome> {
+  const { tuning } = session.input;
+  const data = session.dataPath;
+  const common = [...(data ? ['--data-path', data] : []), '--device', session.device];
+
+  session.stageStarted('training', step);
+  const trained = await launchScript(session.toolContext('training'), {
+    kind: 'training',
+    scriptPath: 'train.py',
+    args: [...common, '--epochs', String(tuning.epochs), '--checkpoint-dir', 'checkpoints'],
+    // train.py writes logs/training.log itself (the contract); the engine keeps the console apart.
+    logFile: 'logs/train_output.log',
+    timeoutMs: tuning.timeouts.trainingMs,
+  });
+  session.checkStop();
+  const trainFailure = scriptFailure('train.py', trained, tuning.timeouts.trainingMs);
+  session.stageFinished('training', step, trainFailure ? 'fail' : 'pass', trainFailure);
+  if (trainFailure) return { ok: false, failure: trainFailure, selfReported: null };
+
+  session.stageStarted('evaluate', step);
+  const resultsFile = path.join(session.workspace, 'eval_results.json');
+  fs.rmSync(resultsFile, { force: true });
+  const evaluated = await launchScript(session.toolContext('evaluate'), {
+    kind: 'evaluate',
+    scriptPath: 'evaluate.py',
+    args: [...common, '--checkpoint-dir', 'checkpoints'],
+    logFile: 'logs/eval_output.log',
+    timeoutMs: tuning.timeouts.evaluateMs,
+  });
+  session.checkStop();
+  const evalFailure = scriptFailure('evaluate.py', evaluated, tuning.timeouts.evaluateMs);
+  const read = evalFailure ? null : readEvalResults(resultsFile);
+  const evalNote = evalFailure ?? (read && !read.ok ? read.message : null);
+  session.stageFinished('evaluate', step, evalNote ? 'fail' : 'pass', evalNote);
+  const self = read?.ok ? read.value : null;
+
+  if (!session.input.metric.resolved || !session.input.runData) {
+    // No hidden holdout: the agent's own figure is all there is, shown as self-reported.
+    if (self === null) return { ok: false, failure: evalNote ?? 'no score', selfReported: null };
+    session.input.ledger.emit({
+      type: 'score',
+      step,
+      split: 'selection',
+      metric: session.input.metric.name,
+      value: self,
+      source: 'self_reported',
+      problems: [],
+    });
+    return { ok: true, score: self, selfReported: self, notes: [] };
+  }
+  if (evalNote)
+    session.log(`evaluate.py: ${evalNote} (the engine's own score decides)`, 'warning', 'evaluate');
+
+  session.stageStarted('scoring', step);
+  const scored = await predictAndScore(session, 'selection', session.input.runData.paths.selection);
+  session.checkStop();
+  if (!scored.ok) {
+    session.stageFinished('scoring', step, 'fail', scored.failure);
+    return { ok: false, failure: scored.failure, selfReported: self };
+  }
+  session.stageFinished('scoring', step, 'pass', null);
+  return { ok: true, score: scored.value, selfReported: self, notes: scored.notes };
+}
+
+/** Runs predict.py on a hidden split's features and writes its predictions; returns their host path. */
+export async function predictSplit(
+  session: RunSession,
+  split: 'selection' | 'final',
+  paths: SplitPaths,
+): Promise<{ ok: true; file: string } | { ok: false; failure: string }> {
+  const { sandbox, tuning } = session.input;
+  const relative = `${PREDICTIONS_DIR}/${split}.csv`;
+  const hostOut = path.join(session.workspace, relative);
+  for (const dir of ['logs', PREDICTIONS_DIR]) {
+    const host = path.join(session.workspace, dir);
+    if (!fs.existsSync(host)) {
+      fs.mkdirSync(host);
+      // predict.py writes here from the sandbox, possibly as another uid (an ACL grant, masked by the group bits).
+      fs.chmodSync(host, 0o775);
+    }
+  }
+  fs.rmSync(hostOut, { force: true });
+  const docker = sandbox.kind === 'docker';
+  const mountPoint = `/holdout/${split}`;
+  const input = docker ? `${mountPoint}/${path.basename(paths.input)}` : paths.input;
+  const result = await sandbox.exec({
+    argv: ['python3', 'predict.py', '--input', input, '--output', relative],
+    timeoutMs: tuning.timeouts.evaluateMs,
+    signal: session.input.signal,
+    outputCapBytes: 256 * 1024,
+    env: { PYTHONPATH: sandbox.paths.workspace, MPLBACKEND: 'Agg' },
+    ...(docker ? { mounts: [{ hostPath: paths.dir, sandboxPath: mountPoint }] } : {}),
+    onOutput: (stream, chunk) => {
+      for (const line of chunk.split('\n')) {
+        if (line.trim())
+          session.input.ledger.emit({ type: 'log', stage: 'scoring', source: 'predict', stream, text: line });
+      }
+    },
+  });
+  session.checkStop();
+  if (result.exitCode !== 0) {
+    const why = result.timedOut
+      ? `timed out after ${Math.round(tuning.timeouts.evaluateMs / 1000)} s`
+      : result.oomKilled
+        ? 'was killed for running out of memory'
+        : `exited with code ${result.exitCode}`;
+    return { ok: false, failure: `predict.py ${why}:\n${tail(result.stderr || result.stdout)}` };
+  }
+  return { ok: true, file: hostOut };
+}
+
+async function predictAndScore(
+  session: RunSession,
+  split: 'selection',
+  paths: SplitPaths,
+): Promise<{ ok: true; value: number; notes: string[] } | { ok: false; failure: string }> {
+  const predicted = await predictSplit(session, split, paths);
+  if (!predicted.ok) return predicted;
+  const scored = await score(session, predicted.file, paths.labels, session.workspace);
+  emitScore(session, session.state.step, split, scored);
+  if (!scored.ok) {
+    return { ok: false, failure: `the predictions could not be scored: ${problemsOf(scored).join('; ')}` };
+  }
+  return { ok: true, value: scored.value, notes: scored.notes };
+}
+
+/** Scores a predictions file inside `root` against hidden labels (the run must have a resolved metric). */
+export async function score(
+  session: RunSession,
+  predictionsPath: string,
+  labelsPath: string,
+  root: string,
+): Promise<ScoreResult> {
+  const metric = session.input.metric;
+  if (!metric.resolved) throw new Error('score() needs a run with trusted scoring');
+  return scorePredictions({
+    predictionsPath,
+    predictionsRoot: root,
+    labelsPath,
+    metric: metric.resolved,
+    ...(metric.classes ? { classes: metric.classes } : {}),
+  });
+}
+
+export function emitScore(
+  session: RunSession,
+  step: number,
+  split: 'selection' | 'final',
+  scored: ScoreResult,
+): void {
+  session.input.ledger.emit({
+    type: 'score',
+    step,
+    split,
+    metric: session.input.metric.name,
+    value: scored.ok ? scored.value : null,
+    source: 'engine',
+    problems: problemsOf(scored),
+  });
+}
+
+export function problemsOf(scored: ScoreResult): string[] {
+  if (scored.ok) return [];
+  return scored.problems.length ? scored.problems.map((p) => p.message) : [scored.message];
+}
+
+function readEvalResults(file: string): { ok: true; value: number } | { ok: false; message: string } {
+  let text: string;
+  try {
+    const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    try {
+      text = fs.readFileSync(fd, 'utf8').slice(0, 100_000);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return { ok: false, message: 'evaluate.py wrote no eval_results.json' };
+  }
+  try {
+    const parsed = EvalResults.safeParse(JSON.parse(text));
+    if (parsed.success) return { ok: true, value: parsed.data.value };
+    return { ok: false, message: 'eval_results.json has no finite numeric "value"' };
+  } catch {
+    return { ok: false, message: 'eval_results.json is not valid JSON' };
+  }
+}
+
+function scriptFailure(
+  name: string,
+  r: { exitCode: number | null; timedOut: boolean; cancelled: boolean; oomKilled: boolean; tail: string[] },
+  timeoutMs: number,
+): string | null {
+  if (r.exitCode === 0 && !r.timedOut && !r.cancelled) return null;
+  const why = r.timedOut
+    ? `ran past its time limit of ${Math.round(timeoutMs / 60000)} min and was stopped`
+    : r.oomKilled
+      ? 'was killed for using more memory than the sandbox allows'
+      : r.cancelled
+        ? 'was cancelled'
+        : `exited with code ${r.exitCode}`;
+  return `${name} ${why}. Last lines:\n${r.tail.slice(-TAIL_LINES).join('\n')}`;
+}
+
+const tail = (text: string) => text.split('\n').slice(-TAIL_LINES).join('\n');

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { trimConversation } from './context-trim';
+import { checkProposal, hypothesisOf, similarity } from './proposal-text';
+import { isBetter } from './stages';
+import { inferTag } from './tags';
+
+describe('inferTag', () => {
+  it.each([
+    ['Stack a random forest and logistic regression with a voting classifier', 'ENSEMBLE'],
+    ['Tune n_estimators=500 and max_depth=6', 'HYPERPARAM'],
+    ['Add polynomial features of tenure and charges', 'FEATURE'],
+    ['Oversample the minority class with SMOTE', 'DATA'],
+    ['Replace LogisticRegression with a RandomForest', 'MODEL'],
+    ['Something else entirely', null],
+  ])('%s -> %s', (text, tag) => {
+    expect(inferTag(text)).toBe(tag);
+  });
+});
+
+describe('proposals', () => {
+  const good =
+    'HYPERPARAM change.\nHYPOTHESIS: Gradient boosting with 300 trees captures the contract x tenure interaction.\nCHANGE: replace LogisticRegression with GradientBoostingClassifier(n_estimators=300, learning_rate=0.05).\nRATIONALE: nonlinear effects.';
+
+  it('reads the hypothesis line', () => {
+    expect(hypothesisOf(good)).toBe(
+      'Gradient boosting with 300 trees captures the contract x tenure interaction.',
+    );
+    expect(hypothesisOf('just one line of text')).toBe('just one line of text');
+    expect(hypothesisOf('x'.repeat(300))).toHaveLength(120);
+  });
+
+  it('passes a specific new proposal', () => {
+    expect(checkProposal(good, [{ step: 1, hypothesis: 'Add SMOTE oversampling of churners' }])).toEqual({
+      ok: true,
+    });
+  });
+
+  it('rejects empty and vague proposals with advice', () => {
+    const empty = checkProposal('  ', []);
+    expect(empty.ok).toBe(false);
+    const vague = checkProposal('Improve the model.', []);
+    expect(vague.ok).toBe(false);
+    if (!vague.ok) expect(vague.feedback).toMatch(/too vague/);
+  });
+
+  it('rejects a duplicate of an earlier experiment, naming it', () => {
+    const verdict = checkProposal(good, [
+      { step: 2, hypothesis: 'Gradient boosting with 300 trees captures the contract x tenure interaction' },
+    ]);
+    expect(verdict.ok).toBe(false);
+    if (!verdict.ok) expect(verdict.feedback).toMatch(/repeats experiment 2/);
+  });
+
+  it('similarity is symmetric and 1 for the same words', () => {
+    expect(similarity('add tenure bins', 'tenure bins added')).toBeCloseTo(
+      similarity('tenure bins added', 'add tenure bins'),
+    );
+    expect(similarity('random forest 500 trees', 'random forest 500 trees')).toBe(1);
+    expect(similarity('random forest', 'smote oversampling')).toBe(0);
+  });
+});
+
+describe('isBetter', () => {
+  it('is strict and direction-aware; anything beats no score', () => {
+    expect(isBetter(0.8, 0.7, 'higher')).toBe(true);
+    expect(isBetter(0.7, 0.7, 'higher')).toBe(false);
+    expect(isBetter(0.3, 0.4, 'lower')).toBe(true);
+    expect(isBetter(0.4, 0.4, 'lower')).toBe(false);
+    expect(isBetter(0.1, null, 'higher')).toBe(true);
+    expect(isBetter(Number.NaN, null, 'higher')).toBe(false);
+  });
+});
+
+describe('trimConversation', () => {
+  const big = 'x'.repeat(10_000);
+  const messages: ChatCompletionMessageParam[] = [
+    { role: 'system', content: 'system prompt' },
+    { role: 'user', content: 'the brief' },
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: [
+        {
+          id: 'a',
+          type: 'function',
+          function: { name: 'write_file', arguments: JSON.stringify({ file_path: 'a.py', content: big }) },
+        },
+      ],
+    },
+    { role: 'tool', tool_call_id: 'a', content: big },
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: [
+        { id: 'b', type: 'function', function: { name: 'read_file', arguments: '{"file_path":"a.py"}' } },
+      ],
+    },
+    { role: 'tool', tool_call_id: 'b', content: big },
+  ];
+
+  it('cuts the oldest results and call arguments to previews, keeping the brief and the latest exchange', () => {
+    const out = trimConversation(messages, 15_000);
+    expect(out[0]).toEqual(messages[0]);
+    expect(out[1]).toEqual(messages[1]);
+    expect(out[5]).toEqual(messages[5]);
+    const tool = out[3] as { content: string };
+    expect(tool.content.length).toBeLessThan(1000);
+    expect(tool.content).toMatch(/original was 10000 chars/);
+    const call = (out[2] as { tool_calls: { function: { arguments: string } }[] }).tool_calls[0]!;
+    const args = JSON.parse(call.function.arguments) as { file_path: string; content: string };
+    expect(args.file_path).toBe('a.py');
+    expect(args.content).toMatch(/original was 10000 chars/);
+    // the input is not changed
+    expect((messages[3] as { content: string }).content).toHaveLength(10_000);
+  });
+
+  it('leaves a conversation under budget as it is', () => {
+    expect(trimConversation(messages, 1_000_000)).toEqual(messages);
+  });
+});

@@ -1,0 +1,178 @@
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { StageName } from '../api/runs';
+import type { ChatReply, ChatRequest, LlmClient, LlmResult } from '../llm';
+import type { ToolContext } from '../tools';
+import { StopRun, type PipelineInput, type PipelineState } from './types';
+
+/**
+ * One run's working context for the stages: the inputs, the state, and the few things every stage does
+ * (announce itself, call the model with accounting and budgets, build a tool context, check for a stop).
+ */
+export class RunSession {
+  readonly startedAtMs = Date.now();
+  private costUsd: number;
+  /** Tokens spent by this process, for the per-experiment figures. */
+  readonly tokens = { prompt: 0, completion: 0, unknownCostCalls: 0 };
+  /** An experiment has begun and is not yet kept or reverted: a stop must revert it. */
+  experimentOpen = false;
+  state: PipelineState;
+
+  constructor(readonly input: PipelineInput) {
+    this.state = { ...input.state };
+    this.costUsd = input.ledger.summary().costUsd;
+  }
+
+  get runId(): string {
+    return this.input.runId;
+  }
+  get workspace(): string {
+    return this.input.workspaceDir;
+  }
+  get device(): 'cpu' | 'cuda' {
+    return this.input.sandbox.gpu && !this.input.config.sandbox.forceCpu ? 'cuda' : 'cpu';
+  }
+  /** Where code in the sandbox finds the visible data (null: no dataset). */
+  get dataPath(): string | null {
+    return this.input.runData ? this.input.sandbox.paths.data : null;
+  }
+  elapsedMs(): number {
+    return this.state.elapsedBeforeMs + (Date.now() - this.startedAtMs);
+  }
+  totalCost(): number {
+    return this.costUsd;
+  }
+
+  /** Throws the StopRun the run was stopped with, or one for a budget that has run out. */
+  checkStop(): void {
+    const { signal, limits } = this.input;
+    if (signal.aborted) throw stopOf(signal.reason);
+    if (limits.maxCostUsd !== null && this.costUsd >= limits.maxCostUsd) {
+      throw new StopRun(
+        'max_cost',
+        `the cost budget of $${limits.maxCostUsd.toFixed(2)} is spent ($${this.costUsd.toFixed(4)} so far)`,
+      );
+    }
+    if (limits.maxWallMinutes !== null && this.elapsedMs() >= limits.maxWallMinutes * 60_000) {
+      throw new StopRun('max_wall_time', `the wall-clock budget of ${limits.maxWallMinutes} min is used up`);
+    }
+  }
+
+  saveState(patch: Partial<PipelineState> = {}): void {
+    this.state = { ...this.state, ...patch, elapsedBeforeMs: this.state.elapsedBeforeMs };
+    this.input.ledger.saveState({ ...this.state, elapsedBeforeMs: this.elapsedMs() });
+  }
+
+  stageStarted(stage: StageName, step: number, attempt = 0): void {
+    this.input.ledger.stage(stage, {
+      status: attempt > 0 ? 'retrying' : 'active',
+      attempt,
+      step,
+      startedAt: new Date().toISOString(),
+      endedAt: null,
+      message: null,
+    });
+    this.input.ledger.emit({ type: 'stage.started', stage, step, attempt });
+  }
+
+  stageFinished(
+    stage: StageName,
+    step: number,
+    outcome: 'pass' | 'fail' | 'retry' | 'skipped',
+    message: string | null = null,
+  ): void {
+    const status = outcome === 'retry' ? 'retrying' : outcome;
+    this.input.ledger.stage(stage, { status, step, endedAt: new Date().toISOString(), message });
+    this.input.ledger.emit({ type: 'stage.finished', stage, step, outcome, message });
+  }
+
+  log(text: string, stream: 'info' | 'warning' | 'error' = 'info', stage: StageName | null = null): void {
+    this.input.ledger.emit({ type: 'log', stage, source: 'engine', stream, text });
+  }
+
+  progress(): void {
+    this.input.ledger.emit({
+      type: 'progress',
+      step: this.state.step,
+      maxSteps: this.input.limits.maxSteps,
+      bestScore: this.state.bestScore,
+      costUsd: this.costUsd,
+      elapsedMs: this.elapsedMs(),
+    });
+  }
+
+  /** One model call with the run's headers, recorded with its usage; the budgets are checked after it. */
+  async chat(
+    who: 'actor' | 'critic',
+    stage: StageName,
+    step: number,
+    request: Omit<ChatRequest, 'context' | 'signal'>,
+  ): Promise<LlmResult<ChatReply>> {
+    this.checkStop();
+    const client: LlmClient = this.input.llm[who];
+    const messages = request.messages;
+    const result = await client.chat({
+      ...request,
+      context: { runId: this.runId, stage },
+      signal: this.input.signal,
+    });
+    if (!result.ok && this.input.signal.aborted) throw stopOf(this.input.signal.reason);
+    const usage = result.ok
+      ? result.value.usage
+      : { promptTokens: 0, completionTokens: 0, reasoningTokens: 0, cachedTokens: 0, costUsd: 0 };
+    const counted = {
+      promptTokens: usage.promptTokens ?? 0,
+      completionTokens: usage.completionTokens ?? 0,
+      reasoningTokens: usage.reasoningTokens ?? 0,
+      cachedTokens: usage.cachedTokens ?? 0,
+      costUsd: usage.costUsd,
+    };
+    if (counted.costUsd !== null) this.costUsd += counted.costUsd;
+    else this.tokens.unknownCostCalls += 1;
+    this.tokens.prompt += counted.promptTokens;
+    this.tokens.completion += counted.completionTokens;
+    this.input.ledger.recordLlmCall({
+      stage,
+      step,
+      model: result.ok ? result.value.model : client.model,
+      ok: result.ok,
+      durationMs: result.ok ? result.value.durationMs : result.error.durationMs,
+      attempts: result.ok ? result.value.attempts : result.error.attempts,
+      error: result.ok ? null : result.error.message,
+      usage: counted,
+      messages: messages as unknown[],
+      response: result.ok ? result.value.assistantMessage : null,
+    });
+    return result;
+  }
+
+  toolContext(stage: StageName): ToolContext {
+    const { input } = this;
+    const source = stage === 'training' ? 'training' : stage === 'evaluate' ? 'evaluate' : 'tool';
+    return {
+      sandbox: input.sandbox,
+      policy: input.policy,
+      workspaceDir: input.workspaceDir,
+      dataDir: input.runData?.paths.visible ?? null,
+      timeouts: input.tuning.timeouts,
+      outputCapChars: input.tuning.outputCapChars,
+      network: input.config.sandbox.network === 'bridge',
+      signal: input.signal,
+      onLog: (from, stream, line) =>
+        input.ledger.emit({
+          type: 'log',
+          stage,
+          source: from === 'tool' ? source : from,
+          stream,
+          text: line,
+        }),
+      onMetrics: (values) => input.ledger.emit({ type: 'metrics', step: this.state.step, values }),
+    };
+  }
+}
+
+/** The StopRun behind an abort (cancel is the default reason). */
+export function stopOf(reason: unknown): StopRun {
+  return reason instanceof StopRun ? reason : new StopRun('cancelled', 'the run was cancelled');
+}
+
+export type Message = ChatCompletionMessageParam;

@@ -1,0 +1,228 @@
+import type { RunStatus, RunSummary } from '../api/runs';
+import type { ProjectConfig, ResolvedProvider } from '../config';
+import type { PreparedRunData } from '../datasets';
+import { createLlmClient, type PriceTable } from '../llm';
+import {
+  DEFAULT_TUNING,
+  INITIAL_STATE,
+  runPipeline,
+  StopRun,
+  type PipelineState,
+  type RunLedger,
+  type RunMetric,
+  type RunTuning,
+} from '../pipeline';
+import { loadPolicy, type Policy } from '../../policy';
+import { startSandbox, type DockerSandboxOptions, type LocalSandboxOptions, type Sandbox } from '../sandbox';
+import type { EventBus } from '../service/event-bus';
+import type { RunRepository } from '../store/run-repository';
+import { restoreWorkspace } from '../workspace';
+import { storeLedger } from './ledger';
+
+/** What a run needs to execute, whether it was just started or is being resumed. */
+export interface LaunchContext {
+  config: ProjectConfig;
+  provider: ResolvedProvider;
+  models: { actor: string; critic: string };
+  jsonMode: boolean;
+  prices: PriceTable | undefined;
+  workspaceDir: string;
+  runDir: string;
+  runData: PreparedRunData | null;
+  metric: RunMetric;
+  /** Shown to the user in the run's log when it starts. */
+  notes: { text: string; stream: 'info' | 'warning' }[];
+  resumed: boolean;
+}
+
+export interface ExecuteDeps {
+  repo: RunRepository;
+  bus: EventBus;
+  /** Tests: the policy (default: the shipped one merged with ~/.mle-beast/policy.json). */
+  policy?: Policy;
+  tuning?: Partial<RunTuning>;
+  sandboxOptions?: { docker?: DockerSandboxOptions; local?: LocalSandboxOptions };
+}
+
+interface Control {
+  signal: AbortSignal;
+  abort(reason: StopRun): void;
+  whilePaused(): Promise<void>;
+  setStatus(status: RunStatus, message: string | null): void;
+  finish(status: RunStatus, reason: RunSummary['endReason'], message: string): void;
+}
+
+/** Starts the sandbox, runs the pipeline, stops the sandbox, records how the run ended. Never throws. */
+export async function executeRun(
+  id: string,
+  ctx: LaunchContext,
+  savedState: unknown,
+  deps: ExecuteDeps & Control,
+): Promise<void> {
+  const ledger = storeLedger(id, deps.repo, deps.bus);
+  const state: PipelineState = { ...INITIAL_STATE, ...(isState(savedState) ? savedState : {}) };
+  if (ctx.resumed && state.phase === 'loop') {
+    // The step under way when the run stopped left no record and was reverted: it is done again.
+    state.step = Math.max(0, ...deps.repo.experiments(id).map((e) => e.step));
+  }
+  deps.setStatus('running', ctx.resumed ? `resumed at step ${state.step} from the best commit` : null);
+  for (const note of ctx.notes) ledger.emit({ type: 'log', stage: 'setup', source: 'engine', ...note });
+  const { limits } = ctx.config;
+  const wallTimer =
+    limits.maxWallMinutes === null
+      ? null
+      : setTimeout(
+          () =>
+            deps.abort(
+              new StopRun(
+                'max_wall_time',
+                `the wall-clock budget of ${limits.maxWallMinutes} min is used up`,
+              ),
+            ),
+          Math.max(0, limits.maxWallMinutes * 60_000 - state.elapsedBeforeMs),
+        );
+  wallTimer?.unref();
+
+  const setup = await setUp(id, ctx, ledger, deps);
+  if (!setup.ok) {
+    if (wallTimer) clearTimeout(wallTimer);
+    if (deps.signal.aborted && deps.signal.reason instanceof StopRun) {
+      const stop = deps.signal.reason;
+      return deps.finish(
+        stop.reason === 'interrupted' ? 'interrupted' : 'cancelled',
+        stop.reason,
+        stop.message,
+      );
+    }
+    return deps.finish('failed', 'error', setup.message);
+  }
+  const { sandbox, policy } = setup;
+  const tuning: RunTuning = { ...DEFAULT_TUNING, ...deps.tuning };
+  // Three attempts per model call (the original's llm_call_retries): past them the stage fails, the run goes on.
+  const options = { prices: ctx.prices, retry: { maxAttempts: 3 } };
+  let outcome;
+  try {
+    outcome = await runPipeline({
+      runId: id,
+      config: ctx.config,
+      workspaceDir: ctx.workspaceDir,
+      runDir: ctx.runDir,
+      runData: ctx.runData,
+      metric: ctx.metric,
+      sandbox,
+      policy,
+      llm: {
+        actor: createLlmClient({ ...ctx.provider, model: ctx.models.actor }, options),
+        critic: createLlmClient({ ...ctx.provider, model: ctx.models.critic }, options),
+        jsonMode: ctx.jsonMode,
+      },
+      ledger,
+      limits: {
+        maxSteps: limits.maxSteps,
+        maxConsecutiveFailures: limits.maxConsecutiveFailures,
+        maxCostUsd: limits.maxCostUsd,
+        maxWallMinutes: limits.maxWallMinutes,
+      },
+      tuning,
+      signal: deps.signal,
+      whilePaused: deps.whilePaused,
+      state,
+    });
+  } finally {
+    if (wallTimer) clearTimeout(wallTimer);
+    await sandbox.stop().catch(() => undefined);
+  }
+  if (ctx.config.mode === 'brownfield' && outcome.status !== 'interrupted') {
+    // The user gets their branch and their uncommitted work back; the run's branch keeps its commits.
+    try {
+      const restored = await restoreWorkspace(ctx.workspaceDir);
+      ledger.emit({ type: 'log', stage: null, source: 'engine', stream: 'info', text: restored.message });
+    } catch (error) {
+      ledger.emit({
+        type: 'log',
+        stage: null,
+        source: 'engine',
+        stream: 'error',
+        text: `could not put the repository back: ${(error as Error).message}`,
+      });
+    }
+  }
+  deps.finish(outcome.status, outcome.reason, outcome.message);
+}
+
+type SetUp = { ok: true; sandbox: Sandbox; policy: Policy } | { ok: false; message: string };
+
+async function setUp(
+  id: string,
+  ctx: LaunchContext,
+  ledger: RunLedger,
+  deps: ExecuteDeps & Control,
+): Promise<SetUp> {
+  const started = new Date().toISOString();
+  ledger.stage('setup', {
+    status: 'active',
+    attempt: 0,
+    step: 0,
+    startedAt: started,
+    endedAt: null,
+    message: null,
+  });
+  ledger.emit({ type: 'stage.started', stage: 'setup', step: 0, attempt: 0 });
+  const fail = (message: string): SetUp => {
+    ledger.stage('setup', { status: 'fail', endedAt: new Date().toISOString(), message });
+    ledger.emit({ type: 'stage.finished', stage: 'setup', step: 0, outcome: 'fail', message });
+    return { ok: false, message };
+  };
+  let policy: Policy;
+  try {
+    policy = deps.policy ?? loadPolicy();
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  const { config } = ctx;
+  if (config.sandbox.kind === 'docker' && ctx.resumed) {
+    // The container of the process that died is still there under this run's name.
+    const { cleanupOrphanSandboxes } = await import('../sandbox/orphans');
+    await cleanupOrphanSandboxes([]).catch(() => undefined);
+  }
+  const started2 = await startSandbox(
+    {
+      runId: id,
+      workspaceDir: ctx.workspaceDir,
+      ...(ctx.runData ? { dataDir: ctx.runData.paths.visible } : {}),
+      network: config.sandbox.network,
+      forceCpu: config.sandbox.forceCpu,
+      ...(config.sandbox.image ? { image: config.sandbox.image } : {}),
+      ...(config.workspace.environment ? { python: config.workspace.environment.python } : {}),
+      env: { MPLBACKEND: 'Agg', PYTHONUNBUFFERED: '1' },
+    },
+    config.sandbox.kind,
+    deps.sandboxOptions,
+  );
+  if (!started2.ok)
+    return fail(`the ${config.sandbox.kind} sandbox did not start: ${started2.error.message}`);
+  const sandbox = started2.value;
+  for (const w of sandbox.warnings)
+    ledger.emit({ type: 'log', stage: 'setup', source: 'engine', stream: 'warning', text: w });
+  const probe = await sandbox.exec({
+    argv: ['python3', '-c', 'import sys, pytest; print(sys.version.split()[0], pytest.__version__)'],
+    timeoutMs: 60_000,
+    signal: deps.signal,
+  });
+  if (probe.exitCode !== 0) {
+    await sandbox.stop().catch(() => undefined);
+    if (deps.signal.aborted) return { ok: false, message: 'cancelled during setup' };
+    return fail(
+      `the sandbox has no working python3 with pytest (${(probe.stderr || probe.stdout).trim().split('\n').at(-1) ?? 'no output'}). ${config.sandbox.kind === 'local' ? 'Install python3 and pytest, or give workspace.environment.' : 'Rebuild the image: mle-beast sandbox build.'}`,
+    );
+  }
+  const [python = '?', pytest = '?'] = probe.stdout.trim().split(/\s+/);
+  const message = `${sandbox.kind} sandbox ${sandbox.id.slice(0, 12)}: python ${python}, pytest ${pytest}, ${sandbox.gpu ? 'GPU' : 'CPU only'}`;
+  ledger.stage('setup', { status: 'pass', endedAt: new Date().toISOString(), message });
+  ledger.emit({ type: 'stage.finished', stage: 'setup', step: 0, outcome: 'pass', message });
+  return { ok: true, sandbox, policy };
+}
+
+function isState(value: unknown): value is PipelineState {
+  return typeof value === 'object' && value !== null && 'phase' in value && 'step' in value;
+}

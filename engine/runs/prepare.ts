@@ -1,0 +1,265 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { EngineError } from '../api/errors';
+import type { RunStartInput } from '../api/runs';
+import type { Settings } from '../api/settings';
+import {
+  configFromFolder,
+  defaultMetricFor,
+  formatConfigErrors,
+  loadProjectConfig,
+  loadProvider,
+  toDatasetSource,
+  type LoadedProject,
+  type ProjectConfig,
+  type ResolvedProvider,
+} from '../config';
+import { intakeErrorToApiError, prepareRunData, type PreparedRunData } from '../datasets';
+import {
+  createLlmClient,
+  loadCatalog,
+  matchModel,
+  pricesFromCatalog,
+  supportsTools,
+  type CatalogCache,
+  type PriceTable,
+} from '../llm';
+import type { RunMetric } from '../pipeline';
+import { resolveMetric } from '../scoring';
+import { isWorkspaceError, openBrownfield, openGreenfield, type WorkspaceInfo } from '../workspace';
+
+/**
+ * Everything a run needs that can be wrong in the user's input, checked before the run exists: the
+ * project file and flags, the provider and its model, the dataset (intake into the run's folder), the
+ * workspace. Any problem is an `invalid_input` EngineError whose message says what and how to fix it, and
+ * nothing is left behind: no run row, no run folder, no workspace change.
+ */
+export interface PreparedRun {
+  id: string;
+  config: ProjectConfig;
+  warnings: string[];
+  provider: ResolvedProvider;
+  /** The actor's and the critic's model ids (as the catalog spells them). */
+  models: { actor: string; critic: string };
+  /** The model has no tool calling: JSON-object mode. */
+  jsonMode: boolean;
+  prices: PriceTable | undefined;
+  workspace: WorkspaceInfo;
+  runDir: string;
+  runData: PreparedRunData | null;
+  metric: RunMetric;
+}
+
+export interface PrepareDeps {
+  settings: Settings;
+  /** The engine's home (the database's folder): runs/<id>/ and workspaces/ go here. */
+  home: string;
+  catalogCache: CatalogCache;
+  env?: NodeJS.ProcessEnv;
+}
+
+const bad = (message: string): EngineError => new EngineError('invalid_input', message);
+
+export async function prepareRun(id: string, input: RunStartInput, deps: PrepareDeps): Promise<PreparedRun> {
+  const cwd = input.cwd ?? process.cwd();
+  const loaded = loadConfig(input, deps, cwd);
+  const config = loaded.config;
+  const warnings = [...loaded.warnings];
+
+  const provider = loadProvider({ cwd, env: deps.env, app: appProvider(deps.settings) });
+  if (!provider.ok)
+    throw bad(`${provider.message}${provider.notes.length ? `\n${provider.notes.join('\n')}` : ''}`);
+  warnings.push(...provider.value.notes);
+  const { models, jsonMode, prices, note } = await checkModels(config, provider.value, deps.catalogCache);
+  if (note) warnings.push(note);
+
+  const workspaceDir = path.resolve(
+    config.workspace.path ?? path.join(deps.home, 'workspaces', `${slug(config)}-${id.slice(0, 8)}`),
+  );
+  precheckWorkspace(config, workspaceDir);
+
+  const runDir = path.join(deps.home, 'runs', id);
+  const source = toDatasetSource(config);
+  let runData: PreparedRunData | null = null;
+  if (source) {
+    const prepared = await prepareRunData({ source, runDataDir: path.join(runDir, 'data') });
+    if (!prepared.ok) {
+      fs.rmSync(runDir, { recursive: true, force: true });
+      const api = intakeErrorToApiError(prepared.errors.filter((e) => e.severity === 'error'));
+      throw new EngineError('invalid_input', `dataset: ${api.message}`, api.issues);
+    }
+    runData = prepared.value;
+    warnings.push(...prepared.warnings.map((w) => w.message));
+  }
+  let metric: RunMetric;
+  let workspace: WorkspaceInfo;
+  try {
+    metric = resolveRunMetric(config, runData);
+    workspace =
+      config.mode === 'brownfield' ? await openBrownfield(workspaceDir) : await openGreenfield(workspaceDir);
+  } catch (error) {
+    fs.rmSync(runDir, { recursive: true, force: true });
+    if (error instanceof EngineError) throw error;
+    if (isWorkspaceError(error)) throw bad(`workspace ${workspaceDir}: ${(error as Error).message}`);
+    throw bad(`workspace ${workspaceDir}: ${(error as Error).message}`);
+  }
+  return {
+    id,
+    config,
+    warnings,
+    provider: provider.value,
+    models,
+    jsonMode,
+    prices,
+    workspace,
+    runDir,
+    runData,
+    metric,
+  };
+}
+
+function loadConfig(input: RunStartInput, deps: PrepareDeps, cwd: string): LoadedProject {
+  const options = { settings: deps.settings, overrides: input.overrides, cwd };
+  const result = input.project
+    ? loadProjectConfig(input.project, options)
+    : configFromFolder(
+        {
+          folder: input.folder as string,
+          task: input.task as string,
+          ...(input.metric
+            ? {
+                metric: {
+                  name: input.metric.name,
+                  ...(input.metric.target_value !== undefined
+                    ? { target_value: input.metric.target_value }
+                    : {}),
+                  ...(input.metric.comparison ? { comparison: input.metric.comparison } : {}),
+                } as never,
+              }
+            : {}),
+        },
+        options,
+      );
+  if (!result.ok) throw bad(formatConfigErrors(result.errors));
+  return result.value;
+}
+
+/** The model must exist at the provider; a typo gets suggestions. An unreachable catalog is only a note. */
+async function checkModels(config: ProjectConfig, provider: ResolvedProvider, cache: CatalogCache) {
+  const actor = config.models.actor ?? provider.model;
+  const critic = config.models.critic ?? actor;
+  const client = createLlmClient(
+    { ...provider, model: actor },
+    { retry: { maxAttempts: 1 }, timeoutMs: 20_000 },
+  );
+  const loaded = await loadCatalog(client, provider.baseURL, cache);
+  if (!loaded.ok) {
+    return {
+      models: { actor, critic },
+      jsonMode: false,
+      prices: undefined,
+      note: `could not check the model names against ${provider.provider}'s model list (${loaded.error.message}); going on with ${actor}`,
+    };
+  }
+  const resolved: string[] = [];
+  for (const [field, name] of [
+    ['actor', actor],
+    ['critic', critic],
+  ] as const) {
+    const match = matchModel(name, loaded.catalog);
+    if (!match.ok) {
+      const where = config.models[field] ? `models.${field}` : (provider.source.model.name ?? 'the model');
+      throw bad(`${where}: ${match.message}`);
+    }
+    resolved.push(match.model);
+  }
+  const [a = actor, c = critic] = resolved;
+  return {
+    models: { actor: a, critic: c },
+    jsonMode: supportsTools(loaded.catalog, a) === false,
+    prices: pricesFromCatalog(loaded.catalog),
+    note: loaded.note,
+  };
+}
+
+function precheckWorkspace(config: ProjectConfig, dir: string): void {
+  let stat: fs.Stats | null;
+  try {
+    stat = fs.statSync(dir, { throwIfNoEntry: false }) ?? null;
+  } catch (error) {
+    throw bad(`workspace ${dir} cannot be read: ${(error as Error).message}`);
+  }
+  if (config.mode === 'brownfield') {
+    if (!stat)
+      throw bad(
+        `workspace ${dir} does not exist: brownfield mode improves an existing repository; give its folder in workspace.path (or --workspace)`,
+      );
+    if (!stat.isDirectory()) throw bad(`workspace ${dir} is a file, not a folder`);
+    return;
+  }
+  if (stat && !stat.isDirectory()) throw bad(`workspace ${dir} is a file, not a folder`);
+  if (stat && fs.readdirSync(dir).length > 0) {
+    throw bad(
+      `workspace ${dir} is not empty: a greenfield run starts in an empty folder and never writes over files. Choose a new folder (--workspace), or set mode: brownfield (workspace.existing_code: true) to improve the code that is there.`,
+    );
+  }
+  // The nearest existing parent must be writable, or the folder cannot be created.
+  let parent = stat ? dir : path.dirname(dir);
+  while (!fs.existsSync(parent) && path.dirname(parent) !== parent) parent = path.dirname(parent);
+  try {
+    fs.accessSync(parent, fs.constants.W_OK);
+  } catch {
+    throw bad(
+      `workspace ${dir} cannot be created: ${parent} is not writable. Choose a folder you can write to (--workspace).`,
+    );
+  }
+}
+
+export function resolveRunMetric(config: ProjectConfig, runData: PreparedRunData | null): RunMetric {
+  const m = config.metric;
+  if (!runData) {
+    return {
+      name: m?.name ?? 'score',
+      direction: m?.direction ?? 'higher',
+      target: m?.target ?? null,
+      resolved: null,
+      classes: undefined,
+    };
+  }
+  const task = runData.manifest.task;
+  const classes = runData.manifest.classes;
+  const name = m?.name ?? defaultMetricFor(task);
+  const resolution = resolveMetric(name, {
+    task,
+    ...(classes ? { classes } : {}),
+    ...(m?.directionSource === 'override' ? { direction: m.direction } : {}),
+  });
+  if (!resolution.ok) throw bad(`goals.target_metric.name: ${resolution.message}`);
+  return {
+    name: resolution.metric.name,
+    direction: resolution.metric.direction,
+    target: m?.target ?? null,
+    resolved: resolution.metric,
+    classes,
+  };
+}
+
+/** The app's saved provider settings, in the shape provider resolution takes (beneath shell and .env). */
+export function appProvider(settings: Settings) {
+  return {
+    ...(settings.llmProvider ? { provider: settings.llmProvider } : {}),
+    ...(settings.llmModel ? { model: settings.llmModel } : {}),
+    ...(settings.localBaseUrl ? { localBaseUrl: settings.localBaseUrl } : {}),
+  };
+}
+
+function slug(config: ProjectConfig): string {
+  const base = config.name ?? config.task;
+  return (
+    base
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 32) || 'run'
+  );
+}

@@ -1,0 +1,352 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EngineError } from '../api/errors';
+import {
+  isTerminalStatus,
+  RunGetQuery,
+  RunListQuery,
+  type RunList,
+  type RunSnapshot,
+  type RunStartInput,
+  type RunStatus,
+  type RunSummary,
+} from '../api/runs';
+import type { z } from 'zod';
+import type { EventBus } from '../service/event-bus';
+import type { RunRepository } from '../store/run-repository';
+import { StopRun } from '../pipeline';
+import { executeRun, type ExecuteDeps, type LaunchContext } from './execute';
+import { prepareRun, type PrepareDeps } from './prepare';
+import { relaunchContext } from './relaunch';
+
+/**
+ * The run lifecycle (issue 4 section 5): start, pause, resume, cancel, delete, and recovery of runs whose
+ * process died. Runs execute in this process, several at once, each in its own sandbox. A run owned by
+ * another process (the CLI in a terminal while the app is open) is controlled through its row: this
+ * manager writes the request, the owner polls for it.
+ */
+export interface RunManagerDeps extends Omit<PrepareDeps, 'settings'>, ExecuteDeps {
+  repo: RunRepository;
+  bus: EventBus;
+  settings: () => PrepareDeps['settings'];
+}
+
+interface LiveRun {
+  id: string;
+  controller: AbortController;
+  paused: boolean;
+  /** Resolvers of a pipeline waiting while paused. */
+  waiters: (() => void)[];
+  done: Promise<void>;
+}
+
+const POLL_MS = 250;
+const CANCEL_WAIT_MS = 10_000;
+const HOST = os.hostname();
+
+export class RunManager {
+  private readonly live = new Map<string, LiveRun>();
+  private poller: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: RunManagerDeps) {
+    this.markInterrupted();
+  }
+
+  async start(input: RunStartInput): Promise<RunSummary> {
+    const id = randomUUID();
+    const prepared = await prepareRun(id, input, { ...this.deps, settings: this.deps.settings() });
+    const { config, metric } = prepared;
+    this.deps.repo.create({
+      id,
+      name: config.name,
+      mode: config.mode,
+      task: config.task,
+      workspace: prepared.workspace.root,
+      runDir: prepared.runDir,
+      config,
+      metric: {
+        name: metric.name,
+        direction: metric.direction,
+        target: metric.target,
+        trusted: metric.resolved !== null,
+      },
+      maxSteps: config.limits.maxSteps,
+      model: prepared.models.actor,
+      sandbox: config.sandbox.kind,
+      ownerPid: process.pid,
+      ownerHost: HOST,
+    });
+    const notes = [
+      { text: prepared.workspace.message, stream: 'info' as const },
+      ...prepared.warnings.map((text) => ({ text, stream: 'warning' as const })),
+    ];
+    this.launch(
+      id,
+      {
+        config,
+        provider: prepared.provider,
+        models: prepared.models,
+        jsonMode: prepared.jsonMode,
+        prices: prepared.prices,
+        workspaceDir: prepared.workspace.root,
+        runDir: prepared.runDir,
+        runData: prepared.runData,
+        metric,
+        notes,
+        resumed: false,
+      },
+      null,
+    );
+    return this.summary(id);
+  }
+
+  list(query: z.input<typeof RunListQuery>): RunList {
+    return this.deps.repo.list(RunListQuery.parse(query));
+  }
+
+  get(query: z.input<typeof RunGetQuery>): RunSnapshot {
+    const q = RunGetQuery.parse(query);
+    const run = this.summary(q.id);
+    const { events, nextSeq } = this.deps.repo.events(q.id, { sinceSeq: q.sinceSeq, limit: q.limit });
+    return {
+      run,
+      stages: this.deps.repo.stages(q.id),
+      experiments: this.deps.repo.experiments(q.id),
+      events,
+      nextSeq,
+    };
+  }
+
+  async cancel(id: string): Promise<RunSummary> {
+    const run = this.summary(id);
+    const live = this.live.get(id);
+    if (live) {
+      live.controller.abort(new StopRun('cancelled', 'cancelled by the user'));
+      for (const wake of live.waiters.splice(0)) wake();
+      await Promise.race([live.done, sleep(CANCEL_WAIT_MS)]);
+      return this.summary(id);
+    }
+    if (run.status === 'interrupted' || (run.status === 'pending' && !this.ownerAlive(id))) {
+      this.finish(id, 'cancelled', 'cancelled', 'cancelled by the user (the run was not running)');
+      return this.summary(id);
+    }
+    if (run.status === 'running' || run.status === 'paused' || run.status === 'pending') {
+      // Another process runs it: it polls its row and stops the run itself.
+      this.deps.repo.requestControl(id, 'cancel');
+      return this.summary(id);
+    }
+    if (run.status === 'cancelled') return run;
+    throw new EngineError(
+      'conflict',
+      `run ${id} has already ended (${run.status}); there is nothing to cancel`,
+    );
+  }
+
+  pause(id: string): RunSummary {
+    const run = this.summary(id);
+    if (run.status !== 'running' && run.status !== 'pending' && run.status !== 'paused') {
+      throw new EngineError('conflict', `run ${id} is ${run.status}: only a running run can be paused`);
+    }
+    this.deps.repo.requestControl(id, 'pause');
+    const live = this.live.get(id);
+    if (live) live.paused = true;
+    return this.summary(id);
+  }
+
+  async resume(id: string): Promise<RunSummary> {
+    const run = this.summary(id);
+    if (run.status === 'running' || run.status === 'paused' || run.status === 'pending') {
+      if (run.status !== 'paused' && this.deps.repo.readControl(id) !== 'pause') {
+        throw new EngineError('conflict', `run ${id} is ${run.status}, not paused`);
+      }
+      this.deps.repo.requestControl(id, null);
+      const live = this.live.get(id);
+      if (live) this.unpause(live);
+      return this.summary(id);
+    }
+    if (run.status !== 'interrupted') {
+      throw new EngineError(
+        'conflict',
+        `run ${id} is ${run.status}: only a paused or interrupted run can be resumed (start a new run instead)`,
+      );
+    }
+    const record = this.deps.repo.get(id);
+    if (!record) throw new EngineError('not_found', `no run ${id}`);
+    const context = await relaunchContext(record, { ...this.deps, settings: this.deps.settings() });
+    this.deps.repo.update(id, {
+      ownerPid: process.pid,
+      ownerHost: HOST,
+      control: null,
+      endReason: null,
+      message: null,
+      endedAt: null,
+    });
+    this.launch(id, context, record.state);
+    return this.summary(id);
+  }
+
+  delete(id: string): { deleted: true } {
+    const record = this.deps.repo.get(id);
+    if (!record) throw new EngineError('not_found', `no run ${id}`);
+    const status = record.summary.status;
+    if (this.live.has(id) || ((status === 'running' || status === 'paused') && this.ownerAlive(id))) {
+      throw new EngineError('conflict', `run ${id} is ${status}: cancel it before deleting it`);
+    }
+    this.deps.repo.delete(id);
+    // The run's own folder (hidden labels, predictions) goes; the workspace is the user's and stays.
+    if (record.runDir.startsWith(path.join(this.deps.home, 'runs')))
+      fs.rmSync(record.runDir, { recursive: true, force: true });
+    return { deleted: true };
+  }
+
+  /** Resolves when the run, if it lives in this process, has ended. */
+  async whenDone(id: string): Promise<void> {
+    await this.live.get(id)?.done;
+  }
+
+  /** Stops every run of this process, leaving each resumable (interrupted). */
+  async close(): Promise<void> {
+    const runs = [...this.live.values()];
+    for (const live of runs) {
+      live.controller.abort(
+        new StopRun('interrupted', 'the app was closed while the run was going; resume it to go on'),
+      );
+      for (const wake of live.waiters.splice(0)) wake();
+    }
+    await Promise.race([Promise.all(runs.map((r) => r.done)), sleep(CANCEL_WAIT_MS)]);
+    if (this.poller) clearInterval(this.poller);
+    this.poller = null;
+  }
+
+  private launch(id: string, context: LaunchContext, state: unknown): void {
+    const live: LiveRun = {
+      id,
+      controller: new AbortController(),
+      paused: false,
+      waiters: [],
+      done: Promise.resolve(),
+    };
+    this.live.set(id, live);
+    this.ensurePolling();
+    live.done = executeRun(id, context, state, {
+      ...this.deps,
+      signal: live.controller.signal,
+      abort: (reason) => live.controller.abort(reason),
+      whilePaused: () => this.whilePaused(live),
+      setStatus: (status, message) => this.setStatus(id, status, message),
+      finish: (status, reason, message) => this.finish(id, status, reason, message),
+    })
+      .catch((error) =>
+        this.finish(id, 'failed', 'error', `internal error: ${(error as Error)?.message ?? error}`),
+      )
+      .finally(() => {
+        this.live.delete(id);
+        if (this.live.size === 0 && this.poller) {
+          clearInterval(this.poller);
+          this.poller = null;
+        }
+      });
+  }
+
+  private async whilePaused(live: LiveRun): Promise<void> {
+    if (!live.paused || live.controller.signal.aborted) return;
+    this.setStatus(live.id, 'paused', 'paused between steps; resume to go on');
+    while (live.paused && !live.controller.signal.aborted) {
+      await new Promise<void>((resolve) => live.waiters.push(resolve));
+    }
+    if (!live.controller.signal.aborted) this.setStatus(live.id, 'running', null);
+  }
+
+  private unpause(live: LiveRun): void {
+    live.paused = false;
+    for (const wake of live.waiters.splice(0)) wake();
+  }
+
+  /** Applies what other processes asked of this process's runs. */
+  private ensurePolling(): void {
+    if (this.poller) return;
+    this.poller = setInterval(() => {
+      for (const live of this.live.values()) {
+        let control: 'cancel' | 'pause' | null;
+        try {
+          control = this.deps.repo.readControl(live.id);
+        } catch {
+          continue;
+        }
+        if (control === 'cancel' && !live.controller.signal.aborted) {
+          live.controller.abort(new StopRun('cancelled', 'cancelled by the user'));
+          for (const wake of live.waiters.splice(0)) wake();
+        } else if (control === 'pause') live.paused = true;
+        else if (control === null && live.paused) this.unpause(live);
+      }
+    }, POLL_MS);
+    this.poller.unref();
+  }
+
+  private setStatus(id: string, status: RunStatus, message: string | null): void {
+    const now = new Date().toISOString();
+    this.deps.repo.update(id, {
+      status,
+      message,
+      ...(status === 'running' ? { startedAt: this.deps.repo.summary(id)?.startedAt ?? now } : {}),
+    });
+    const event = this.deps.repo.appendEvent(id, { type: 'run.state', status, reason: null, message });
+    this.deps.bus.emit('run.event', event);
+  }
+
+  private finish(id: string, status: RunStatus, reason: RunSummary['endReason'], message: string): void {
+    this.deps.repo.update(id, {
+      status,
+      endReason: reason,
+      message,
+      endedAt: new Date().toISOString(),
+      control: null,
+      ...(status === 'interrupted' ? {} : { ownerPid: null }),
+    });
+    const event = this.deps.repo.appendEvent(id, { type: 'run.state', status, reason, message });
+    this.deps.bus.emit('run.event', event);
+  }
+
+  private summary(id: string): RunSummary {
+    const s = this.deps.repo.summary(id);
+    if (!s) throw new EngineError('not_found', `no run ${id}: list runs with \`mle-beast runs\``);
+    return s;
+  }
+
+  private ownerAlive(id: string): boolean {
+    const record = this.deps.repo.get(id);
+    if (!record?.ownerPid) return false;
+    if (record.ownerHost !== HOST) return true; // another machine's process: assume it lives
+    return processAlive(record.ownerPid);
+  }
+
+  /** Runs left running by a process of this machine that has died are interrupted: resumable, not lost. */
+  private markInterrupted(): void {
+    for (const record of this.deps.repo.liveRuns()) {
+      if (record.ownerHost !== HOST && record.ownerHost !== null) continue;
+      if (record.ownerPid !== null && record.ownerPid !== process.pid && processAlive(record.ownerPid))
+        continue;
+      const s = record.summary;
+      if (isTerminalStatus(s.status)) continue;
+      this.finish(
+        s.id,
+        'interrupted',
+        'interrupted',
+        `the process running it${record.ownerPid ? ` (pid ${record.ownerPid})` : ''} ended without finishing it; \`mle-beast resume ${s.id}\` continues from the best commit`,
+      );
+    }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

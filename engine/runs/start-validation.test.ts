@@ -1,0 +1,158 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { dispatch } from '../api/dispatch';
+import { generateExample } from '../examples/generate';
+import { startScriptedServer, type ScriptedServer } from '../llm/testing/scripted-server';
+import { createEngine, type Engine } from '../service/engine';
+import { makeTempDir } from '../testing/temp-dir';
+
+/**
+ * Bad input to runs.start: each a clear `invalid_input` error, and nothing created (no run row, no run
+ * folder, no workspace, the user's folders untouched).
+ */
+let server: ScriptedServer;
+let tmp: ReturnType<typeof makeTempDir>;
+let data: string;
+
+beforeAll(async () => {
+  server = await startScriptedServer([], { models: ['scripted-model', 'other-model'] });
+  tmp = makeTempDir('mle-beast-start-');
+  data = path.join(tmp.dir, 'churn');
+  const made = await generateExample('churn', data, { size: 200 });
+  if (!made.ok) throw new Error(made.error.message);
+});
+afterAll(async () => {
+  await server.close();
+  tmp.cleanup();
+});
+
+let home: string;
+let engine: Engine;
+const env = () => ({ LOCAL_LLM_BASE_URL: server.baseURL, MLE_BEAST_MODEL: 'scripted-model' });
+function open(environment: Record<string, string> = env()) {
+  engine = createEngine({
+    host: 'cli',
+    databasePath: path.join(home, 'db.sqlite'),
+    probeDocker: async () => ({ available: false, version: null, endpoint: 'x', error: 'no' }),
+    runs: { env: environment },
+  });
+  return engine;
+}
+beforeEach(() => {
+  home = fs.mkdtempSync(path.join(tmp.dir, 'home-'));
+  return async () => {
+    await engine?.close();
+  };
+});
+
+async function expectRefused(
+  input: Record<string, unknown>,
+  pattern: RegExp,
+  environment?: Record<string, string>,
+) {
+  const e = open(environment);
+  const result = await dispatch(e.handlers, 'runs.start', { cwd: tmp.dir, ...input });
+  expect(result.ok).toBe(false);
+  if (result.ok) return;
+  expect(result.error.code).toBe('invalid_input');
+  expect(result.error.message).toMatch(pattern);
+  const list = await dispatch(e.handlers, 'runs.list', {});
+  expect(list).toMatchObject({ ok: true, value: { total: 0 } });
+  expect(fs.existsSync(path.join(home, 'runs')) ? fs.readdirSync(path.join(home, 'runs')) : []).toEqual([]);
+  expect(
+    fs.existsSync(path.join(home, 'workspaces')) ? fs.readdirSync(path.join(home, 'workspaces')) : [],
+  ).toEqual([]);
+}
+
+const yaml = (name: string, text: string) => {
+  const file = path.join(tmp.dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+};
+const project = (extra = '', dataset = path.join(data, 'churn.csv')) => `goals:
+  task_description: predict churn
+  target_metric: { name: accuracy, target_value: 0.8, comparison: '>=' }
+dataset:
+  type: tabular
+  train_path: ${dataset}
+  target: churned
+${extra}`;
+
+describe('runs.start refuses bad input and creates nothing', () => {
+  it('malformed YAML, with the line', async () => {
+    await expectRefused(
+      { project: yaml('bad.yaml', 'goals:\n  task_description: [unclosed\n') },
+      /bad\.yaml:\d+/,
+    );
+  });
+
+  it('a wrong type, naming the field and the value', async () => {
+    const file = yaml('type.yaml', project().replace('target_value: 0.8', 'target_value: high'));
+    await expectRefused({ project: file }, /target_value.*"high"/);
+  });
+
+  it('a dataset that does not exist', async () => {
+    await expectRefused(
+      { project: yaml('missing.yaml', project('', path.join(tmp.dir, 'nope.csv'))) },
+      /nope\.csv/,
+    );
+  });
+
+  it('a greenfield workspace that is a non-empty folder without git, left untouched', async () => {
+    const ws = path.join(tmp.dir, 'busy');
+    fs.mkdirSync(ws, { recursive: true });
+    fs.writeFileSync(path.join(ws, 'mine.txt'), 'keep me');
+    await expectRefused({ project: yaml('busy.yaml', project(`workspace:\n  path: ${ws}\n`)) }, /not empty/);
+    expect(fs.readdirSync(ws)).toEqual(['mine.txt']);
+    expect(fs.readFileSync(path.join(ws, 'mine.txt'), 'utf8')).toBe('keep me');
+  });
+
+  it('a workspace that cannot be created', async () => {
+    const file = path.join(tmp.dir, 'plain-file');
+    fs.writeFileSync(file, 'x');
+    await expectRefused(
+      { folder: data, task: 'predict churn', overrides: { workspace: path.join(file, 'ws') } },
+      /workspace/,
+    );
+    expect(fs.readFileSync(file, 'utf8')).toBe('x');
+  });
+
+  it('no provider configured', async () => {
+    await expectRefused({ project: yaml('ok.yaml', project()) }, /OPENROUTER_API_KEY|provider/i, {});
+  });
+
+  it('a model the catalog does not know, with suggestions', async () => {
+    await expectRefused({ project: yaml('ok2.yaml', project()) }, /scripted-model/, {
+      LOCAL_LLM_BASE_URL: server.baseURL,
+      MLE_BEAST_MODEL: 'scripted-modle',
+    });
+  });
+
+  it('a metric that does not fit the task', async () => {
+    const file = yaml(
+      'metric.yaml',
+      project().replace('name: accuracy', 'name: rmse').replace("'>='", "'<='"),
+    );
+    await expectRefused({ project: file }, /regression metric|rmse/);
+  });
+});
+
+describe('provider settings saved in the app', () => {
+  it('take part in provider resolution beneath the shell', async () => {
+    const e = open({});
+    const saved = await dispatch(e.handlers, 'settings.update', {
+      llmProvider: 'local',
+      localBaseUrl: server.baseURL,
+      llmModel: 'scripted-modle',
+    });
+    expect(saved.ok).toBe(true);
+    // The model comes from the settings (a typo here), so the catalog check names it with a suggestion.
+    const result = await dispatch(e.handlers, 'runs.start', {
+      cwd: tmp.dir,
+      project: yaml('app.yaml', project()),
+    });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.message).toMatch(/settings\.model.*scripted-model/s);
+  });
+});

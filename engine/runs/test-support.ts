@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { dispatch } from '../api/dispatch';
+import type { RunEvent, RunSnapshot, RunStartInput } from '../api/runs';
+import { startScenarioModel, type Scenario, type ScenarioModel } from '../demo';
+import { generateExample } from '../examples/generate';
+import { createEngine, type Engine } from '../service/engine';
+import { makeTempDir } from '../testing/temp-dir';
+
+/**
+ * Tests only: a run of the real engine (store, pipeline, sandbox, git) against a scripted model on
+ * loopback, in a fresh home folder. `events` collects every run event as the bus delivers it.
+ */
+export interface TestRun {
+  home: string;
+  engine: Engine;
+  model: ScenarioModel;
+  events: RunEvent[];
+  /** The environment the engine resolves its provider from. */
+  env: Record<string, string>;
+  start(
+    input: Omit<RunStartInput, 'overrides'> & { overrides?: RunStartInput['overrides'] },
+  ): Promise<string>;
+  snapshot(id: string): Promise<RunSnapshot>;
+  close(): Promise<void>;
+}
+
+export async function churnData(dir: string, size?: number): Promise<string> {
+  const made = await generateExample('churn', dir, size ? { size } : {});
+  if (!made.ok) throw new Error(made.error.message);
+  return path.join(dir, 'churn.csv');
+}
+
+export async function openTestRun(scenario: Scenario): Promise<TestRun> {
+  const temp = makeTempDir('mle-beast-run-');
+  const model = await startScenarioModel(scenario);
+  const env = { LOCAL_LLM_BASE_URL: model.baseURL, MLE_BEAST_MODEL: model.model };
+  const engine = createEngine({
+    host: 'cli',
+    databasePath: path.join(temp.dir, 'mle_beast.db'),
+    runs: { env },
+  });
+  const events: RunEvent[] = [];
+  engine.events.subscribe((m) => {
+    if (m.name === 'run.event') events.push(m.payload);
+  });
+  return {
+    home: temp.dir,
+    engine,
+    model,
+    events,
+    env,
+    async start(input) {
+      const result = await dispatch(engine.handlers, 'runs.start', {
+        cwd: temp.dir,
+        overrides: {},
+        ...input,
+      });
+      if (!result.ok) throw new Error(`runs.start failed: ${result.error.message}`);
+      return (result.value as { id: string }).id;
+    },
+    async snapshot(id) {
+      const result = await dispatch(engine.handlers, 'runs.get', { id, limit: 5000 });
+      if (!result.ok) throw new Error(result.error.message);
+      return result.value as RunSnapshot;
+    },
+    async close() {
+      await engine.close();
+      await model.close();
+      fs.rmSync(temp.dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resolves when an event matching `test` has arrived (checked every 100 ms), or rejects after `ms`. */
+export async function waitForEvent(
+  events: readonly RunEvent[],
+  test: (e: RunEvent) => boolean,
+  ms = 120_000,
+): Promise<RunEvent> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const found = events.find(test);
+    if (found) return found;
+    if (Date.now() > until) throw new Error('the awaited run event did not arrive');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

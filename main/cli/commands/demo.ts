@@ -1,0 +1,184 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { ApiError } from '../../../engine/api/errors';
+import type { RunStartInput } from '../../../engine/api/runs';
+import type { EngineDeps } from '../engine-call';
+import { EXIT } from '../exit-codes';
+import type { FollowOptions } from '../follow-run';
+import { ExitWith, UsageError } from '../index';
+import { addFollowOptions } from './run';
+
+// `mle-beast demo [example]`: a whole run offline. A seeded example dataset is generated under the engine's
+// home, a scripted model answers on loopback in this process (no API key, no network), and the run is
+// followed like `mle-beast run`.
+
+export const DEMO_EXAMPLES = ['churn', 'house-prices'] as const;
+export type DemoExample = (typeof DEMO_EXAMPLES)[number];
+
+export interface DemoFlags {
+  sandbox?: string;
+  workspace?: string;
+  maxSteps?: string;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+export interface ScriptedModel {
+  baseURL: string;
+  model: string;
+  close(): Promise<void>;
+}
+
+/** What the demo needs besides the engine; the action passes the real pieces, tests fakes. */
+export interface DemoEnv {
+  /** The engine's home: the folder of the database. */
+  home: string;
+  createExample(
+    name: DemoExample,
+    dir: string,
+  ): Promise<{ ok: true; value: { dir: string; dataPath: string } } | { ok: false; error: ApiError }>;
+  example(name: DemoExample): {
+    taskText: string;
+    metric: { name: string; direction: 'higher' | 'lower'; target: number };
+  };
+  startModel(name: DemoExample): Promise<ScriptedModel>;
+  probeDocker(): Promise<{ available: boolean; error: string | null }>;
+  /** The environment the provider is resolved from (process.env). */
+  env: Record<string, string | undefined>;
+  now(): Date;
+}
+
+export const DEMO_MODEL_NAME = 'scripted model';
+
+/** `20261126T171219Z`: sortable, and safe in a folder name on every system. */
+export const folderStamp = (date: Date): string =>
+  date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+
+export async function demoCommand(
+  deps: EngineDeps,
+  exampleName: string,
+  flags: DemoFlags,
+  env: DemoEnv,
+  follow: Omit<FollowOptions, 'json' | 'verbose'> = {},
+): Promise<number> {
+  if (!(DEMO_EXAMPLES as readonly string[]).includes(exampleName)) {
+    throw new UsageError(`unknown demo '${exampleName}': choose ${DEMO_EXAMPLES.join(' or ')}`);
+  }
+  const name = exampleName as DemoExample;
+  const { call, exitForError, processIO } = await import('../engine-call');
+  const { startAndFollow } = await import('../follow-run');
+  const io = follow.io ?? processIO();
+  // With --json stdout carries the JSON document only: the notes go to stderr.
+  const note = (text: string): void => void (flags.json ? io.err : io.out).write(`${text}\n`);
+
+  const dir = path.join(env.home, 'demo', `${name}-${folderStamp(env.now())}`);
+  const dataDir = path.join(dir, 'data');
+  const created = await env.createExample(name, dataDir);
+  if (!created.ok) {
+    io.err.write(`mle-beast: could not create the demo data: ${created.error.message}\n`);
+    return exitForError(created.error);
+  }
+
+  let sandbox = flags.sandbox;
+  let sandboxNote: string | null = null;
+  if (sandbox === undefined) {
+    const docker = await env.probeDocker();
+    sandbox = docker.available ? 'docker' : 'local';
+    if (!docker.available) {
+      sandboxNote = `Docker does not answer${docker.error ? ` (${docker.error.split('\n')[0]})` : ''}: using the local sandbox, which is not isolated.`;
+    }
+  }
+
+  const model = await env.startModel(name);
+  const previous = Object.fromEntries(
+    ['MLE_BEAST_PROVIDER', 'LOCAL_LLM_BASE_URL', 'LOCAL_LLM_API_KEY', 'MLE_BEAST_MODEL'].map((k) => [
+      k,
+      env.env[k],
+    ]),
+  );
+  try {
+    // The provider is resolved when the run starts: point it at the scripted model first.
+    env.env.MLE_BEAST_PROVIDER = 'local';
+    env.env.LOCAL_LLM_BASE_URL = model.baseURL;
+    env.env.LOCAL_LLM_API_KEY = 'scripted';
+    env.env.MLE_BEAST_MODEL = model.model || DEMO_MODEL_NAME;
+
+    const example = env.example(name);
+    const workspace = flags.workspace ?? path.join(dir, 'workspace');
+    note('Offline demo: scripted model on loopback, no API key needed');
+    note(`  data:      ${created.value.dataPath}`);
+    note(`  workspace: ${path.resolve(workspace)}`);
+    if (sandboxNote) note(`  ${sandboxNote}`);
+
+    const input: RunStartInput = {
+      folder: dataDir,
+      task: example.taskText,
+      metric: {
+        name: example.metric.name,
+        target_value: example.metric.target,
+        comparison: example.metric.direction === 'higher' ? '>=' : '<=',
+      },
+      overrides: { sandbox, workspace, maxSteps: flags.maxSteps ?? '6' },
+      cwd: process.cwd(),
+    };
+    return await startAndFollow(deps, () => call(deps.handlers, 'runs.start', input), {
+      fromSeq: 0,
+      ...follow,
+      io,
+      json: flags.json ?? false,
+      verbose: flags.verbose ?? false,
+    });
+  } finally {
+    for (const [k, v] of Object.entries(previous)) {
+      if (v === undefined) delete env.env[k];
+      else env.env[k] = v;
+    }
+    await model.close().catch(() => undefined);
+  }
+}
+
+/** The real pieces: the example generators, the scripted model, the Docker probe. */
+async function realDemoEnv(storePath: string): Promise<DemoEnv> {
+  const examples = await import('../../../engine/examples/index');
+  const { startScenarioModel, greenfieldTabular } = await import('../../../engine/demo/index');
+  const { probeDocker } = await import('../../../engine/sandbox/docker-probe');
+  return {
+    home: path.dirname(storePath),
+    createExample: (name, dir) => examples.createExample(name, dir),
+    example: (name) => {
+      const found = examples.findExample(name);
+      if (!found) throw new Error(`example ${name} is missing from the catalog`);
+      return found;
+    },
+    startModel: (name) =>
+      startScenarioModel(greenfieldTabular(name, { baseline: 'simple' }), { model: DEMO_MODEL_NAME }),
+    probeDocker: () => probeDocker(),
+    env: process.env,
+    now: () => new Date(),
+  };
+}
+
+export function registerDemo(program: Command): void {
+  const demo = program
+    .command('demo')
+    .description(
+      'a whole run offline: a generated example dataset and a scripted model on loopback (no API key needed)',
+    )
+    .argument('[example]', `which example: ${DEMO_EXAMPLES.join(' or ')}`, 'churn')
+    .option('--sandbox <kind>', 'docker or local (default: docker when a daemon answers, else local)')
+    .option('--workspace <dir>', 'where the code goes (default: a new folder beside the demo data)')
+    .option('--max-steps <n>', 'experiments to try at most', '6');
+  addFollowOptions(demo).action(async (example: string, flags: DemoFlags) => {
+    if (!(DEMO_EXAMPLES as readonly string[]).includes(example)) {
+      throw new UsageError(`unknown demo '${example}': choose ${DEMO_EXAMPLES.join(' or ')}`);
+    }
+    const { withEngine } = await import('../engine-call');
+    const code = await withEngine(async (engine) =>
+      demoCommand(engine, example, flags, await realDemoEnv(engine.storePath)),
+    );
+    if (code !== EXIT.ok) throw new ExitWith(code);
+  });
+}
