@@ -15,6 +15,12 @@ export const Settings = z.object({
    * (engine/config/README.md). Null: not set. API keys are not kept here: the desktop app will keep them in
    * the OS keychain (Electron safeStorage).
    */
+  /** Per-tool time limits of a run's commands (a value the model gives explicitly is kept, up to 4x). */
+  shellTimeoutSeconds: z.number().int().min(5).max(86_400),
+  pythonTimeoutSeconds: z.number().int().min(5).max(86_400),
+  testTimeoutSeconds: z.number().int().min(5).max(86_400),
+  trainingTimeoutMinutes: z.number().int().min(1).max(10_080),
+  evaluateTimeoutMinutes: z.number().int().min(1).max(1_440),
   llmProvider: z.enum(['local', 'openrouter', 'openai']).nullable(),
   llmModel: z.string().trim().min(1).max(200).nullable(),
   localBaseUrl: z.url({ protocol: /^https?$/ }).nullable(),
@@ -28,6 +34,11 @@ export const DEFAULT_SETTINGS: Settings = Settings.parse({
   defaultNetwork: 'none',
   defaultMaxSteps: 30,
   forceCpu: false,
+  shellTimeoutSeconds: 120,
+  pythonTimeoutSeconds: 300,
+  testTimeoutSeconds: 300,
+  trainingTimeoutMinutes: 30,
+  evaluateTimeoutMinutes: 10,
   llmProvider: null,
   llmModel: null,
   localBaseUrl: null,

@@ -45,6 +45,7 @@ export const DEFAULT_TUNING: RunTuning = {
   dataAnalysisAttempts: 3,
   testAttempts: 3,
   proposalAttempts: 3,
+  // The settings' defaults (engine/api/settings.ts); a run takes the saved settings' values.
   timeouts: {
     shellMs: 120_000,
     pythonMs: 300_000,

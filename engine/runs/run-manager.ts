@@ -16,7 +16,8 @@ import {
 import type { z } from 'zod';
 import type { EventBus } from '../service/event-bus';
 import type { RunRepository } from '../store/run-repository';
-import { StopRun } from '../pipeline';
+import type { Settings } from '../api/settings';
+import { StopRun, type RunTuning } from '../pipeline';
 import { executeRun, type ExecuteDeps, type LaunchContext } from './execute';
 import { prepareRun, type PrepareDeps } from './prepare';
 import { relaunchContext } from './relaunch';
@@ -232,6 +233,10 @@ export class RunManager {
     this.ensurePolling();
     live.done = executeRun(id, context, state, {
       ...this.deps,
+      tuning: {
+        ...this.deps.tuning,
+        timeouts: { ...timeoutsFrom(this.deps.settings()), ...this.deps.tuning?.timeouts },
+      },
       signal: live.controller.signal,
       abort: (reason) => live.controller.abort(reason),
       whilePaused: () => this.whilePaused(live),
@@ -338,6 +343,17 @@ export class RunManager {
       );
     }
   }
+}
+
+/** The per-tool time limits saved in the settings, as the pipeline takes them. */
+function timeoutsFrom(settings: Settings): RunTuning['timeouts'] {
+  return {
+    shellMs: settings.shellTimeoutSeconds * 1000,
+    pythonMs: settings.pythonTimeoutSeconds * 1000,
+    testsMs: settings.testTimeoutSeconds * 1000,
+    trainingMs: settings.trainingTimeoutMinutes * 60_000,
+    evaluateMs: settings.evaluateTimeoutMinutes * 60_000,
+  };
 }
 
 function processAlive(pid: number): boolean {

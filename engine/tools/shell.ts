@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { ExecRequest } from '../sandbox';
 import { blockMessage, checkPythonFile, checkShellCommand, recordBlock } from '../../policy';
 import type { PolicyVerdict } from '../../policy';
 import type { ExecResult } from '../sandbox/types';
@@ -68,10 +69,18 @@ export async function runShellCommandTool(
 ): Promise<{ ok: boolean; text: string }> {
   const verdict = await checkShellCommand(ctx.policy, command, policyContext(ctx));
   if (!verdict.allowed) return { ok: false, text: refuse(ctx, verdict, command) };
+  return execForModel(ctx, { shell: command, env: { MPLBACKEND: 'Agg' } }, timeoutMs);
+}
+
+/** Runs a command of the model's in the sandbox, its output streamed as log events, the result as text. */
+async function execForModel(
+  ctx: ToolContext,
+  request: Pick<ExecRequest, 'shell' | 'argv' | 'env'>,
+  timeoutMs: number,
+): Promise<{ ok: boolean; text: string }> {
   const log = logStreams(ctx, 'tool');
   const result = await ctx.sandbox.exec({
-    shell: command,
-    env: { MPLBACKEND: 'Agg' },
+    ...request,
     timeoutMs,
     signal: ctx.signal,
     onOutput: log.onOutput,
@@ -106,15 +115,9 @@ export async function runPythonFileTool(
   const args = await splitArgs(argsText);
   const screened = await screenPythonFile(ctx, filePath);
   if ('blocked' in screened) return { ok: false, text: screened.blocked };
-  const log = logStreams(ctx, 'tool');
-  const result = await ctx.sandbox.exec({
-    argv: ['python3', screened.sandboxPath, ...args],
-    env: pythonEnv(ctx),
+  return execForModel(
+    ctx,
+    { argv: ['python3', screened.sandboxPath, ...args], env: pythonEnv(ctx) },
     timeoutMs,
-    signal: ctx.signal,
-    onOutput: log.onOutput,
-    outputCapBytes: RAW_OUTPUT_CAP_BYTES,
-  });
-  log.flush();
-  return { ok: result.exitCode === 0, text: formatExec(ctx, result, timeoutMs) };
+  );
 }
