@@ -34,7 +34,11 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineOutcome
       if (await baseline(session)) reason = 'target_reached';
     }
     if (reason === null && session.state.phase === 'loop') reason = await hillClimb(session);
-    end = { status: 'completed', reason: reason ?? 'max_steps', message: REASON_TEXT[reason ?? 'max_steps'] };
+    const ending = session.state.ending;
+    end =
+      !ending || (session.state.phase !== 'finalize' && session.state.phase !== 'done')
+        ? { status: 'completed', reason: reason ?? 'max_steps', message: REASON_TEXT[reason ?? 'max_steps'] }
+        : { status: 'completed', ...ending };
   } catch (error) {
     const stop = error instanceof StopRun ? error : input.signal.aborted ? stopOf(input.signal.reason) : null;
     await safely(session, () => revert(session));
@@ -42,15 +46,15 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineOutcome
       session.saveState({});
       return { status: stop.reason, reason: stop.reason, message: stop.message };
     }
-    if (!stop) {
-      const message = `${(error as Error)?.message ?? String(error)}`;
+    if (!stop || stop.reason === 'error') {
+      const message = stop ? stop.message : `${(error as Error)?.message ?? String(error)}`;
       session.log(`the run failed: ${message}`, 'error');
       session.saveState({});
       return { status: 'failed', reason: 'error', message };
     }
     end = { status: 'completed', reason: stop.reason, message: stop.message };
   }
-  session.saveState({ phase: 'finalize' });
+  session.saveState({ phase: 'finalize', ending: { reason: end.reason, message: end.message } });
   const finished = await safely(session, async () => {
     await finalScoring(session);
     await commitJournal(session);

@@ -13,6 +13,9 @@ export class RunSession {
   private costUsd: number;
   /** Tokens spent by this process, for the per-experiment figures. */
   readonly tokens = { prompt: 0, completion: 0, unknownCostCalls: 0 };
+  /** Model calls that failed in a row (each after its retries): past MAX_FAILED_CALLS the run fails. */
+  private failedCalls = 0;
+  private warnedUnknownCost = false;
   /** An experiment has begun and is not yet kept or reverted: a stop must revert it. */
   experimentOpen = false;
   state: PipelineState;
@@ -127,7 +130,17 @@ export class RunSession {
       costUsd: usage.costUsd,
     };
     if (counted.costUsd !== null) this.costUsd += counted.costUsd;
-    else this.tokens.unknownCostCalls += 1;
+    else if (result.ok) {
+      this.tokens.unknownCostCalls += 1;
+      if (this.input.limits.maxCostUsd !== null && !this.warnedUnknownCost) {
+        this.warnedUnknownCost = true;
+        this.log(
+          `the cost of ${client.model}'s calls is unknown (no usage.cost from the provider, no price in its model list): the $${this.input.limits.maxCostUsd} budget counts only calls whose cost is known`,
+          'warning',
+          stage,
+        );
+      }
+    }
     this.tokens.prompt += counted.promptTokens;
     this.tokens.completion += counted.completionTokens;
     this.input.ledger.recordLlmCall({
@@ -142,6 +155,14 @@ export class RunSession {
       messages: messages as unknown[],
       response: result.ok ? result.value.assistantMessage : null,
     });
+    this.failedCalls = result.ok ? 0 : this.failedCalls + 1;
+    if (!result.ok && this.failedCalls >= MAX_FAILED_CALLS) {
+      // A model that cannot be reached at all would otherwise burn every step as a "failed experiment".
+      throw new StopRun(
+        'error',
+        `the model did not answer ${this.failedCalls} calls in a row (each retried): ${result.error.message}`,
+      );
+    }
     return result;
   }
 
@@ -169,6 +190,8 @@ export class RunSession {
     };
   }
 }
+
+const MAX_FAILED_CALLS = 5;
 
 /** The StopRun behind an abort (cancel is the default reason). */
 export function stopOf(reason: unknown): StopRun {

@@ -241,8 +241,10 @@ async function experiment(session: RunSession, step: number): Promise<boolean> {
     bestCommit: kept.sha,
     consecutiveFailures: 0,
   });
+  // Recorded before the final-split predictions, so a stop during them cannot lose the kept step's record.
+  const reached = finish(session, record, usage0, false);
   await keepFinalPredictions(session, step);
-  return finish(session, record, usage0, false);
+  return reached;
 }
 
 /** Records the experiment (and its journal entry unless already written); true when the target is reached. */
@@ -391,6 +393,11 @@ export async function finalScoring(session: RunSession): Promise<void> {
   session.stageStarted('final_scoring', best ?? 0);
   if (!runData || !metric.resolved || best === null || session.state.bestScore === null) {
     session.stageFinished('final_scoring', best ?? 0, 'skipped', 'nothing to score on the final split');
+    return;
+  }
+  if (ledger.summary().finalScore !== null) {
+    // A resumed run that had scored it before its process died: the final split is scored once.
+    session.stageFinished('final_scoring', best, 'skipped', 'already scored');
     return;
   }
   const file = path.join(runDir, 'predictions', `step-${best}-final.csv`);

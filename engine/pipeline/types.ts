@@ -69,6 +69,8 @@ export interface PipelineState {
   consecutiveFailures: number;
   /** Milliseconds of run time before this process took the run over (the wall-clock budget counts them). */
   elapsedBeforeMs: number;
+  /** Why the run is ending, saved before the final scoring so a resume during it ends the same way. */
+  ending: { reason: EndReason; message: string } | null;
 }
 
 export const INITIAL_STATE: PipelineState = {
@@ -79,6 +81,7 @@ export const INITIAL_STATE: PipelineState = {
   bestCommit: null,
   consecutiveFailures: 0,
   elapsedBeforeMs: 0,
+  ending: null,
 };
 
 export interface LlmCallRecord {

@@ -16,8 +16,8 @@ import { loadPolicy, type Policy } from '../../policy';
 import { startSandbox, type DockerSandboxOptions, type LocalSandboxOptions, type Sandbox } from '../sandbox';
 import type { EventBus } from '../service/event-bus';
 import type { RunRepository } from '../store/run-repository';
-import { restoreWorkspace } from '../workspace';
 import { storeLedger } from './ledger';
+import { removeDeadSandboxes, settleWorkspace } from './settle';
 
 /** What a run needs to execute, whether it was just started or is being resumed. */
 export interface LaunchContext {
@@ -68,6 +68,21 @@ export async function executeRun(
   deps.setStatus('running', ctx.resumed ? `resumed at step ${state.step} from the best commit` : null);
   for (const note of ctx.notes) ledger.emit({ type: 'log', stage: 'setup', source: 'engine', ...note });
   const { limits } = ctx.config;
+  const setup = await setUp(id, ctx, ledger, deps);
+  if (!setup.ok) {
+    const stop = deps.signal.aborted && deps.signal.reason instanceof StopRun ? deps.signal.reason : null;
+    if (stop?.reason === 'interrupted' || (!stop && ctx.resumed)) {
+      // Still resumable: a resume that could not set up (Docker down, say) leaves the run as it was.
+      const message = stop ? stop.message : `could not resume: ${setup.message}`;
+      return deps.finish('interrupted', 'interrupted', message);
+    }
+    await settle(ctx, ledger);
+    return stop
+      ? deps.finish('cancelled', 'cancelled', stop.message)
+      : deps.finish('failed', 'error', setup.message);
+  }
+  const { sandbox, policy } = setup;
+  // Armed once the sandbox is up: set-up time is not the agent's, and a stop during set-up is handled above.
   const wallTimer =
     limits.maxWallMinutes === null
       ? null
@@ -82,21 +97,6 @@ export async function executeRun(
           Math.max(0, limits.maxWallMinutes * 60_000 - state.elapsedBeforeMs),
         );
   wallTimer?.unref();
-
-  const setup = await setUp(id, ctx, ledger, deps);
-  if (!setup.ok) {
-    if (wallTimer) clearTimeout(wallTimer);
-    if (deps.signal.aborted && deps.signal.reason instanceof StopRun) {
-      const stop = deps.signal.reason;
-      return deps.finish(
-        stop.reason === 'interrupted' ? 'interrupted' : 'cancelled',
-        stop.reason,
-        stop.message,
-      );
-    }
-    return deps.finish('failed', 'error', setup.message);
-  }
-  const { sandbox, policy } = setup;
   const tuning: RunTuning = { ...DEFAULT_TUNING, ...deps.tuning };
   // Three attempts per model call (the original's llm_call_retries): past them the stage fails, the run goes on.
   const options = { prices: ctx.prices, retry: { maxAttempts: 3 } };
@@ -132,22 +132,21 @@ export async function executeRun(
     if (wallTimer) clearTimeout(wallTimer);
     await sandbox.stop().catch(() => undefined);
   }
-  if (ctx.config.mode === 'brownfield' && outcome.status !== 'interrupted') {
-    // The user gets their branch and their uncommitted work back; the run's branch keeps its commits.
-    try {
-      const restored = await restoreWorkspace(ctx.workspaceDir);
-      ledger.emit({ type: 'log', stage: null, source: 'engine', stream: 'info', text: restored.message });
-    } catch (error) {
-      ledger.emit({
-        type: 'log',
-        stage: null,
-        source: 'engine',
-        stream: 'error',
-        text: `could not put the repository back: ${(error as Error).message}`,
-      });
-    }
-  }
+  if (outcome.status !== 'interrupted') await settle(ctx, ledger);
   deps.finish(outcome.status, outcome.reason, outcome.message);
+}
+
+/** The workspace as an ended run leaves it (see settle.ts), with what happened in the run's log. */
+async function settle(ctx: LaunchContext, ledger: RunLedger): Promise<void> {
+  for (const text of await settleWorkspace(ctx.workspaceDir, ctx.config.mode)) {
+    ledger.emit({
+      type: 'log',
+      stage: null,
+      source: 'engine',
+      stream: /^could not/.test(text) ? 'error' : 'info',
+      text,
+    });
+  }
 }
 
 type SetUp = { ok: true; sandbox: Sandbox; policy: Policy } | { ok: false; message: string };
@@ -180,11 +179,8 @@ async function setUp(
     return fail((error as Error).message);
   }
   const { config } = ctx;
-  if (config.sandbox.kind === 'docker' && ctx.resumed) {
-    // The container of the process that died is still there under this run's name.
-    const { cleanupOrphanSandboxes } = await import('../sandbox/orphans');
-    await cleanupOrphanSandboxes([]).catch(() => undefined);
-  }
+  // The container of a process that died may still be there under this run's name.
+  if (config.sandbox.kind === 'docker' && ctx.resumed) await removeDeadSandboxes([]);
   const started2 = await startSandbox(
     {
       runId: id,

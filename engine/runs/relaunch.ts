@@ -21,7 +21,10 @@ export async function relaunchContext(record: RunRecord, deps: PrepareDeps): Pro
       `run ${record.summary.id} was stored by another version and cannot be resumed`,
     );
   const config = parsed.data;
-  const provider = loadProvider({ cwd: config.baseDir, env: deps.env, app: appProvider(deps.settings) });
+  // The .env of the folder resume is called from, as start used its caller's; else the project's folder.
+  const app = appProvider(deps.settings);
+  let provider = loadProvider({ cwd: process.cwd(), env: deps.env, app });
+  if (!provider.ok) provider = loadProvider({ cwd: config.baseDir, env: deps.env, app });
   if (!provider.ok) throw new EngineError('invalid_input', provider.message);
   const actor = record.summary.model;
   const critic = config.models.critic ?? actor;

@@ -21,6 +21,7 @@ import { StopRun, type RunTuning } from '../pipeline';
 import { executeRun, type ExecuteDeps, type LaunchContext } from './execute';
 import { prepareRun, type PrepareDeps } from './prepare';
 import { relaunchContext } from './relaunch';
+import { removeDeadSandboxes, settleWorkspace } from './settle';
 
 /**
  * The run lifecycle (issue 4 section 5): start, pause, resume, cancel, delete, and recovery of runs whose
@@ -104,11 +105,13 @@ export class RunManager {
   }
 
   list(query: z.input<typeof RunListQuery>): RunList {
+    this.markInterrupted();
     return this.deps.repo.list(RunListQuery.parse(query));
   }
 
   get(query: z.input<typeof RunGetQuery>): RunSnapshot {
     const q = RunGetQuery.parse(query);
+    this.markInterrupted();
     const run = this.summary(q.id);
     const { events, nextSeq } = this.deps.repo.events(q.id, { sinceSeq: q.sinceSeq, limit: q.limit });
     return {
@@ -121,16 +124,18 @@ export class RunManager {
   }
 
   async cancel(id: string): Promise<RunSummary> {
+    this.markInterrupted();
     const run = this.summary(id);
     const live = this.live.get(id);
     if (live) {
-      live.controller.abort(new StopRun('cancelled', 'cancelled by the user'));
-      for (const wake of live.waiters.splice(0)) wake();
+      this.stop(live, new StopRun('cancelled', 'cancelled by the user'));
       await Promise.race([live.done, sleep(CANCEL_WAIT_MS)]);
       return this.summary(id);
     }
-    if (run.status === 'interrupted' || (run.status === 'pending' && !this.ownerAlive(id))) {
-      this.finish(id, 'cancelled', 'cancelled', 'cancelled by the user (the run was not running)');
+    if (run.status === 'interrupted') {
+      // Nobody runs it: this process leaves its workspace as an ended run's and records the cancel.
+      await this.settleDeadRun(id);
+      this.finish(id, 'cancelled', 'cancelled', 'cancelled by the user (the run was interrupted)');
       return this.summary(id);
     }
     if (run.status === 'running' || run.status === 'paused' || run.status === 'pending') {
@@ -146,6 +151,7 @@ export class RunManager {
   }
 
   pause(id: string): RunSummary {
+    this.markInterrupted();
     const run = this.summary(id);
     if (run.status !== 'running' && run.status !== 'pending' && run.status !== 'paused') {
       throw new EngineError('conflict', `run ${id} is ${run.status}: only a running run can be paused`);
@@ -157,6 +163,7 @@ export class RunManager {
   }
 
   async resume(id: string): Promise<RunSummary> {
+    this.markInterrupted();
     const run = this.summary(id);
     if (run.status === 'running' || run.status === 'paused' || run.status === 'pending') {
       if (run.status !== 'paused' && this.deps.repo.readControl(id) !== 'pause') {
@@ -173,28 +180,35 @@ export class RunManager {
         `run ${id} is ${run.status}: only a paused or interrupted run can be resumed (start a new run instead)`,
       );
     }
+    // Claimed before anything slow: of two resumes at once, exactly one goes on.
+    if (!this.deps.repo.claim(id, 'interrupted', 'pending', { pid: process.pid, host: HOST })) {
+      throw new EngineError('conflict', `run ${id} is being resumed elsewhere`);
+    }
     const record = this.deps.repo.get(id);
     if (!record) throw new EngineError('not_found', `no run ${id}`);
-    const context = await relaunchContext(record, { ...this.deps, settings: this.deps.settings() });
-    this.deps.repo.update(id, {
-      ownerPid: process.pid,
-      ownerHost: HOST,
-      control: null,
-      endReason: null,
-      message: null,
-      endedAt: null,
-    });
+    let context: LaunchContext;
+    try {
+      // The dead process's container first: a training still running there would write into the workspace.
+      if (record.summary.sandbox === 'docker') await removeDeadSandboxes(this.live.keys());
+      context = await relaunchContext(record, { ...this.deps, settings: this.deps.settings() });
+    } catch (error) {
+      this.deps.repo.update(id, { status: 'interrupted' });
+      throw error;
+    }
+    this.deps.repo.update(id, { endReason: null, message: null, endedAt: null });
     this.launch(id, context, record.state);
     return this.summary(id);
   }
 
-  delete(id: string): { deleted: true } {
+  async delete(id: string): Promise<{ deleted: true }> {
+    this.markInterrupted();
     const record = this.deps.repo.get(id);
     if (!record) throw new EngineError('not_found', `no run ${id}`);
     const status = record.summary.status;
     if (this.live.has(id) || ((status === 'running' || status === 'paused') && this.ownerAlive(id))) {
       throw new EngineError('conflict', `run ${id} is ${status}: cancel it before deleting it`);
     }
+    if (status === 'interrupted') await this.settleDeadRun(id);
     this.deps.repo.delete(id);
     // The run's own folder (hidden labels, predictions) goes; the workspace is the user's and stays.
     if (record.runDir.startsWith(path.join(this.deps.home, 'runs')))
@@ -238,7 +252,7 @@ export class RunManager {
         timeouts: { ...timeoutsFrom(this.deps.settings()), ...this.deps.tuning?.timeouts },
       },
       signal: live.controller.signal,
-      abort: (reason) => live.controller.abort(reason),
+      abort: (reason) => this.stop(live, reason),
       whilePaused: () => this.whilePaused(live),
       setStatus: (status, message) => this.setStatus(id, status, message),
       finish: (status, reason, message) => this.finish(id, status, reason, message),
@@ -264,6 +278,29 @@ export class RunManager {
     if (!live.controller.signal.aborted) this.setStatus(live.id, 'running', null);
   }
 
+  /** Stops a run of this process now: its sandbox command is killed; a paused run wakes up to end. */
+  private stop(live: LiveRun, reason: StopRun): void {
+    if (!live.controller.signal.aborted) live.controller.abort(reason);
+    for (const wake of live.waiters.splice(0)) wake();
+  }
+
+  /** An interrupted run that will not be resumed: its container removed, its workspace settled. */
+  private async settleDeadRun(id: string): Promise<void> {
+    const record = this.deps.repo.get(id);
+    if (!record) return;
+    if (record.summary.sandbox === 'docker') await removeDeadSandboxes(this.live.keys());
+    for (const text of await settleWorkspace(record.summary.workspace, record.summary.mode)) {
+      const event = this.deps.repo.appendEvent(id, {
+        type: 'log',
+        stage: null,
+        source: 'engine',
+        stream: 'info',
+        text,
+      });
+      this.deps.bus.emit('run.event', event);
+    }
+  }
+
   private unpause(live: LiveRun): void {
     live.paused = false;
     for (const wake of live.waiters.splice(0)) wake();
@@ -281,8 +318,7 @@ export class RunManager {
           continue;
         }
         if (control === 'cancel' && !live.controller.signal.aborted) {
-          live.controller.abort(new StopRun('cancelled', 'cancelled by the user'));
-          for (const wake of live.waiters.splice(0)) wake();
+          this.stop(live, new StopRun('cancelled', 'cancelled by the user'));
         } else if (control === 'pause') live.paused = true;
         else if (control === null && live.paused) this.unpause(live);
       }
@@ -327,12 +363,17 @@ export class RunManager {
     return processAlive(record.ownerPid);
   }
 
-  /** Runs left running by a process of this machine that has died are interrupted: resumable, not lost. */
+  /**
+   * Runs left running by a process of this machine that has died are interrupted: resumable, not lost.
+   * Checked at start-up and again whenever runs are listed or controlled, so a terminal run killed while the
+   * app is open shows up as interrupted there too.
+   */
   private markInterrupted(): void {
     for (const record of this.deps.repo.liveRuns()) {
       if (record.ownerHost !== HOST && record.ownerHost !== null) continue;
-      if (record.ownerPid !== null && record.ownerPid !== process.pid && processAlive(record.ownerPid))
-        continue;
+      // This process's own runs are live here (or being started or resumed): never interrupted by ourselves.
+      if (record.ownerPid === process.pid) continue;
+      if (record.ownerPid !== null && processAlive(record.ownerPid)) continue;
       const s = record.summary;
       if (isTerminalStatus(s.status)) continue;
       this.finish(

@@ -74,7 +74,7 @@ export function createEngine(options: EngineOptions): Engine {
     'runs.cancel': ({ id }) => runs.cancel(id),
     'runs.pause': async ({ id }) => runs.pause(id),
     'runs.resume': ({ id }) => runs.resume(id),
-    'runs.delete': async ({ id }) => runs.delete(id),
+    'runs.delete': ({ id }) => runs.delete(id),
   };
 
   if (options.cleanupOrphanSandboxes) void removeOrphanSandboxes();

@@ -349,6 +349,20 @@ export class RunRepository {
     return { runs: this.readable(rows).map((r) => r.summary), total };
   }
 
+  /**
+   * Moves a run from one status to another only if it is still in the expected one, atomically (one UPDATE):
+   * how two processes that both try to resume an interrupted run find out which of them won.
+   */
+  claim(id: string, from: RunStatus, to: RunStatus, owner: { pid: number; host: string }): boolean {
+    return (
+      this.db
+        .prepare(
+          'UPDATE runs SET status = ?, owner_pid = ?, owner_host = ?, control = NULL WHERE id = ? AND status = ?',
+        )
+        .run(to, owner.pid, owner.host, id, from).changes > 0
+    );
+  }
+
   /** Runs that are pending, running or paused, oldest first. */
   liveRuns(): RunRecord[] {
     return this.readable(this.stmts.live.all() as RunRow[]);

@@ -17,7 +17,8 @@ export interface CancelOptions {
   now?: () => number;
 }
 
-const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'interrupted']);
+/** Ended for good; an interrupted run can still be cancelled (its workspace is then settled). */
+const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
 function outcome(run: RunSummary, requested: boolean): string {
   const where = `workspace ${run.workspace}${run.bestCommit ? ` at its best commit ${shortSha(run.bestCommit)}` : ''}`;

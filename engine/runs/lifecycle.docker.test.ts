@@ -1,0 +1,128 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { dispatch } from '../api/dispatch';
+import type { RunSummary } from '../api/runs';
+import { daemon, dockerSuiteTitle } from '../datasets/docker-test-support';
+import { brownfieldTabular, createBrownfieldRepo, startScenarioModel, type ScenarioModel } from '../demo';
+import { createEngine, type Engine } from '../service/engine';
+import { makeTempDir } from '../testing/temp-dir';
+import { churnData } from './test-support';
+
+// How runs end when things go wrong, on a brownfield repository (the user's own work at stake): a sandbox that
+// cannot start, the app closing mid-run (interrupted), two resumes at once, and cancelling an interrupted run.
+
+const git = (dir: string, ...args: string[]) =>
+  execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' }).trim();
+const RUN_MS = 240_000;
+
+describe.skipIf(!daemon.available)(dockerSuiteTitle('run lifecycle on a brownfield repository'), () => {
+  const temp = makeTempDir('mle-beast-lifecycle-');
+  let model: ScenarioModel | null = null;
+  const engines: Engine[] = [];
+  afterEach(async () => {
+    for (const e of engines.splice(0)) await e.close();
+    await model?.close();
+    model = null;
+  });
+
+  async function setUp(name: string, extraYaml = '') {
+    const home = path.join(temp.dir, name);
+    model = await startScenarioModel(brownfieldTabular('churn', { baseline: 'simple' }));
+    const data = await churnData(path.join(home, 'data'));
+    const repo = await createBrownfieldRepo(path.join(home, 'repo'), 'churn', { baseline: 'simple' });
+    // An uncommitted edit of the user's, which the run stashes and must give back.
+    fs.appendFileSync(path.join(repo.dir, 'README.md'), '\nmy unsaved note\n');
+    const project = path.join(home, 'project.yaml');
+    fs.writeFileSync(
+      project,
+      `goals:\n  task_description: improve the churn model\n  target_metric: { name: accuracy, target_value: 0.82, comparison: '>=' }\ndataset:\n  type: tabular\n  train_path: ${data}\n  target: churned\nworkspace:\n  existing_code: true\n  path: ${repo.dir}\nlimits:\n  max_steps: 4\n${extraYaml}`,
+    );
+    const env = { LOCAL_LLM_BASE_URL: model.baseURL, MLE_BEAST_MODEL: model.model };
+    const open = () => {
+      const engine = createEngine({
+        host: 'cli',
+        databasePath: path.join(home, 'mle_beast.db'),
+        runs: { env },
+      });
+      engines.push(engine);
+      return engine;
+    };
+    const userBranch = git(repo.dir, 'branch', '--show-current');
+    const expectGivenBack = () => {
+      expect(git(repo.dir, 'branch', '--show-current')).toBe(userBranch);
+      expect(git(repo.dir, 'rev-parse', 'HEAD')).toBe(repo.commit);
+      expect(fs.readFileSync(path.join(repo.dir, 'README.md'), 'utf8')).toMatch(/my unsaved note/);
+      expect(fs.existsSync(path.join(repo.dir, repo.untracked))).toBe(true);
+    };
+    return { repo, project, open, expectGivenBack };
+  }
+
+  const start = async (engine: Engine, project: string) => {
+    const started = await dispatch(engine.handlers, 'runs.start', { project });
+    if (!started.ok) throw new Error(started.error.message);
+    return (started.value as RunSummary).id;
+  };
+
+  it(
+    'a sandbox that cannot start fails the run and gives the repository back',
+    async () => {
+      const { project, open, expectGivenBack } = await setUp(
+        'setup-fails',
+        'sandbox:\n  image: mle-beast-no-such-image:0\n',
+      );
+      const engine = open();
+      const id = await start(engine, project);
+      await engine.runs.whenDone(id);
+      const got = await dispatch(engine.handlers, 'runs.get', { id, limit: 1 });
+      expect(got).toMatchObject({ ok: true, value: { run: { status: 'failed', endReason: 'error' } } });
+      if (got.ok) expect((got.value as { run: RunSummary }).run.message).toMatch(/sandbox did not start/);
+      expectGivenBack();
+    },
+    RUN_MS,
+  );
+
+  it(
+    'closing mid-run leaves it interrupted; of two resumes one wins; cancelling an interrupted run gives the repository back',
+    async () => {
+      const { project, open, expectGivenBack } = await setUp('interrupted');
+      const first = open();
+      const id = await start(first, project);
+      // Close the app once the first experiment is being implemented.
+      for (let i = 0; !model!.requests.some((r) => r.headers['x-mle-stage'] === 'implement'); i += 1) {
+        if (i > 1800) throw new Error('the run never reached the implement stage');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await first.close();
+
+      const second = open();
+      const listed = await dispatch(second.handlers, 'runs.get', { id, limit: 1 });
+      expect(listed).toMatchObject({ ok: true, value: { run: { status: 'interrupted' } } });
+      const both = await Promise.all([
+        dispatch(second.handlers, 'runs.resume', { id }),
+        dispatch(second.handlers, 'runs.resume', { id }),
+      ]);
+      expect(both.filter((r) => r.ok)).toHaveLength(1);
+      expect(both.filter((r) => !r.ok)).toEqual([
+        expect.objectContaining({ error: expect.objectContaining({ code: 'conflict' }) }),
+      ]);
+      await second.close();
+      expect((await dispatch(open().handlers, 'runs.get', { id, limit: 1 })).ok).toBe(true);
+
+      const third = engines.at(-1) as Engine;
+      const again = await dispatch(third.handlers, 'runs.get', { id, limit: 1 });
+      expect(again).toMatchObject({ ok: true, value: { run: { status: 'interrupted' } } });
+      const cancelled = await dispatch(third.handlers, 'runs.cancel', { id });
+      expect(cancelled).toMatchObject({ ok: true, value: { status: 'cancelled' } });
+      expectGivenBack();
+      const containers = execFileSync(
+        'docker',
+        ['ps', '-a', '--filter', `name=mle-beast-${id}`, '--format', '{{.Names}}'],
+        { encoding: 'utf8' },
+      );
+      expect(containers.trim()).toBe('');
+    },
+    RUN_MS,
+  );
+});
