@@ -37,10 +37,11 @@ it('fails the run when the model does not answer call after call', async () => {
       overrides: { sandbox: 'local' },
       cwd: temp.dir,
     });
-    expect(started.ok).toBe(true);
+    if (!started.ok) throw new Error(started.error.message);
     const id = (started.value as RunSummary).id;
     await engine.runs.whenDone(id);
     const got = await dispatch(engine.handlers, 'runs.get', { id, limit: 1 });
+    if (!got.ok) throw new Error(got.error.message);
     const run = (got.value as RunSnapshot).run;
     expect(run).toMatchObject({ status: 'failed', endReason: 'error', llmCalls: 5 });
     expect(run.message).toMatch(/did not answer 5 calls in a row.*500/);

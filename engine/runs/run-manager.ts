@@ -51,6 +51,8 @@ const HOST = os.hostname();
 export class RunManager {
   private readonly live = new Map<string, LiveRun>();
   private poller: NodeJS.Timeout | null = null;
+  /** Removal of the containers of runs found interrupted, awaited by close() so a short command finishes it. */
+  private cleanup: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: RunManagerDeps) {
     this.markInterrupted();
@@ -230,7 +232,7 @@ export class RunManager {
       );
       for (const wake of live.waiters.splice(0)) wake();
     }
-    await Promise.race([Promise.all(runs.map((r) => r.done)), sleep(CANCEL_WAIT_MS)]);
+    await Promise.race([Promise.all([...runs.map((r) => r.done), this.cleanup]), sleep(CANCEL_WAIT_MS)]);
     if (this.poller) clearInterval(this.poller);
     this.poller = null;
   }
@@ -369,6 +371,7 @@ export class RunManager {
    * app is open shows up as interrupted there too.
    */
   private markInterrupted(): void {
+    let found = false;
     for (const record of this.deps.repo.liveRuns()) {
       if (record.ownerHost !== HOST && record.ownerHost !== null) continue;
       // This process's own runs are live here (or being started or resumed): never interrupted by ourselves.
@@ -376,6 +379,7 @@ export class RunManager {
       if (record.ownerPid !== null && processAlive(record.ownerPid)) continue;
       const s = record.summary;
       if (isTerminalStatus(s.status)) continue;
+      found = true;
       this.finish(
         s.id,
         'interrupted',
@@ -383,6 +387,8 @@ export class RunManager {
         `the process running it${record.ownerPid ? ` (pid ${record.ownerPid})` : ''} ended without finishing it; \`mle-beast resume ${s.id}\` continues from the best commit`,
       );
     }
+    // Their containers may still be training (on a GPU, say): removed in the background.
+    if (found) this.cleanup = this.cleanup.then(() => removeDeadSandboxes(this.live.keys()));
   }
 }
 

@@ -298,4 +298,38 @@ describe.skipIf(!daemon.available)(dockerSuiteTitle('runs end to end'), () => {
     },
     RUN_MS,
   );
+
+  it(
+    'two runs at once, each in its own sandbox, both reach their target',
+    async () => {
+      run = await openTestRun(greenfieldTabular('churn', { baseline: 'simple' }));
+      const data = await churnData(path.join(run.home, 'data'));
+      const input = { folder: data, task: 'predict churn', metric: target, overrides: { maxSteps: 6 } };
+      const [a, b] = await Promise.all([run.start(input), run.start(input)]);
+      expect(a).not.toBe(b);
+      // Both sandboxes exist at the same time while the runs go.
+      await waitForEvent(
+        run.events,
+        (e) => e.runId === a && e.body.type === 'stage.started' && e.body.stage === 'data_analysis',
+      );
+      await waitForEvent(
+        run.events,
+        (e) => e.runId === b && e.body.type === 'stage.started' && e.body.stage === 'data_analysis',
+      );
+      await Promise.all([run.engine.runs.whenDone(a), run.engine.runs.whenDone(b)]);
+      const [sa, sb] = [await run.snapshot(a), await run.snapshot(b)];
+      for (const snap of [sa, sb]) {
+        expect(snap.run).toMatchObject({ status: 'completed', endReason: 'target_reached' });
+        expect(snap.experiments.map((e) => e.outcome)).toEqual(['baseline', 'abandoned', 'reverted', 'kept']);
+      }
+      expect(sa.run.workspace).not.toBe(sb.run.workspace);
+      const setups = [sa, sb].map(
+        (s) => ofType(s.events, 'stage.finished').find((f) => f.stage === 'setup')?.message ?? '',
+      );
+      expect(setups[0]).toMatch(/docker sandbox [0-9a-f]{12}/);
+      expect(setups[0]).not.toBe(setups[1]);
+      expect(containersOf(a) + containersOf(b)).toBe('');
+    },
+    RUN_MS,
+  );
 });
