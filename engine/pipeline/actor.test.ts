@@ -137,3 +137,16 @@ describe('runActor', () => {
     expect(calls[0]).toMatchObject({ ok: false, attempts: 2 });
   });
 });
+
+describe('runActor with acceptsText', () => {
+  it('takes a prose answer the stage accepts as the completion', async () => {
+    const { session } = await sessionFor([
+      reply({ content: 'HYPOTHESIS: more trees help.\nCHANGE: n_estimators=500' }),
+    ]);
+    const result = await runActor(session, { ...request, acceptsText: (t) => /HYPOTHESIS:/.test(t) });
+    expect(result).toMatchObject({
+      completed: true,
+      summary: expect.stringMatching(/^HYPOTHESIS: more trees/),
+    });
+  });
+});

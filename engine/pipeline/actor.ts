@@ -18,6 +18,11 @@ export interface ActorRequest {
   system: string;
   user: string;
   maxTurns: number;
+  /**
+   * A text answer (no tool call) that this accepts counts as mark_complete with the text as its summary: the
+   * proposal stage takes a proposal written out in prose rather than arguing with the model about the form.
+   */
+  acceptsText?: (text: string) => boolean;
 }
 
 export interface ActorResult {
@@ -55,6 +60,10 @@ export async function runActor(session: RunSession, request: ActorRequest): Prom
       };
     }
     const reply = result.value;
+    const prose = reply.toolCalls.length === 0 ? (reply.content ?? '').trim() : '';
+    if (prose && request.acceptsText?.(prose)) {
+      return { completed: true, summary: prose, turns: turn + 1, failure: null };
+    }
     const parsed = jsonMode
       ? parseJsonModeAnswer(reply.content, request.tools)
       : reply.toolCalls.length === 0 && reply.content

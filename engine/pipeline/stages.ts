@@ -275,6 +275,7 @@ async function propose(session: RunSession, step: number): Promise<string | null
       system: SYSTEM.proposal,
       user: proposalPrompt(session, ledger.experiments(), feedback),
       maxTurns: tuning.turns.proposal,
+      acceptsText: (text) => /^\s*(\*\*)?hypothesis(\*\*)?\s*[:\-–]/im.test(text),
     });
     session.stageFinished('proposal', step, acted.completed ? 'pass' : 'fail', acted.failure);
     const text = acted.summary?.trim() ?? '';
