@@ -41,6 +41,7 @@ async function sessionFor(steps: ScriptStep[], jsonMode = false) {
     workspaceDir: ctx.workspaceDir,
     runDir: temp.dir,
     runData: null,
+    dataDir: null,
     metric: { name: 'accuracy', direction: 'higher', target: 0.9, resolved: null, classes: undefined },
     sandbox: ctx.sandbox,
     policy: ctx.policy,

@@ -36,7 +36,7 @@ export class RunSession {
   }
   /** Where code in the sandbox finds the visible data (null: no dataset). */
   get dataPath(): string | null {
-    return this.input.runData ? this.input.sandbox.paths.data : null;
+    return this.input.dataDir ? this.input.sandbox.paths.data : null;
   }
   elapsedMs(): number {
     return this.state.elapsedBeforeMs + (Date.now() - this.startedAtMs);
@@ -173,7 +173,7 @@ export class RunSession {
       sandbox: input.sandbox,
       policy: input.policy,
       workspaceDir: input.workspaceDir,
-      dataDir: input.runData?.paths.visible ?? null,
+      dataDir: input.dataDir,
       timeouts: input.tuning.timeouts,
       outputCapChars: input.tuning.outputCapChars,
       network: input.config.sandbox.network === 'bridge',

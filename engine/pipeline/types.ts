@@ -138,6 +138,8 @@ export interface PipelineInput {
   /** The engine's folder for this run (predictions of kept steps live here). */
   runDir: string;
   runData: PreparedRunData | null;
+  /** Host path of the data the sandbox mounts read-only (the visible part, or an `other` dataset); null: none. */
+  dataDir: string | null;
   metric: RunMetric;
   sandbox: Sandbox;
   policy: Policy;

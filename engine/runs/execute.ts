@@ -108,6 +108,7 @@ export async function executeRun(
       workspaceDir: ctx.workspaceDir,
       runDir: ctx.runDir,
       runData: ctx.runData,
+      dataDir: visibleData(ctx),
       metric: ctx.metric,
       sandbox,
       policy,
@@ -149,6 +150,15 @@ async function settle(ctx: LaunchContext, ledger: RunLedger): Promise<void> {
   }
 }
 
+/**
+ * What the sandbox mounts read-only as the data: the prepared visible part; or, for a dataset of kind `other`
+ * (nothing is held out, nothing scored by the engine), the user's dataset itself.
+ */
+export function visibleData(ctx: Pick<LaunchContext, 'runData' | 'config'>): string | null {
+  if (ctx.runData) return ctx.runData.paths.visible;
+  return ctx.config.dataset?.kind === 'other' ? ctx.config.dataset.trainPath : null;
+}
+
 type SetUp = { ok: true; sandbox: Sandbox; policy: Policy } | { ok: false; message: string };
 
 async function setUp(
@@ -185,7 +195,7 @@ async function setUp(
     {
       runId: id,
       workspaceDir: ctx.workspaceDir,
-      ...(ctx.runData ? { dataDir: ctx.runData.paths.visible } : {}),
+      ...(visibleData(ctx) ? { dataDir: visibleData(ctx) as string } : {}),
       network: config.sandbox.network,
       forceCpu: config.sandbox.forceCpu,
       ...(config.sandbox.image ? { image: config.sandbox.image } : {}),

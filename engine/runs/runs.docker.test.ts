@@ -332,4 +332,28 @@ describe.skipIf(!daemon.available)(dockerSuiteTitle('runs end to end'), () => {
     },
     RUN_MS,
   );
+
+  it(
+    'a dataset of kind other: the data is mounted as it is, and the self-reported figure drives the run, marked as such',
+    async () => {
+      run = await openTestRun(greenfieldTabular('churn', { baseline: 'simple' }));
+      const data = path.dirname(await churnData(path.join(run.home, 'data')));
+      const project = path.join(run.home, 'project.yaml');
+      fs.writeFileSync(
+        project,
+        `goals:\n  task_description: predict churn\n  target_metric: { name: accuracy, target_value: 0.99, comparison: '>=' }\ndataset:\n  type: other\n  train_path: ${data}\nlimits:\n  max_steps: 2\n`,
+      );
+      const id = await run.start({ project });
+      await run.engine.runs.whenDone(id);
+      const snap = await run.snapshot(id);
+      expect(snap.run).toMatchObject({ status: 'completed', endReason: 'max_steps', finalScore: null });
+      expect(snap.run.metric.trusted).toBe(false);
+      const scores = ofType(snap.events, 'score');
+      expect(scores.length).toBeGreaterThan(0);
+      expect(scores.every((s) => s.source === 'self_reported' && s.split === 'selection')).toBe(true);
+      expect(snap.experiments[0]).toMatchObject({ outcome: 'baseline', score: expect.any(Number) });
+      expect(snap.experiments[0]!.score).toBe(snap.experiments[0]!.selfReportedScore);
+    },
+    RUN_MS,
+  );
 });
