@@ -60,6 +60,7 @@ async function sessionFor(steps: ScriptStep[], jsonMode = false) {
     tuning: DEFAULT_TUNING,
     signal: new AbortController().signal,
     whilePaused: async () => undefined,
+    stop: () => undefined,
     state: INITIAL_STATE,
   } as unknown as PipelineInput;
   return { session: new RunSession(input), events, calls };

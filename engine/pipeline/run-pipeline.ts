@@ -23,6 +23,14 @@ const REASON_TEXT: Record<'target_reached' | 'max_steps' | 'max_consecutive_fail
  */
 export async function runPipeline(input: PipelineInput): Promise<PipelineOutcome> {
   const session = new RunSession(input);
+  try {
+    return await runSession(session, input);
+  } finally {
+    session.dispose();
+  }
+}
+
+async function runSession(session: RunSession, input: PipelineInput): Promise<PipelineOutcome> {
   let end: PipelineOutcome;
   try {
     if (session.state.phase === 'data_analysis') {

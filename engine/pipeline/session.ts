@@ -19,10 +19,43 @@ export class RunSession {
   /** An experiment has begun and is not yet kept or reverted: a stop must revert it. */
   experimentOpen = false;
   state: PipelineState;
+  /** Time spent paused (not counted against the wall-clock budget), and the start of a pause under way. */
+  private pausedMs = 0;
+  private pausedSince: number | null = null;
+  private readonly wallWatch: NodeJS.Timeout | null;
 
   constructor(readonly input: PipelineInput) {
     this.state = { ...input.state };
     this.costUsd = input.ledger.summary().costUsd;
+    const { maxWallMinutes } = input.limits;
+    // Checked every second rather than one timer for the whole budget, so time paused does not count; a stop
+    // from here kills whatever runs in the sandbox at that moment, as a cancel does.
+    this.wallWatch =
+      maxWallMinutes === null
+        ? null
+        : setInterval(() => {
+            if (this.pausedSince === null && this.elapsedMs() >= maxWallMinutes * 60_000) {
+              input.stop(
+                new StopRun('max_wall_time', `the wall-clock budget of ${maxWallMinutes} min is used up`),
+              );
+            }
+          }, 1000);
+    this.wallWatch?.unref();
+  }
+
+  dispose(): void {
+    if (this.wallWatch) clearInterval(this.wallWatch);
+  }
+
+  /** Waits while the run is paused (between steps); the pause is not counted as run time. */
+  async pauseGate(): Promise<void> {
+    this.pausedSince = Date.now();
+    try {
+      await this.input.whilePaused();
+    } finally {
+      this.pausedMs += Date.now() - this.pausedSince;
+      this.pausedSince = null;
+    }
   }
 
   get runId(): string {
@@ -38,8 +71,11 @@ export class RunSession {
   get dataPath(): string | null {
     return this.input.dataDir ? this.input.sandbox.paths.data : null;
   }
+  /** Run time: earlier processes' share, plus this one's, less the time spent paused. */
   elapsedMs(): number {
-    return this.state.elapsedBeforeMs + (Date.now() - this.startedAtMs);
+    const now = Date.now();
+    const paused = this.pausedMs + (this.pausedSince === null ? 0 : now - this.pausedSince);
+    return this.state.elapsedBeforeMs + (now - this.startedAtMs) - paused;
   }
   totalCost(): number {
     return this.costUsd;

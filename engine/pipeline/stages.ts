@@ -143,7 +143,7 @@ export type LoopEnd = 'target_reached' | 'max_steps' | 'max_consecutive_failures
 export async function hillClimb(session: RunSession): Promise<LoopEnd> {
   const { limits } = session.input;
   for (;;) {
-    await session.input.whilePaused();
+    await session.pauseGate();
     session.checkStop();
     if (session.state.step >= limits.maxSteps) return 'max_steps';
     if (session.state.consecutiveFailures >= limits.maxConsecutiveFailures) return 'max_consecutive_failures';

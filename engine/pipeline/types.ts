@@ -151,5 +151,7 @@ export interface PipelineInput {
   signal: AbortSignal;
   /** Resolves when the run may go on (not paused); rejects with StopRun when it was stopped meanwhile. */
   whilePaused(): Promise<void>;
+  /** Ends the run now (aborts `signal` with this reason): the wall-clock budget uses it. */
+  stop(reason: StopRun): void;
   state: PipelineState;
 }

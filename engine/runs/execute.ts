@@ -82,21 +82,6 @@ export async function executeRun(
       : deps.finish('failed', 'error', setup.message);
   }
   const { sandbox, policy } = setup;
-  // Armed once the sandbox is up: set-up time is not the agent's, and a stop during set-up is handled above.
-  const wallTimer =
-    limits.maxWallMinutes === null
-      ? null
-      : setTimeout(
-          () =>
-            deps.abort(
-              new StopRun(
-                'max_wall_time',
-                `the wall-clock budget of ${limits.maxWallMinutes} min is used up`,
-              ),
-            ),
-          Math.max(0, limits.maxWallMinutes * 60_000 - state.elapsedBeforeMs),
-        );
-  wallTimer?.unref();
   const tuning: RunTuning = { ...DEFAULT_TUNING, ...deps.tuning };
   // Three attempts per model call (the original's llm_call_retries): past them the stage fails, the run goes on.
   const options = { prices: ctx.prices, retry: { maxAttempts: 3 } };
@@ -127,10 +112,10 @@ export async function executeRun(
       tuning,
       signal: deps.signal,
       whilePaused: deps.whilePaused,
+      stop: deps.abort,
       state,
     });
   } finally {
-    if (wallTimer) clearTimeout(wallTimer);
     await sandbox.stop().catch(() => undefined);
   }
   if (outcome.status !== 'interrupted') await settle(ctx, ledger);

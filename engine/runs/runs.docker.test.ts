@@ -356,4 +356,25 @@ describe.skipIf(!daemon.available)(dockerSuiteTitle('runs end to end'), () => {
     },
     RUN_MS,
   );
+
+  it(
+    'the wall-clock budget stops the run with the reason recorded and the workspace at its best commit',
+    async () => {
+      run = await openTestRun(greenfieldTabular('churn', { baseline: 'simple' }));
+      const data = path.dirname(await churnData(path.join(run.home, 'data')));
+      const project = path.join(run.home, 'project.yaml');
+      fs.writeFileSync(
+        project,
+        `goals:\n  task_description: predict churn\n  target_metric: { name: accuracy, target_value: 0.99, comparison: '>=' }\ndataset:\n  type: tabular\n  train_path: ${data}\nlimits:\n  max_steps: 30\n  max_wall_minutes: 0.4\n`,
+      );
+      const id = await run.start({ project });
+      await run.engine.runs.whenDone(id);
+      const snap = await run.snapshot(id);
+      expect(snap.run).toMatchObject({ status: 'completed', endReason: 'max_wall_time' });
+      expect(snap.run.message).toMatch(/wall-clock budget of 0\.4 min/);
+      if (snap.run.bestCommit) expectAtBest(snap.run.workspace, snap.run.bestCommit);
+      expect(containersOf(id)).toBe('');
+    },
+    RUN_MS,
+  );
 });
