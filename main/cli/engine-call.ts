@@ -49,9 +49,21 @@ export async function withEngine<T>(
   const { createEngine } = await import('../../engine/service/engine');
   const engine = createEngine({ host: 'cli' });
   for (const note of engine.store.notes) process.stderr.write(`database: ${note}\n`);
+  // A terminal closed (SIGHUP) or a `kill` (SIGTERM) while a run goes: the run stops as interrupted, its
+  // sandbox removed, resumable with `mle-beast resume`, rather than left for the next start to find.
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(
+      `mle-beast: ${signal}: stopping; the run can be resumed with \`mle-beast resume <id>\`\n`,
+    );
+    void engine.close().finally(() => process.exit(EXIT.failed));
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
   try {
     return await fn({ handlers: engine.handlers, events: engine.events, storePath: engine.store.path });
   } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
     // Stops what this process still runs (those runs become interrupted, resumable) and closes the store.
     await engine.close();
   }

@@ -105,4 +105,44 @@ describe.skipIf(!daemon.available)(dockerSuiteTitle('mle-beast run, kill -9, res
     );
     expect(containers.trim()).toBe('');
   }, 400_000);
+
+  it('a SIGTERM stops the run as interrupted at once, its container removed', async () => {
+    const data = path.join(temp.dir, 'data');
+    const home = path.join(temp.dir, 'home-term');
+    const termEnv = { ...env, MLE_BEAST_DB_PATH: path.join(home, 'mle_beast.db') };
+    const before = model.requests.length;
+    const child = spawn(
+      process.execPath,
+      [CLI, 'run', data, 'predict churn', '--metric', 'accuracy', '--target', '0.82', '--json'],
+      {
+        cwd: temp.dir,
+        env: termEnv,
+        stdio: 'ignore',
+      },
+    );
+    const until = Date.now() + 180_000;
+    while (!model.requests.slice(before).some((r) => r.headers['x-mle-stage'] === 'implement')) {
+      if (Date.now() > until || child.exitCode !== null)
+        throw new Error('the run never reached the implement stage');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.once('exit', r));
+    expect(code).toBe(3);
+    const listed = spawnSync(process.execPath, [CLI, 'runs', '--json'], {
+      cwd: temp.dir,
+      env: termEnv,
+      encoding: 'utf8',
+    });
+    const run = RunList.parse(JSON.parse(listed.stdout)).runs[0] as RunSummary;
+    expect(run).toMatchObject({ status: 'interrupted', endReason: 'interrupted' });
+    const containers = execFileSync(
+      'docker',
+      ['ps', '-a', '--filter', `name=mle-beast-${run.id}`, '--format', '{{.Names}}'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(containers.trim()).toBe('');
+  }, 300_000);
 });
