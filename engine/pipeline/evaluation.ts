@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { scorePredictions, type ScoreResult } from '../scoring';
 import type { SplitPaths } from '../datasets';
-import { launchScript } from '../tools';
+import { endingNote, launchScript, logStreams, makeFolder } from '../tools';
 import type { RunSession } from './session';
 
 /**
@@ -95,42 +95,34 @@ export async function predictSplit(
   paths: SplitPaths,
 ): Promise<{ ok: true; file: string } | { ok: false; failure: string }> {
   const { sandbox, tuning } = session.input;
-  const relative = `${PREDICTIONS_DIR}/${split}.csv`;
-  const hostOut = path.join(session.workspace, relative);
-  for (const dir of ['logs', PREDICTIONS_DIR]) {
-    const host = path.join(session.workspace, dir);
-    if (!fs.existsSync(host)) {
-      fs.mkdirSync(host);
-      // predict.py writes here from the sandbox, possibly as another uid (an ACL grant, masked by the group bits).
-      fs.chmodSync(host, 0o775);
-    }
+  const ctx = session.toolContext('scoring');
+  let hostOut: string;
+  try {
+    // Confined like the agent's own writes: a `logs` the agent turned into a link out of the workspace is
+    // refused, not followed. Group-writable: predict.py may write here as another uid.
+    hostOut = path.join(makeFolder(ctx, PREDICTIONS_DIR).real, `${split}.csv`);
+  } catch (error) {
+    return { ok: false, failure: `cannot prepare ${PREDICTIONS_DIR}/: ${(error as Error).message}` };
   }
   fs.rmSync(hostOut, { force: true });
   const docker = sandbox.kind === 'docker';
   const mountPoint = `/holdout/${split}`;
   const input = docker ? `${mountPoint}/${path.basename(paths.input)}` : paths.input;
+  const log = logStreams(ctx, 'tool');
   const result = await sandbox.exec({
-    argv: ['python3', 'predict.py', '--input', input, '--output', relative],
+    argv: ['python3', 'predict.py', '--input', input, '--output', `${PREDICTIONS_DIR}/${split}.csv`],
     timeoutMs: tuning.timeouts.evaluateMs,
     signal: session.input.signal,
     outputCapBytes: 256 * 1024,
     env: { PYTHONPATH: sandbox.paths.workspace, MPLBACKEND: 'Agg' },
     ...(docker ? { mounts: [{ hostPath: paths.dir, sandboxPath: mountPoint }] } : {}),
-    onOutput: (stream, chunk) => {
-      for (const line of chunk.split('\n')) {
-        if (line.trim())
-          session.input.ledger.emit({ type: 'log', stage: 'scoring', source: 'predict', stream, text: line });
-      }
-    },
+    onOutput: log.onOutput,
   });
+  log.flush();
   session.checkStop();
   if (result.exitCode !== 0) {
-    const why = result.timedOut
-      ? `timed out after ${Math.round(tuning.timeouts.evaluateMs / 1000)} s`
-      : result.oomKilled
-        ? 'was killed for running out of memory'
-        : `exited with code ${result.exitCode}`;
-    return { ok: false, failure: `predict.py ${why}:\n${tail(result.stderr || result.stdout)}` };
+    const why = failureWhy(result, tuning.timeouts.evaluateMs);
+    return { ok: false, failure: `predict.py failed: ${why}\n${tail(result.stderr || result.stdout)}` };
   }
   return { ok: true, file: hostOut };
 }
@@ -217,14 +209,15 @@ function scriptFailure(
   timeoutMs: number,
 ): string | null {
   if (r.exitCode === 0 && !r.timedOut && !r.cancelled) return null;
-  const why = r.timedOut
-    ? `ran past its time limit of ${Math.round(timeoutMs / 60000)} min and was stopped`
-    : r.oomKilled
-      ? 'was killed for using more memory than the sandbox allows'
-      : r.cancelled
-        ? 'was cancelled'
-        : `exited with code ${r.exitCode}`;
-  return `${name} ${why}. Last lines:\n${r.tail.slice(-TAIL_LINES).join('\n')}`;
+  return `${name} failed: ${failureWhy(r, timeoutMs)}\nLast lines:\n${r.tail.slice(-TAIL_LINES).join('\n')}`;
+}
+
+/** How a script ended, in the words the tools use for the model's own commands. */
+function failureWhy(
+  r: { exitCode: number | null; timedOut: boolean; cancelled: boolean; oomKilled: boolean },
+  timeoutMs: number,
+): string {
+  return endingNote(r, timeoutMs) ?? `exit code ${r.exitCode}`;
 }
 
 const tail = (text: string) => text.split('\n').slice(-TAIL_LINES).join('\n');

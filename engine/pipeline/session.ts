@@ -204,7 +204,14 @@ export class RunSession {
 
   toolContext(stage: StageName): ToolContext {
     const { input } = this;
-    const source = stage === 'training' ? 'training' : stage === 'evaluate' ? 'evaluate' : 'tool';
+    const source =
+      stage === 'training'
+        ? 'training'
+        : stage === 'evaluate'
+          ? 'evaluate'
+          : stage === 'scoring' || stage === 'final_scoring'
+            ? 'predict'
+            : 'tool';
     return {
       sandbox: input.sandbox,
       policy: input.policy,

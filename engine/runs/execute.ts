@@ -123,17 +123,8 @@ export async function executeRun(
 }
 
 /** The workspace as an ended run leaves it (see settle.ts), with what happened in the run's log. */
-async function settle(ctx: LaunchContext, ledger: RunLedger): Promise<void> {
-  for (const text of await settleWorkspace(ctx.workspaceDir, ctx.config.mode)) {
-    ledger.emit({
-      type: 'log',
-      stage: null,
-      source: 'engine',
-      stream: /^could not/.test(text) ? 'error' : 'info',
-      text,
-    });
-  }
-}
+const settle = (ctx: LaunchContext, ledger: RunLedger) =>
+  settleWorkspace(ctx.workspaceDir, ctx.config.mode, ledger.emit);
 
 /**
  * What the sandbox mounts read-only as the data: the prepared visible part; or, for a dataset of kind `other`

@@ -1,18 +1,21 @@
-import type { RunEventBody } from '../api/runs';
+import type { RunEvent, RunEventBody } from '../api/runs';
 import type { EventBus } from '../service/event-bus';
 import type { LlmCallRecord, PipelineState, RunLedger } from '../pipeline';
 import type { RunRepository } from '../store/run-repository';
 
 /**
- * The pipeline's ledger over the store and the event bus: every event is appended to SQLite with its
- * per-run sequence number first, then fanned out, so a UI that opens the run later misses nothing.
+ * Every run event takes this way: appended to SQLite with its per-run sequence number first, then fanned
+ * out, so a UI that opens the run later misses nothing.
  */
+export function publish(repo: RunRepository, bus: EventBus, runId: string, body: RunEventBody): RunEvent {
+  const event = repo.appendEvent(runId, body);
+  bus.emit('run.event', event);
+  return event;
+}
+
+/** The pipeline's ledger over the store and the event bus. */
 export function storeLedger(runId: string, repo: RunRepository, bus: EventBus): RunLedger {
-  const emit = (body: RunEventBody) => {
-    const event = repo.appendEvent(runId, body);
-    bus.emit('run.event', event);
-    return event;
-  };
+  const emit = (body: RunEventBody) => publish(repo, bus, runId, body);
   return {
     emit: (body) => void emit(body),
     recordLlmCall(call: LlmCallRecord) {

@@ -8,7 +8,7 @@ import { daemon, dockerSuiteTitle } from '../datasets/docker-test-support';
 import { brownfieldTabular, createBrownfieldRepo, startScenarioModel, type ScenarioModel } from '../demo';
 import { createEngine, type Engine } from '../service/engine';
 import { makeTempDir } from '../testing/temp-dir';
-import { churnData } from './test-support';
+import { churnData, waitForModelStage } from './test-support';
 
 // How runs end when things go wrong, on a brownfield repository (the user's own work at stake): a sandbox that
 // cannot start, the app closing mid-run (interrupted), two resumes at once, and cancelling an interrupted run.
@@ -90,10 +90,7 @@ describe.skipIf(!daemon.available)(dockerSuiteTitle('run lifecycle on a brownfie
       const first = open();
       const id = await start(first, project);
       // Close the app once the first experiment is being implemented.
-      for (let i = 0; !model!.requests.some((r) => r.headers['x-mle-stage'] === 'implement'); i += 1) {
-        if (i > 1800) throw new Error('the run never reached the implement stage');
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await waitForModelStage(model!, 'implement');
       await first.close();
 
       const second = open();

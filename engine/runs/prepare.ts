@@ -22,6 +22,7 @@ import {
   pricesFromCatalog,
   supportsTools,
   type CatalogCache,
+  type LoadCatalogResult,
   type PriceTable,
 } from '../llm';
 import type { RunMetric } from '../pipeline';
@@ -148,11 +149,7 @@ function loadConfig(input: RunStartInput, deps: PrepareDeps, cwd: string): Loade
 async function checkModels(config: ProjectConfig, provider: ResolvedProvider, cache: CatalogCache) {
   const actor = config.models.actor ?? provider.model;
   const critic = config.models.critic ?? actor;
-  const client = createLlmClient(
-    { ...provider, model: actor },
-    { retry: { maxAttempts: 1 }, timeoutMs: 20_000 },
-  );
-  const loaded = await loadCatalog(client, provider.baseURL, cache);
+  const loaded = await providerCatalog(provider, cache);
   if (!loaded.ok) {
     return {
       models: { actor, critic },
@@ -174,11 +171,24 @@ async function checkModels(config: ProjectConfig, provider: ResolvedProvider, ca
     resolved.push(match.model);
   }
   const [a = actor, c = critic] = resolved;
+  return { models: { actor: a, critic: c }, ...modelTraits(loaded, a), note: loaded.note };
+}
+
+/** The provider's model list: from the store's cache while fresh, else fetched (one attempt, 20 s). */
+export function providerCatalog(provider: ResolvedProvider, cache: CatalogCache): Promise<LoadCatalogResult> {
+  const client = createLlmClient(provider, { retry: { maxAttempts: 1 }, timeoutMs: 20_000 });
+  return loadCatalog(client, provider.baseURL, cache);
+}
+
+/** What the catalog says of a model for a run: JSON-object mode when it has no tool calling; prices. */
+export function modelTraits(
+  loaded: LoadCatalogResult,
+  model: string,
+): { jsonMode: boolean; prices: PriceTable | undefined } {
+  if (!loaded.ok) return { jsonMode: false, prices: undefined };
   return {
-    models: { actor: a, critic: c },
-    jsonMode: supportsTools(loaded.catalog, a) === false,
+    jsonMode: supportsTools(loaded.catalog, model) === false,
     prices: pricesFromCatalog(loaded.catalog),
-    note: loaded.note,
   };
 }
 

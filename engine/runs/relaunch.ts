@@ -2,11 +2,10 @@ import path from 'node:path';
 import { EngineError } from '../api/errors';
 import { ProjectConfig, loadProvider } from '../config';
 import { readRunDataset } from '../datasets';
-import { createLlmClient, loadCatalog, pricesFromCatalog, supportsTools } from '../llm';
 import type { RunRecord } from '../store/run-repository';
 import { isWorkspaceError, revertExperiment } from '../workspace';
 import type { LaunchContext } from './execute';
-import { appProvider, resolveRunMetric, type PrepareDeps } from './prepare';
+import { appProvider, modelTraits, providerCatalog, resolveRunMetric, type PrepareDeps } from './prepare';
 
 /**
  * What a resumed run needs, rebuilt from its row: the config it was started with, the provider as the
@@ -28,11 +27,7 @@ export async function relaunchContext(record: RunRecord, deps: PrepareDeps): Pro
   if (!provider.ok) throw new EngineError('invalid_input', provider.message);
   const actor = record.summary.model;
   const critic = config.models.critic ?? actor;
-  const client = createLlmClient(
-    { ...provider.value, model: actor },
-    { retry: { maxAttempts: 1 }, timeoutMs: 20_000 },
-  );
-  const catalog = await loadCatalog(client, provider.value.baseURL, deps.catalogCache);
+  const catalog = await providerCatalog(provider.value, deps.catalogCache);
 
   let runData = null;
   if (config.dataset && config.dataset.kind !== 'other') {
@@ -63,8 +58,7 @@ export async function relaunchContext(record: RunRecord, deps: PrepareDeps): Pro
     config,
     provider: provider.value,
     models: { actor, critic },
-    jsonMode: catalog.ok ? supportsTools(catalog.catalog, actor) === false : false,
-    prices: catalog.ok ? pricesFromCatalog(catalog.catalog) : undefined,
+    ...modelTraits(catalog, actor),
     workspaceDir: record.summary.workspace,
     runDir: record.runDir,
     runData,

@@ -20,6 +20,7 @@ import type { Settings } from '../api/settings';
 import { StopRun, type RunTuning } from '../pipeline';
 import { executeRun, type ExecuteDeps, type LaunchContext } from './execute';
 import { prepareRun, type PrepareDeps } from './prepare';
+import { publish } from './ledger';
 import { relaunchContext } from './relaunch';
 import { removeDeadSandboxes, settleWorkspace } from './settle';
 
@@ -52,7 +53,7 @@ export class RunManager {
   private readonly live = new Map<string, LiveRun>();
   private poller: NodeJS.Timeout | null = null;
   /** Removal of the containers of runs found interrupted, awaited by close() so a short command finishes it. */
-  private cleanup: Promise<void> = Promise.resolve();
+  private cleanup: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: RunManagerDeps) {
     this.markInterrupted();
@@ -227,10 +228,10 @@ export class RunManager {
   async close(): Promise<void> {
     const runs = [...this.live.values()];
     for (const live of runs) {
-      live.controller.abort(
+      this.stop(
+        live,
         new StopRun('interrupted', 'the app was closed while the run was going; resume it to go on'),
       );
-      for (const wake of live.waiters.splice(0)) wake();
     }
     await Promise.race([Promise.all([...runs.map((r) => r.done), this.cleanup]), sleep(CANCEL_WAIT_MS)]);
     if (this.poller) clearInterval(this.poller);
@@ -283,7 +284,7 @@ export class RunManager {
   /** Stops a run of this process now: its sandbox command is killed; a paused run wakes up to end. */
   private stop(live: LiveRun, reason: StopRun): void {
     if (!live.controller.signal.aborted) live.controller.abort(reason);
-    for (const wake of live.waiters.splice(0)) wake();
+    wakeUp(live);
   }
 
   /** An interrupted run that will not be resumed: its container removed, its workspace settled. */
@@ -291,21 +292,14 @@ export class RunManager {
     const record = this.deps.repo.get(id);
     if (!record) return;
     if (record.summary.sandbox === 'docker') await removeDeadSandboxes(this.live.keys());
-    for (const text of await settleWorkspace(record.summary.workspace, record.summary.mode)) {
-      const event = this.deps.repo.appendEvent(id, {
-        type: 'log',
-        stage: null,
-        source: 'engine',
-        stream: 'info',
-        text,
-      });
-      this.deps.bus.emit('run.event', event);
-    }
+    await settleWorkspace(record.summary.workspace, record.summary.mode, (body) =>
+      publish(this.deps.repo, this.deps.bus, id, body),
+    );
   }
 
   private unpause(live: LiveRun): void {
     live.paused = false;
-    for (const wake of live.waiters.splice(0)) wake();
+    wakeUp(live);
   }
 
   /** Applies what other processes asked of this process's runs. */
@@ -335,8 +329,7 @@ export class RunManager {
       message,
       ...(status === 'running' ? { startedAt: this.deps.repo.summary(id)?.startedAt ?? now } : {}),
     });
-    const event = this.deps.repo.appendEvent(id, { type: 'run.state', status, reason: null, message });
-    this.deps.bus.emit('run.event', event);
+    publish(this.deps.repo, this.deps.bus, id, { type: 'run.state', status, reason: null, message });
   }
 
   private finish(id: string, status: RunStatus, reason: RunSummary['endReason'], message: string): void {
@@ -348,8 +341,7 @@ export class RunManager {
       control: null,
       ...(status === 'interrupted' ? {} : { ownerPid: null }),
     });
-    const event = this.deps.repo.appendEvent(id, { type: 'run.state', status, reason, message });
-    this.deps.bus.emit('run.event', event);
+    publish(this.deps.repo, this.deps.bus, id, { type: 'run.state', status, reason, message });
   }
 
   private summary(id: string): RunSummary {
@@ -401,6 +393,11 @@ function timeoutsFrom(settings: Settings): RunTuning['timeouts'] {
     trainingMs: settings.trainingTimeoutMinutes * 60_000,
     evaluateMs: settings.evaluateTimeoutMinutes * 60_000,
   };
+}
+
+/** Lets a pipeline waiting while paused look again (it goes on, or ends when it was stopped). */
+function wakeUp(live: LiveRun): void {
+  for (const wake of live.waiters.splice(0)) wake();
 }
 
 function processAlive(pid: number): boolean {

@@ -86,3 +86,19 @@ export async function waitForEvent(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * Resolves once the scripted model has been asked for `stage` (among requests after index `since`); rejects
+ * when `gaveUp()` says the run cannot get there (its process ended) or after `ms`.
+ */
+export async function waitForModelStage(
+  model: Pick<ScenarioModel, 'requests'>,
+  stage: string,
+  options: { since?: number; gaveUp?: () => boolean; ms?: number } = {},
+): Promise<void> {
+  const until = Date.now() + (options.ms ?? 180_000);
+  while (!model.requests.slice(options.since ?? 0).some((r) => r.headers['x-mle-stage'] === stage)) {
+    if (Date.now() > until || options.gaveUp?.()) throw new Error(`the run never reached the ${stage} stage`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { AppInfo, HostKind } from '../api/app-info';
 import type { CommandHandlers } from '../api/dispatch';
 import { RunManager, type RunManagerDeps } from '../runs';
+import { removeDeadSandboxes } from '../runs/settle';
 import { ModelCatalogRepository } from '../store/model-catalog-repository';
 import { RunRepository } from '../store/run-repository';
 import { probeDocker } from '../sandbox/docker-probe';
@@ -85,19 +86,13 @@ export function createEngine(options: EngineOptions): Engine {
 }
 
 async function removeOrphanSandboxes(): Promise<void> {
-  try {
-    // Loaded here: the sandbox module pulls in dockerode, which start-up should not wait for.
-    const { cleanupOrphanSandboxes } = await import('../sandbox/orphans');
-    // No run is live in a process that has just started; containers of live processes are spared anyway.
-    const result = await cleanupOrphanSandboxes([]);
-    // Without a Docker daemon there is nothing to clean: not worth a message at start-up.
-    if (!result.ok) return;
-    const { containers, failures } = result.value;
-    if (containers.length > 0)
-      console.log(`removed ${containers.length} sandbox container(s) left by ended runs`);
-    if (failures.length > 0)
-      console.warn(`could not remove leftover sandbox containers: ${failures.join('; ')}`);
-  } catch (error) {
-    console.warn(`sandbox clean-up at start-up failed: ${(error as Error).message}`);
-  }
+  // No run is live in a process that has just started; containers of live processes are spared anyway.
+  const result = await removeDeadSandboxes([]);
+  // Without a Docker daemon there is nothing to clean: not worth a message at start-up.
+  if (!result) return;
+  const { containers, failures } = result;
+  if (containers.length > 0)
+    console.log(`removed ${containers.length} sandbox container(s) left by ended runs`);
+  if (failures.length > 0)
+    console.warn(`could not remove leftover sandbox containers: ${failures.join('; ')}`);
 }

@@ -45,7 +45,9 @@ export { splitArgs } from './args';
 export { capText } from './output';
 export {
   RAW_OUTPUT_CAP_BYTES,
+  endingNote,
   formatExec,
+  logStreams,
   policyContext,
   pythonEnv,
   runPythonFileTool,

@@ -279,10 +279,7 @@ export async function launchTool(
   const ok = run.exitCode === 0 && !run.timedOut && !run.cancelled;
   const [okLines, failLines] = TAIL_SHOWN[kind];
   const lines = run.tail.slice(-(ok ? okLines : failLines));
-  const note = endingNote(
-    { ...run, stdout: '', stderr: '', stdoutDroppedBytes: 0, stderrDroppedBytes: 0 },
-    timeoutMs,
-  );
+  const note = endingNote(run, timeoutMs);
   const status = ok
     ? `${KIND_TEXT[kind]} finished successfully (exit code 0) in ${seconds(run.durationMs)}.`
     : `ERROR: ${KIND_TEXT[kind].toLowerCase()} failed (exit code ${run.exitCode ?? 'none'}) after ${seconds(run.durationMs)}.` +

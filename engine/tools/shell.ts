@@ -54,7 +54,10 @@ export function formatExec(ctx: ToolContext, result: ExecResult, timeoutMs: numb
   return lines.join('\n');
 }
 
-export function endingNote(result: ExecResult, timeoutMs: number): string | null {
+export function endingNote(
+  result: Pick<ExecResult, 'cancelled' | 'timedOut' | 'oomKilled'>,
+  timeoutMs: number,
+): string | null {
   if (result.cancelled) return 'cancelled: the command was stopped.';
   if (result.timedOut)
     return `timed out after ${seconds(timeoutMs)}: the command and its processes were killed.`;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunList, RunSummary } from '../../../engine/api/runs';
 import { daemon, dockerSuiteTitle } from '../../../engine/datasets/docker-test-support';
 import { greenfieldTabular, startScenarioModel, type ScenarioModel } from '../../../engine/demo';
-import { churnData } from '../../../engine/runs/test-support';
+import { churnData, waitForModelStage } from '../../../engine/runs/test-support';
 import { makeTempDir } from '../../../engine/testing/temp-dir';
 
 // Kill -9 of `mle-beast run` in the middle of a run, then `mle-beast runs` shows it interrupted and
@@ -70,12 +70,7 @@ describe.skipIf(!daemon.available)(dockerSuiteTitle('mle-beast run, kill -9, res
       },
     );
     // Kill it once the first experiment is being implemented (the baseline is committed by then).
-    const until = Date.now() + 180_000;
-    while (!model.requests.some((r) => r.headers['x-mle-stage'] === 'implement')) {
-      if (Date.now() > until || child.exitCode !== null)
-        throw new Error('the run never reached the implement stage');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitForModelStage(model, 'implement', { gaveUp: () => child.exitCode !== null });
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
 
@@ -120,12 +115,7 @@ describe.skipIf(!daemon.available)(dockerSuiteTitle('mle-beast run, kill -9, res
         stdio: 'ignore',
       },
     );
-    const until = Date.now() + 180_000;
-    while (!model.requests.slice(before).some((r) => r.headers['x-mle-stage'] === 'implement')) {
-      if (Date.now() > until || child.exitCode !== null)
-        throw new Error('the run never reached the implement stage');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitForModelStage(model, 'implement', { since: before, gaveUp: () => child.exitCode !== null });
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => child.once('exit', r));
     expect(code).toBe(3);
