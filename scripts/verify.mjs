@@ -3,6 +3,7 @@
 // problem; the last line totals the tests of both runners: `N passed, N failed, N skipped`.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { playwrightSkipReasons, vitestSkipReason } from './skip-reasons.mjs';
 
 const results = 'test-results';
 fs.mkdirSync(results, { recursive: true });
@@ -40,22 +41,42 @@ if (built) {
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
+/** Skipped tests by reason: a skipped suite is never hidden in a bare count. */
+const skippedBy = new Map();
+const skip = (reason) => skippedBy.set(reason, (skippedBy.get(reason) ?? 0) + 1);
 const vitest = readJson(vitestJson);
 if (vitest) {
   totals.passed += vitest.numPassedTests;
   totals.failed += vitest.numFailedTests;
   totals.skipped += vitest.numPendingTests + vitest.numTodoTests;
+  for (const file of vitest.testResults) {
+    for (const test of file.assertionResults) {
+      if (['pending', 'skipped', 'todo'].includes(test.status)) skip(vitestSkipReason(file.name, test));
+    }
+  }
 }
 const playwright = readJson(playwrightJson);
 if (playwright) {
   totals.passed += playwright.stats.expected + playwright.stats.flaky;
   totals.failed += playwright.stats.unexpected;
   totals.skipped += playwright.stats.skipped;
+  for (const reason of playwrightSkipReasons(playwright.suites ?? [])) skip(reason);
 }
 if (!vitest) failures.push('no Vitest report');
 if (!playwright && built) failures.push('no Playwright report');
 
 console.log('');
+if (skippedBy.size > 0) {
+  console.log(`skipped, by reason:`);
+  for (const [reason, count] of [...skippedBy].sort((a, b) => b[1] - a[1]))
+    console.log(`  ${count} × ${reason}`);
+}
+// Docker suites may skip on a laptop without Docker, never in CI (the test support fails them there too; this
+// is the second lock, in case a suite skips some other way).
+const dockerSkips = [...skippedBy.keys()].filter((reason) => /docker/i.test(reason));
+if (process.env.CI === 'true' && dockerSkips.length > 0) {
+  failures.push(`Docker suites skipped in CI (${dockerSkips.join('; ')})`);
+}
 if (failures.length > 0) console.log(`FAILED: ${failures.join('; ')}`);
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(failures.length > 0 || totals.failed > 0 ? 1 : 0);

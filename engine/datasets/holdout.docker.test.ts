@@ -5,7 +5,7 @@ import type { DockerSandbox } from '../sandbox/docker-sandbox';
 import { resolveMetric } from '../scoring/metric-registry';
 import { scorePredictions } from '../scoring/score';
 import { makeTempDir } from '../testing/temp-dir';
-import { daemon, dockerSuiteTitle, startTestSandbox } from './docker-test-support';
+import { daemon, dockerSuiteTitle, startTestSandbox } from '../testing/docker';
 import { prepareRunData, type PreparedRunData } from './run-data';
 import { SeededRandom } from './seeded-random';
 import { csv, readSimpleCsv } from './test-fixtures';

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareRunData, type PreparedRunData } from '../datasets';
 import { generateExample } from '../examples';
 import { resolveMetric, scorePredictions } from '../scoring';
+import { skippedTitle } from '../testing/skip';
 import {
   baselineFiles,
   modelPy,
@@ -123,80 +124,86 @@ async function trainAndScore(
   return { holdout: score.value, validation: evalResults.value, workspace };
 }
 
-describe.skipIf(!PYTHON)('sklearn code (real python3 + scikit-learn)', () => {
-  beforeAll(async () => {
-    root = await fs.mkdtemp(path.join(os.tmpdir(), 'mle-demo-py-'));
-  });
-  afterAll(async () => {
-    if (scores.length) console.info(`demo sklearn holdout scores:\n  ${scores.join('\n  ')}`);
-    if (root) await fs.rm(root, { recursive: true, force: true });
-  });
+describe.skipIf(!PYTHON)(
+  skippedTitle('sklearn code (real python3 + scikit-learn)', !PYTHON && 'no python3 with scikit-learn'),
+  () => {
+    beforeAll(async () => {
+      root = await fs.mkdtemp(path.join(os.tmpdir(), 'mle-demo-py-'));
+    });
+    afterAll(async () => {
+      if (scores.length) console.info(`demo sklearn holdout scores:\n  ${scores.join('\n  ')}`);
+      if (root) await fs.rm(root, { recursive: true, force: true });
+    });
 
-  it(
-    'churn: the baseline passes its smoke tests; improved beats it and reaches the target; worse scores lower',
-    async () => {
-      const baseline = await trainAndScore('churn', 'baseline');
-      const tests = py(baseline.workspace, [
-        '-m',
-        'pytest',
-        '-q',
-        '-p',
-        'no:cacheprovider',
-        'tests/test_smoke.py',
-      ]);
-      expect(tests.status, tests.out).toBe(0);
-      expect(baseline.holdout).toBeGreaterThan(0.75);
+    it(
+      'churn: the baseline passes its smoke tests; improved beats it and reaches the target; worse scores lower',
+      async () => {
+        const baseline = await trainAndScore('churn', 'baseline');
+        const tests = py(baseline.workspace, [
+          '-m',
+          'pytest',
+          '-q',
+          '-p',
+          'no:cacheprovider',
+          'tests/test_smoke.py',
+        ]);
+        expect(tests.status, tests.out).toBe(0);
+        expect(baseline.holdout).toBeGreaterThan(0.75);
 
-      const improved = await trainAndScore('churn', 'improved');
-      expect(improved.holdout).toBeGreaterThanOrEqual(TABULAR_SPECS.churn.target);
-      expect(improved.holdout).toBeGreaterThan(baseline.holdout);
+        const improved = await trainAndScore('churn', 'improved');
+        expect(improved.holdout).toBeGreaterThanOrEqual(TABULAR_SPECS.churn.target);
+        expect(improved.holdout).toBeGreaterThan(baseline.holdout);
 
-      const worse = await trainAndScore('churn', 'worse');
-      expect(worse.holdout).toBeLessThan(baseline.holdout);
+        const worse = await trainAndScore('churn', 'worse');
+        expect(worse.holdout).toBeLessThan(baseline.holdout);
 
-      const tweak = await trainAndScore('churn', 'tweak');
-      expect(tweak.holdout).toBeGreaterThan(worse.holdout);
+        const tweak = await trainAndScore('churn', 'tweak');
+        expect(tweak.holdout).toBeGreaterThan(worse.holdout);
 
-      const simple = await trainAndScore('churn', 'simple');
-      expect(simple.holdout).toBeLessThan(TABULAR_SPECS.churn.target);
-      expect(improved.holdout).toBeGreaterThan(simple.holdout);
-    },
-    TIMEOUT * 4,
-  );
+        const simple = await trainAndScore('churn', 'simple');
+        expect(simple.holdout).toBeLessThan(TABULAR_SPECS.churn.target);
+        expect(improved.holdout).toBeGreaterThan(simple.holdout);
+      },
+      TIMEOUT * 4,
+    );
 
-  it(
-    'churn: the broken variant fails its smoke tests',
-    async () => {
-      const workspace = path.join(root, 'churn-broken');
-      await writeWorkspace(workspace, { ...baselineFiles('churn'), 'model.py': modelPy('churn', 'broken') });
-      const tests = py(workspace, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_smoke.py']);
-      expect(tests.status).not.toBe(0);
-      expect(tests.out).toMatch(/ImportError|cannot import name/);
-    },
-    TIMEOUT,
-  );
+    it(
+      'churn: the broken variant fails its smoke tests',
+      async () => {
+        const workspace = path.join(root, 'churn-broken');
+        await writeWorkspace(workspace, {
+          ...baselineFiles('churn'),
+          'model.py': modelPy('churn', 'broken'),
+        });
+        const tests = py(workspace, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_smoke.py']);
+        expect(tests.status).not.toBe(0);
+        expect(tests.out).toMatch(/ImportError|cannot import name/);
+      },
+      TIMEOUT,
+    );
 
-  it(
-    'house-prices: baseline passes its tests; improved beats it and reaches the target; worse scores lower',
-    async () => {
-      const baseline = await trainAndScore('house-prices', 'baseline');
-      const tests = py(baseline.workspace, [
-        '-m',
-        'pytest',
-        '-q',
-        '-p',
-        'no:cacheprovider',
-        'tests/test_smoke.py',
-      ]);
-      expect(tests.status, tests.out).toBe(0);
-      const improved = await trainAndScore('house-prices', 'improved');
-      expect(improved.holdout).toBeGreaterThanOrEqual(TABULAR_SPECS['house-prices'].target);
-      expect(improved.holdout).toBeGreaterThan(baseline.holdout);
-      const worse = await trainAndScore('house-prices', 'worse');
-      expect(worse.holdout).toBeLessThan(baseline.holdout);
-      const simple = await trainAndScore('house-prices', 'simple');
-      expect(simple.holdout).toBeLessThan(TABULAR_SPECS['house-prices'].target);
-    },
-    TIMEOUT * 3,
-  );
-});
+    it(
+      'house-prices: baseline passes its tests; improved beats it and reaches the target; worse scores lower',
+      async () => {
+        const baseline = await trainAndScore('house-prices', 'baseline');
+        const tests = py(baseline.workspace, [
+          '-m',
+          'pytest',
+          '-q',
+          '-p',
+          'no:cacheprovider',
+          'tests/test_smoke.py',
+        ]);
+        expect(tests.status, tests.out).toBe(0);
+        const improved = await trainAndScore('house-prices', 'improved');
+        expect(improved.holdout).toBeGreaterThanOrEqual(TABULAR_SPECS['house-prices'].target);
+        expect(improved.holdout).toBeGreaterThan(baseline.holdout);
+        const worse = await trainAndScore('house-prices', 'worse');
+        expect(worse.holdout).toBeLessThan(baseline.holdout);
+        const simple = await trainAndScore('house-prices', 'simple');
+        expect(simple.holdout).toBeLessThan(TABULAR_SPECS['house-prices'].target);
+      },
+      TIMEOUT * 3,
+    );
+  },
+);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { daemon, dockerSuiteTitle, startTestSandbox } from '../datasets/docker-test-support';
+import { daemon, dockerSuiteTitle, startTestSandbox } from '../testing/docker';
 import { listFiles } from '../datasets/test-fixtures';
 import type { DockerSandbox } from '../sandbox/docker-sandbox';
 import { makeTempDir } from '../testing/temp-dir';

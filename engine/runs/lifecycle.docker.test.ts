@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dispatch } from '../api/dispatch';
 import type { RunSummary } from '../api/runs';
-import { daemon, dockerSuiteTitle } from '../datasets/docker-test-support';
+import { daemon, dockerSuiteTitle } from '../testing/docker';
 import { brownfieldTabular, createBrownfieldRepo, startScenarioModel, type ScenarioModel } from '../demo';
 import { createEngine, type Engine } from '../service/engine';
 import { makeTempDir } from '../testing/temp-dir';

@@ -14,7 +14,7 @@ import {
   toolCall,
   withFaults,
 } from '../demo';
-import { daemon, dockerSuiteTitle } from '../datasets/docker-test-support';
+import { daemon, dockerSuiteTitle } from '../testing/docker';
 import { churnData, openTestRun, waitForEvent, type TestRun } from './test-support';
 
 // Whole runs of the real engine in the Docker sandbox (image: `mle-beast sandbox build --offline`) against a

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { daemon, dockerSuiteTitle } from '../testing/docker';
 import { makeTempDir, useTempDir } from '../testing/temp-dir';
 import {
   classifyDockerError,
@@ -167,35 +168,27 @@ describe('docker probe', () => {
 });
 
 // Against the real daemon: a missing image is an error value that says how to build one.
-const daemon = await probeDocker(3000);
-describe.skipIf(!daemon.available)(
-  daemon.available
-    ? 'missing sandbox image'
-    : `missing sandbox image (SKIPPED: no Docker daemon at ${daemon.endpoint})`,
-  () => {
-    it('is image_missing with the command that builds it', async () => {
-      const connection = await connectDocker();
-      if (!connection.ok) throw connection.error;
-      const found = await findSandboxImage(connection.value.docker, 'mle-beast-sandbox:no-such-tag');
-      expect(found.ok).toBe(false);
-      if (!found.ok) {
-        expect(found.error.code).toBe('image_missing');
-        expect(found.error.message).toMatch(
-          /mle-beast-sandbox:no-such-tag.*mle-beast sandbox build --offline/,
-        );
-      }
-      const temp = makeTempDir();
-      try {
-        const started = await startDockerSandbox({
-          runId: 'no-image',
-          workspaceDir: temp.dir,
-          image: 'mle-beast-sandbox:no-such-tag',
-        });
-        expect(started.ok).toBe(false);
-        if (!started.ok) expect(started.error.code).toBe('image_missing');
-      } finally {
-        temp.cleanup();
-      }
-    });
-  },
-);
+describe.skipIf(!daemon.available)(dockerSuiteTitle('missing sandbox image'), () => {
+  it('is image_missing with the command that builds it', async () => {
+    const connection = await connectDocker();
+    if (!connection.ok) throw connection.error;
+    const found = await findSandboxImage(connection.value.docker, 'mle-beast-sandbox:no-such-tag');
+    expect(found.ok).toBe(false);
+    if (!found.ok) {
+      expect(found.error.code).toBe('image_missing');
+      expect(found.error.message).toMatch(/mle-beast-sandbox:no-such-tag.*mle-beast sandbox build --offline/);
+    }
+    const temp = makeTempDir();
+    try {
+      const started = await startDockerSandbox({
+        runId: 'no-image',
+        workspaceDir: temp.dir,
+        image: 'mle-beast-sandbox:no-such-tag',
+      });
+      expect(started.ok).toBe(false);
+      if (!started.ok) expect(started.error.code).toBe('image_missing');
+    } finally {
+      temp.cleanup();
+    }
+  });
+});

@@ -5,7 +5,8 @@ import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../testing/temp-dir';
 import { LABELS, homeVolumeName, sandboxLabels } from './docker-container';
-import { connectDocker, probeDocker } from './docker-probe';
+import { daemon, dockerSuiteTitle } from '../testing/docker';
+import { connectDocker } from './docker-probe';
 import { runDockerExec } from './docker-exec';
 import { startDockerSandbox, type DockerSandbox } from './docker-sandbox';
 import { SandboxError } from './errors';
@@ -18,10 +19,7 @@ import { cleanupOrphanSandboxes } from './orphans';
 // Nothing here sends traffic anywhere: the network checks only look at the container's interfaces.
 
 const MiB = 1024 ** 2;
-const daemon = await probeDocker(3000);
-const title = daemon.available
-  ? `Docker sandbox (daemon ${daemon.version} at ${daemon.endpoint})`
-  : `Docker sandbox (SKIPPED: no Docker daemon answers at ${daemon.endpoint}: ${daemon.error})`;
+const title = dockerSuiteTitle('Docker sandbox');
 const hostUid = process.getuid?.() ?? 1000;
 const expectedUid = hostUid === 0 ? 1000 : hostUid;
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { write } from '../datasets/test-fixtures';
 import { useTempDir } from '../testing/temp-dir';
+import { skippedTitle } from '../testing/skip';
 import { resolveMetric, type MetricContext } from './metric-registry';
 import { ScoreResult, type ResolvedMetric } from './schemas';
 import { scorePredictions } from './score';
@@ -374,11 +375,15 @@ describe('scorePredictions: a predictions path that is not a regular file', () =
     expect(problems(result)).toContain('(ENAMETOOLONG)');
   });
 
-  it.skipIf(process.getuid?.() === 0)('an unreadable file is a failed evaluation', async () => {
-    const file = write(temp.dir, 'p.csv', 'id,prediction\n1,cat\n2,dog\n');
-    fs.chmodSync(file, 0o000);
-    refused(await request(file), 'unreadable');
-  });
+  const root = process.getuid?.() === 0;
+  it.skipIf(root)(
+    skippedTitle('an unreadable file is a failed evaluation', root && 'root reads any file'),
+    async () => {
+      const file = write(temp.dir, 'p.csv', 'id,prediction\n1,cat\n2,dog\n');
+      fs.chmodSync(file, 0o000);
+      refused(await request(file), 'unreadable');
+    },
+  );
 
   it('echoes of the file are short and sanitised', async () => {
     const header = `\u001b[31m${'A'.repeat(5000)},${Array.from({ length: 50 }, (_, i) => `c${i}`).join(',')}`;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { daemon, dockerSuiteTitle, startTestSandbox } from '../datasets/docker-test-support';
+import { daemon, dockerSuiteTitle, startTestSandbox } from '../testing/docker';
 import type { DockerSandbox } from '../sandbox/docker-sandbox';
 import { makeTempDir } from '../testing/temp-dir';
 import type { ToolContext } from './context';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunList, RunSummary } from '../../../engine/api/runs';
-import { daemon, dockerSuiteTitle } from '../../../engine/datasets/docker-test-support';
+import { daemon, dockerSuiteTitle } from '../../../engine/testing/docker';
 import { greenfieldTabular, startScenarioModel, type ScenarioModel } from '../../../engine/demo';
 import { churnData, waitForModelStage } from '../../../engine/runs/test-support';
 import { makeTempDir } from '../../../engine/testing/temp-dir';

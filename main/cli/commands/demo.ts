@@ -42,6 +42,7 @@ export interface DemoEnv {
     metric: { name: string; direction: 'higher' | 'lower'; target: number };
   };
   startModel(name: DemoExample): Promise<ScriptedModel>;
+  /** Whether a Docker sandbox can start now (daemon answers and an image is built), and if not, why. */
   probeDocker(): Promise<{ available: boolean; error: string | null }>;
   /** The environment the provider is resolved from (process.env). */
   env: Record<string, string | undefined>;
@@ -88,7 +89,7 @@ export async function demoCommand(
     const docker = await env.probeDocker();
     sandbox = docker.available ? 'docker' : 'local';
     if (!docker.available) {
-      sandboxNote = `Docker does not answer${docker.error ? ` (${docker.error.split('\n')[0]})` : ''}: using the local sandbox, which is not isolated.`;
+      sandboxNote = `no Docker sandbox (${docker.error?.split('\n')[0] ?? 'Docker does not answer'}): using the local sandbox instead.`;
     }
   }
 
@@ -144,7 +145,7 @@ export async function demoCommand(
 async function realDemoEnv(storePath: string): Promise<DemoEnv> {
   const examples = await import('../../../engine/examples/index');
   const { startScenarioModel, greenfieldTabular } = await import('../../../engine/demo/index');
-  const { probeDocker } = await import('../../../engine/sandbox/docker-probe');
+  const { sandboxStatus } = await import('../../../engine/sandbox/sandbox-status');
   return {
     home: path.dirname(storePath),
     createExample: (name, dir) => examples.createExample(name, dir),
@@ -155,7 +156,13 @@ async function realDemoEnv(storePath: string): Promise<DemoEnv> {
     },
     startModel: (name) =>
       startScenarioModel(greenfieldTabular(name, { baseline: 'simple' }), { model: DEMO_MODEL_NAME }),
-    probeDocker: () => probeDocker(),
+    // Docker only when a sandbox can really start there: a daemon that answers without an image would fail
+    // the run at set-up, so the demo says why and uses the local sandbox.
+    probeDocker: async () => {
+      const status = await sandboxStatus();
+      if (status.ready) return { available: true, error: null };
+      return { available: false, error: status.docker.problem?.message ?? status.advice[0] ?? null };
+    },
     env: process.env,
     now: () => new Date(),
   };

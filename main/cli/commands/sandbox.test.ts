@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { probeDocker } from '../../../engine/sandbox/docker-probe';
+import { daemon, dockerSuiteTitle } from '../../../engine/testing/docker';
 import { useTempDir } from '../../../engine/testing/temp-dir';
 import { EXIT } from '../exit-codes';
 import { main } from '../index';
@@ -96,78 +96,71 @@ describe('mle-beast sandbox (no Docker needed)', () => {
   });
 });
 
-const daemon = await probeDocker(3000);
-describe.skipIf(!daemon.available)(
-  daemon.available
-    ? 'mle-beast sandbox with Docker'
-    : `mle-beast sandbox with Docker (SKIPPED: no daemon at ${daemon.endpoint})`,
-  () => {
-    it('status --json reports the daemon and the images', async () => {
-      const io = capture();
-      const code = await run('status', '--json');
-      const status = JSON.parse(io.out());
-      expect(status.docker).toMatchObject({ available: true, version: daemon.version, problem: null });
-      expect(status.images.map((i: { tag: string }) => i.tag)).toEqual([
-        expect.stringMatching(/^mle-beast-sandbox:[^-]+$/),
-        expect.stringMatching(/^mle-beast-sandbox:.*-offline$/),
-      ]);
-      expect(code).toBe(status.ready ? EXIT.ok : EXIT.failed);
-      if (!status.ready) throw new Error('build the image with mle-beast sandbox build --offline');
-    });
+describe.skipIf(!daemon.available)(dockerSuiteTitle('mle-beast sandbox with Docker'), () => {
+  it('status --json reports the daemon and the images', async () => {
+    const io = capture();
+    const code = await run('status', '--json');
+    const status = JSON.parse(io.out());
+    expect(status.docker).toMatchObject({ available: true, version: daemon.version, problem: null });
+    expect(status.images.map((i: { tag: string }) => i.tag)).toEqual([
+      expect.stringMatching(/^mle-beast-sandbox:[^-]+$/),
+      expect.stringMatching(/^mle-beast-sandbox:.*-offline$/),
+    ]);
+    expect(code).toBe(status.ready ? EXIT.ok : EXIT.failed);
+    if (!status.ready) throw new Error('build the image with mle-beast sandbox build --offline');
+  });
 
-    it('exec runs in the container as a non-root user with the workspace at /workspace, and cleans up', async () => {
-      const io = capture();
-      const code = await run(
-        'exec',
-        '--workspace',
-        ws,
-        '--force-cpu',
-        '--',
-        'id -u; pwd; echo hi > out.txt; exit 4',
-      );
-      expect(code).toBe(4);
-      const [uid, cwd] = io.out().split('\n');
-      expect(Number(uid)).not.toBe(0);
-      expect(cwd).toBe('/workspace');
-      expect(fs.readFileSync(path.join(ws, 'out.txt'), 'utf8')).toBe('hi\n');
-    }, 30_000);
+  it('exec runs in the container as a non-root user with the workspace at /workspace, and cleans up', async () => {
+    const io = capture();
+    const code = await run(
+      'exec',
+      '--workspace',
+      ws,
+      '--force-cpu',
+      '--',
+      'id -u; pwd; echo hi > out.txt; exit 4',
+    );
+    expect(code).toBe(4);
+    const [uid, cwd] = io.out().split('\n');
+    expect(Number(uid)).not.toBe(0);
+    expect(cwd).toBe('/workspace');
+    expect(fs.readFileSync(path.join(ws, 'out.txt'), 'utf8')).toBe('hi\n');
+  }, 30_000);
 
-    it('screens the scripts a command runs from the workspace, and lets it write its own HOME', async () => {
-      fs.writeFileSync(path.join(ws, 'sneaky.py'), 'import os\nos.system("sudo ls")\n');
-      let io = capture();
-      expect(await run('exec', '--workspace', ws, '--force-cpu', '--', 'python3 sneaky.py')).toBe(126);
-      expect(io.err()).toMatch(/blocked by safety policy: in sneaky.py/);
-      expect(await run('exec', '--workspace', ws, '--force-cpu', '--', 'python3 /workspace/sneaky.py')).toBe(
-        126,
-      );
-      io = capture();
-      const code = await run('exec', '--workspace', ws, '--force-cpu', '--', 'mkdir -p ~/.kaggle && echo ok');
-      expect(io.out()).toBe('ok\n');
-      expect(code).toBe(0);
-    }, 60_000);
+  it('screens the scripts a command runs from the workspace, and lets it write its own HOME', async () => {
+    fs.writeFileSync(path.join(ws, 'sneaky.py'), 'import os\nos.system("sudo ls")\n');
+    let io = capture();
+    expect(await run('exec', '--workspace', ws, '--force-cpu', '--', 'python3 sneaky.py')).toBe(126);
+    expect(io.err()).toMatch(/blocked by safety policy: in sneaky.py/);
+    expect(await run('exec', '--workspace', ws, '--force-cpu', '--', 'python3 /workspace/sneaky.py')).toBe(
+      126,
+    );
+    io = capture();
+    const code = await run('exec', '--workspace', ws, '--force-cpu', '--', 'mkdir -p ~/.kaggle && echo ok');
+    expect(io.out()).toBe('ok\n');
+    expect(code).toBe(0);
+  }, 60_000);
 
-    it('Ctrl-C during a Docker command exits 130 and removes the container', async () => {
-      capture();
-      const running = run('exec', '--workspace', ws, '--force-cpu', '--', 'sleep 60');
-      const { connectDocker } = await import('../../../engine/sandbox/docker-probe');
-      const connection = await connectDocker();
-      if (!connection.ok) throw connection.error;
-      const mine = async () =>
-        (
-          await connection.value.docker.listContainers({
-            all: true,
-            filters: JSON.stringify({
-              label: [`dev.mlebeast.owner=${(await import('node:os')).hostname()}:${process.pid}`],
-            }),
-          })
-        ).filter((c) => c.Labels['dev.mlebeast.run-id']?.startsWith('cli-exec-'));
-      for (let i = 0; i < 100 && (await mine()).length === 0; i++)
-        await new Promise((r) => setTimeout(r, 100));
-      expect(await mine()).toHaveLength(1);
-      await new Promise((r) => setTimeout(r, 300));
-      process.emit('SIGINT');
-      expect(await running).toBe(EXIT.cancelled);
-      expect(await mine()).toEqual([]);
-    }, 30_000);
-  },
-);
+  it('Ctrl-C during a Docker command exits 130 and removes the container', async () => {
+    capture();
+    const running = run('exec', '--workspace', ws, '--force-cpu', '--', 'sleep 60');
+    const { connectDocker } = await import('../../../engine/sandbox/docker-probe');
+    const connection = await connectDocker();
+    if (!connection.ok) throw connection.error;
+    const mine = async () =>
+      (
+        await connection.value.docker.listContainers({
+          all: true,
+          filters: JSON.stringify({
+            label: [`dev.mlebeast.owner=${(await import('node:os')).hostname()}:${process.pid}`],
+          }),
+        })
+      ).filter((c) => c.Labels['dev.mlebeast.run-id']?.startsWith('cli-exec-'));
+    for (let i = 0; i < 100 && (await mine()).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await mine()).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 300));
+    process.emit('SIGINT');
+    expect(await running).toBe(EXIT.cancelled);
+    expect(await mine()).toEqual([]);
+  }, 30_000);
+});
