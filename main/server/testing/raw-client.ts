@@ -11,12 +11,17 @@ export interface RawReply {
 }
 
 export interface RawOptions {
-  /** What the client does after writing: half-close (default), reset at once, or keep the socket open. */
+  /**
+   * What the client does after writing: keep the socket open until the server ends it (default), half-close
+   * (node:http then drops a reply that is not written yet), or reset it.
+   */
   then?: 'end' | 'destroy' | 'wait';
   /** Milliseconds before the client gives up waiting and destroys the socket. */
   timeoutMs?: number;
   /** Splits the request into writes of at most this many bytes, to exercise partial parses. */
   chunkBytes?: number;
+  /** With `then: 'destroy'`: milliseconds between the last write and the reset. */
+  destroyAfterMs?: number;
 }
 
 /** Sends raw bytes to 127.0.0.1:port over TCP: the test controls every byte, malformed ones included. */
@@ -47,8 +52,8 @@ export function rawExchange(
     socket.on('connect', () => {
       const size = options.chunkBytes ?? data.length;
       for (let at = 0; at < data.length; at += Math.max(1, size)) socket.write(data.subarray(at, at + size));
-      if (options.then === 'destroy') setImmediate(() => socket.destroy());
-      else if (options.then !== 'wait') socket.end();
+      if (options.then === 'destroy') setTimeout(() => socket.destroy(), options.destroyAfterMs ?? 0);
+      else if (options.then === 'end') socket.end();
     });
   });
 }
