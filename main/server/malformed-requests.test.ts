@@ -40,6 +40,7 @@ describe('requests that used to end mle-beast serve', () => {
     const reply = await rawExchange(host.server.port, request(['GET http://127.0.0.1:99999/ HTTP/1.1']));
     expect(reply.status).toBe(400);
     expect(body(reply.bytes)).toMatch(/"http:\/\/127\.0\.0\.1:99999\/" is not a valid URL/);
+    expect(reply.bytes.toString()).toMatch(/X-Content-Type-Options: nosniff/i);
   });
 
   it('the same target on the WebSocket upgrade: 400', async () => {

@@ -14,6 +14,8 @@ export function sendText(
     'Content-Type': 'text/plain; charset=utf-8',
     'Content-Length': String(Buffer.byteLength(body)),
     'Cache-Control': 'no-store',
+    // Refusals quote what the client sent; never let a browser sniff that into HTML.
+    'X-Content-Type-Options': 'nosniff',
     ...headers,
   });
   res.end(body);
@@ -33,6 +35,7 @@ export function answerRaw(socket: Duplex, status: number, message: string): void
   socket.end(
     `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Error'}\r\n` +
       'Content-Type: text/plain; charset=utf-8\r\n' +
+      'X-Content-Type-Options: nosniff\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       'Connection: close\r\n\r\n' +
       body,
