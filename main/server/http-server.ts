@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { Duplex } from 'node:stream';
+import { pipeline } from 'node:stream';
+import { WebSocketServer } from 'ws';
 import { dispatch } from '../../engine/api/dispatch';
 import type { ApiErrorCode } from '../../engine/api/errors';
 import { fail, type Result } from '../../engine/api/result';
@@ -10,6 +12,11 @@ import type { Engine } from '../../engine/service/engine';
 import { RENDERER_SECURITY_HEADERS } from '../shared/content-security-policy';
 import { assertRendererBuilt, contentTypeOf, resolveRendererFile } from '../shared/renderer-files';
 import { authenticate, createToken, isLoopbackHost, RequestGuard, tokenCookieName } from './auth';
+import { attachEvents } from './event-socket';
+import { answerClientError, guardRequest, guardSocket, guardUpgrade, type ServerLog } from './guarded';
+import { readBody } from './read-body';
+import { decodePathPart, parseRequestTarget, sameSiteLocation } from './request-target';
+import { answerRaw, sendText } from './responses';
 
 export interface ServerOptions {
   engine: Engine;
@@ -20,6 +27,8 @@ export interface ServerOptions {
   token?: string;
   /** A non-loopback host is refused unless this is set. */
   allowRemote?: boolean;
+  /** Where handler failures and client errors are reported; stderr by default. */
+  log?: ServerLog;
 }
 
 export interface RunningServer {
@@ -32,6 +41,8 @@ export interface RunningServer {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** The event socket only sends; a client frame larger than this is refused with close code 1009. */
+const MAX_FRAME_BYTES = 64 * 1024;
 
 const STATUS_OF: Record<ApiErrorCode, number> = {
   invalid_input: 400,
@@ -64,8 +75,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   assertHostAllowed(options.host, options.allowRemote);
   assertRendererBuilt(options.rendererDir);
   const token = options.token ?? createToken();
+  const log = options.log ?? ((line: string) => console.error(`mle-beast serve: ${line}`));
   const server = http.createServer();
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -74,35 +86,44 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       resolve();
     });
   });
+  // After listen, a server error (an accept failing for lack of file descriptors) is reported, not fatal.
+  server.on('error', (error) => log(`server error: ${error.message}`));
   const port = (server.address() as AddressInfo).port;
   const guard = new RequestGuard(options.host, port);
   const cookieName = tokenCookieName(port);
 
-  /** Host, token and Origin, in that order; answers and returns false when the request may not proceed. */
-  const admit = (req: IncomingMessage, url: URL, deny: (status: number, message: string) => void) => {
+  /**
+   * The request target, then Host, token and Origin, in that order; answers and returns null when the
+   * request may not proceed.
+   */
+  const admit = (req: IncomingMessage, deny: (status: number, message: string) => void) => {
+    const target = parseRequestTarget(req.url, req.headers.host);
+    if (!target.ok) return (deny(400, target.error.message), null);
+    const url = target.value;
     if (!guard.hostAllowed(req)) return (deny(403, 'wrong Host header'), null);
     const source = authenticate(req, url, token, cookieName);
     if (!source)
       return (deny(401, 'missing or wrong token: open the URL that `mle-beast serve` printed'), null);
     if (!guard.originAllowed(req))
       return (deny(403, `requests from origin ${req.headers.origin} are refused`), null);
-    return source;
+    return { url, source };
   };
 
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://placeholder');
-    const source = admit(req, url, (status, message) => sendText(res, status, message));
-    if (!source) return;
+  const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
+    const admitted = admit(req, (status, message) => sendText(res, status, message));
+    if (!admitted) return;
+    const { url, source } = admitted;
 
     if (url.pathname.startsWith(HTTP_COMMAND_PREFIX)) {
       if (req.method !== 'POST') return sendText(res, 405, 'commands are POST requests', { Allow: 'POST' });
-      void handleCommand(
-        options.engine,
-        decodeURIComponent(url.pathname.slice(HTTP_COMMAND_PREFIX.length)),
-        req,
-        res,
-      );
-      return;
+      const name = decodePathPart(url.pathname.slice(HTTP_COMMAND_PREFIX.length));
+      if (!name.ok)
+        return sendJson(
+          res,
+          400,
+          fail({ code: 'invalid_input', message: `command name: ${name.error.message}` }),
+        );
+      return handleCommand(options.engine, name.value, req, res);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return sendText(res, 405, 'method not allowed', { Allow: 'GET' });
@@ -111,23 +132,34 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       url.searchParams.delete('token');
       res.writeHead(303, {
         'Set-Cookie': `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        Location: url.pathname + url.search,
+        Location: sameSiteLocation(url),
         'Cache-Control': 'no-store',
       });
       return res.end();
     }
-    serveFile(options.rendererDir, url.pathname, req, res);
-  });
+    serveFile(options.rendererDir, url.pathname, req, res, log);
+  };
 
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://placeholder');
-    const deny = (status: number, message: string) => {
-      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\n\r\n${message}`);
-    };
-    if (url.pathname !== WS_EVENTS_PATH) return deny(404, 'not found');
-    if (!admit(req, url, deny)) return;
-    sockets.handleUpgrade(req, socket, head, (ws) => attachEvents(options.engine, ws));
-  });
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const deny = (status: number, message: string) => answerRaw(socket, status, message);
+    const admitted = admit(req, deny);
+    if (!admitted) return;
+    if (admitted.url.pathname !== WS_EVENTS_PATH) return deny(404, 'not found');
+    // ws answers a bad handshake (wrong version, missing or malformed key) with 400 itself.
+    sockets.handleUpgrade(req, socket, head, (ws) =>
+      guardSocket(log, ws, 'setup', () => attachEvents(options.engine, ws, log))(),
+    );
+  };
+
+  server.on('request', guardRequest(log, onRequest));
+  server.on('upgrade', guardUpgrade(log, onUpgrade));
+  // A CONNECT would otherwise get its socket destroyed without an answer: this is not a proxy.
+  server.on(
+    'connect',
+    guardUpgrade(log, (_req, socket) => answerRaw(socket, 405, 'CONNECT is not served: this is not a proxy')),
+  );
+  server.on('clientError', answerClientError);
+  sockets.on('error', (error) => log(`event socket server error: ${error.message}`));
 
   const base = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}/`;
   return {
@@ -145,52 +177,58 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 }
 
 async function handleCommand(engine: Engine, name: string, req: IncomingMessage, res: ServerResponse) {
-  let result: Result<unknown>;
-  let status: number;
-  const body = await readBody(req);
-  if (body === TOO_LARGE) {
-    result = fail({
-      code: 'invalid_input',
-      message: `${name}: the request body is larger than ${MAX_BODY_BYTES} bytes`,
-    });
-    status = 413;
-  } else {
-    let input: unknown;
-    try {
-      input = body.length === 0 ? {} : JSON.parse(body);
-      result = await dispatch(engine.handlers, name, input);
-    } catch {
-      result = fail({ code: 'invalid_input', message: `${name}: the request body is not valid JSON` });
-    }
-    status = result.ok ? 200 : STATUS_OF[result.error.code];
+  const body = await readBody(req, { maxBytes: MAX_BODY_BYTES, maxDrainBytes: MAX_DRAIN_BYTES });
+  if (body.kind === 'aborted') return void res.destroy();
+  if (body.kind === 'too_large') {
+    return sendJson(
+      res,
+      413,
+      fail({
+        code: 'invalid_input',
+        message: `${name}: the request body is larger than ${MAX_BODY_BYTES} bytes`,
+      }),
+    );
   }
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end(JSON.stringify(result));
+  const input = parseJson(body.text);
+  if (!input.ok)
+    return sendJson(
+      res,
+      400,
+      fail({ code: 'invalid_input', message: `${name}: the request body is not valid JSON` }),
+    );
+  const result = await dispatch(engine.handlers, name, input.value);
+  sendJson(res, result.ok ? 200 : STATUS_OF[result.error.code], result);
 }
 
-const TOO_LARGE = Symbol('too large');
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  if (text.length === 0) return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, result: Result<unknown>) {
+  const text = JSON.stringify(result);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(text)),
+    'Cache-Control': 'no-store',
+  });
+  res.end(text);
+}
+
 /** Past this much, an oversized body is no longer drained politely: the connection is dropped. */
 const MAX_DRAIN_BYTES = 64 * MAX_BODY_BYTES;
 
-/**
- * Reads a body up to MAX_BODY_BYTES. A larger one is drained without being kept, so the client still gets
- * a clear 413 instead of a reset connection; only an absurd one is cut off.
- */
-function readBody(req: IncomingMessage): Promise<string | typeof TOO_LARGE> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-      else if (size > MAX_DRAIN_BYTES) req.destroy();
-    });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? TOO_LARGE : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function serveFile(rendererDir: string, pathname: string, req: IncomingMessage, res: ServerResponse) {
+function serveFile(
+  rendererDir: string,
+  pathname: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  log: ServerLog,
+) {
   const file = resolveRendererFile(rendererDir, pathname);
   if (!file) return sendText(res, 404, 'not found');
   res.writeHead(200, {
@@ -200,38 +238,8 @@ function serveFile(rendererDir: string, pathname: string, req: IncomingMessage, 
     'Cache-Control': file.endsWith('.html') ? 'no-store' : 'public, max-age=31536000, immutable',
   });
   if (req.method === 'HEAD') return res.end();
-  fs.createReadStream(file).pipe(res);
-}
-
-function sendText(
-  res: ServerResponse,
-  status: number,
-  message: string,
-  headers: Record<string, string> = {},
-) {
-  res.writeHead(status, {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'Cache-Control': 'no-store',
-    ...headers,
-  });
-  res.end(`${message}\n`);
-}
-
-/** Pushes every engine event to one socket, with a heartbeat so dead clients are dropped. */
-function attachEvents(engine: Engine, ws: WebSocket) {
-  let alive = true;
-  ws.on('pong', () => (alive = true));
-  const heartbeat = setInterval(() => {
-    if (!alive) return ws.terminate();
-    alive = false;
-    ws.ping();
-  }, 30_000);
-  const unsubscribe = engine.events.subscribe((message) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
-  });
-  ws.on('message', () => ws.close(1008, 'this socket only sends events; commands are POST requests'));
-  ws.on('close', () => {
-    clearInterval(heartbeat);
-    unsubscribe();
+  // pipeline, not pipe: a file that vanishes mid-read, or a client that leaves, is an error value here.
+  pipeline(fs.createReadStream(file), res, (error) => {
+    if (error && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') log(`${pathname}: ${error.message}`);
   });
 }
