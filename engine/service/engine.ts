@@ -23,7 +23,7 @@ export interface EngineOptions {
    */
   cleanupOrphanSandboxes?: boolean;
   /** Tests: the run manager's policy, tuning, sandbox options and environment. */
-  runs?: Partial<Pick<RunManagerDeps, 'policy' | 'tuning' | 'sandboxOptions' | 'env'>>;
+  runs?: Partial<Pick<RunManagerDeps, 'policy' | 'tuning' | 'sandboxOptions' | 'env' | 'catalogTimeoutMs'>>;
 }
 
 /** The engine service: the one object every host calls, implementing the engine/api contract. */
