@@ -179,6 +179,41 @@ describe('runs.start refuses bad input and creates nothing', () => {
     );
   });
 
+  it('data the engine cannot score, with a metric and a target: refused with the reason', async () => {
+    const folder = path.join(tmp.dir, 'notes');
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, 'a.txt'), 'some text');
+    await expectRefused(
+      {
+        folder,
+        task: 'classify the notes',
+        metric: { name: 'accuracy', target_value: 0.9, comparison: '>=' },
+      },
+      /cannot score this data \(no CSV file, JSONL file or subfolders of images.*accuracy >= 0\.9.*dataset\.type: other/s,
+    );
+  });
+
+  it('a train.csv linked outside the dataset folder: refused, its content never quoted', async () => {
+    const folder = path.join(tmp.dir, 'linked-out');
+    fs.mkdirSync(folder, { recursive: true });
+    const secret = path.join(tmp.dir, 'shadow');
+    fs.writeFileSync(secret, 'root:$y$SECRET-HASH:19700:0:99999:7:::\n');
+    fs.symlinkSync(secret, path.join(folder, 'train.csv'));
+    const e = open();
+    const result = await dispatch(e.handlers, 'runs.start', {
+      cwd: tmp.dir,
+      folder,
+      task: 'predict y',
+      metric: { name: 'accuracy', target_value: 0.9, comparison: '>=' },
+    });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error.message).toMatch(
+      /symbolic link to .*shadow, outside the dataset folder/,
+    );
+    expect(JSON.stringify(result)).not.toContain('SECRET-HASH');
+    expect(fs.existsSync(path.join(home, 'runs')) ? fs.readdirSync(path.join(home, 'runs')) : []).toEqual([]);
+  });
+
   it('a metric that does not fit the task', async () => {
     const file = yaml(
       'metric.yaml',

@@ -124,3 +124,47 @@ it('a model the endpoint does not list: exit 2 with the URL and suggestions, not
     await server.close();
   }
 });
+
+it('a train.csv linked out of the dataset folder: exit 2, the link named, its target never quoted', async () => {
+  const server = await startScriptedServer([], { models: ['m'] });
+  try {
+    const folder = path.join(temp.dir, 'linked-out');
+    fs.mkdirSync(folder, { recursive: true });
+    const secret = path.join(temp.dir, 'shadow');
+    fs.writeFileSync(secret, 'root:$y$SECRET-HASH:19700:0:99999:7:::\n');
+    fs.symlinkSync(secret, path.join(folder, 'train.csv'));
+    for (const target of [folder, path.join(folder, 'train.csv')]) {
+      const r = await runAsync([target, 'predict y', '--metric', 'accuracy', '--target', '0.9'], {
+        LOCAL_LLM_BASE_URL: server.baseURL,
+        MLE_BEAST_MODEL: 'm',
+      });
+      expect(r.stderr).toMatch(/train\.csv is a symbolic link to .*shadow, outside the dataset folder/);
+      expect(r.stderr).not.toContain('SECRET-HASH');
+      expect(r.status).toBe(2);
+      expect(r.created).toEqual([]);
+      expect(r.rows).toBe(0);
+    }
+  } finally {
+    await server.close();
+  }
+});
+
+it('data the engine cannot score, given a metric and a target: exit 2 with the reason, not self-reported', async () => {
+  const server = await startScriptedServer([], { models: ['m'] });
+  try {
+    const folder = path.join(temp.dir, 'audio');
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, 'clip.wav'), 'RIFF');
+    const r = await runAsync([folder, 'classify clips', '--metric', 'accuracy', '--target', '0.9'], {
+      LOCAL_LLM_BASE_URL: server.baseURL,
+      MLE_BEAST_MODEL: 'm',
+    });
+    expect(r.stderr).toMatch(/cannot score this data/);
+    expect(r.stderr).not.toMatch(/self-reported\)/);
+    expect(r.status).toBe(2);
+    expect(r.created).toEqual([]);
+    expect(r.rows).toBe(0);
+  } finally {
+    await server.close();
+  }
+});
