@@ -278,6 +278,9 @@ export function resolveRunMetric(config: ProjectConfig, runData: PreparedRunData
     ...(m?.directionSource === 'override' ? { direction: m.direction } : {}),
   });
   if (!resolution.ok) throw bad(`goals.target_metric.name: ${resolution.message}`);
+  if (resolution.metric.task === 'classification' && (classes?.length ?? 0) < 2) {
+    throw bad(oneClass(runData.manifest.summary, classes?.[0], resolution.metric.name));
+  }
   return {
     name: resolution.metric.name,
     direction: resolution.metric.direction,
@@ -285,6 +288,24 @@ export function resolveRunMetric(config: ProjectConfig, runData: PreparedRunData
     resolved: resolution.metric,
     classes,
   };
+}
+
+/**
+ * The refusal of a classification metric on data with a single class: predicting that label would score
+ * perfectly (accuracy 1.0), so the target would be "reached" by a model that learnt nothing.
+ */
+function oneClass(summary: PreparedRunData['manifest']['summary'], only: string | undefined, metric: string) {
+  const where =
+    summary.kind === 'tabular'
+      ? `the label column '${summary.label.name}' (dataset.target)`
+      : summary.kind === 'image_folder'
+        ? 'the class subfolders'
+        : 'the "label" field of the lines';
+  const what = only === undefined ? 'no example has a label' : `every example has the label '${only}'`;
+  return (
+    `dataset: ${what}, so ${metric} would be trivially perfect by predicting it: a classifier needs examples of ` +
+    `at least two classes. Add examples of the other classes, or check ${where}.`
+  );
 }
 
 /** The app's saved provider settings, in the shape provider resolution takes (beneath shell and .env). */

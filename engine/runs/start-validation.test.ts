@@ -214,6 +214,46 @@ describe('runs.start refuses bad input and creates nothing', () => {
     expect(fs.existsSync(path.join(home, 'runs')) ? fs.readdirSync(path.join(home, 'runs')) : []).toEqual([]);
   });
 
+  describe('a dataset with one class, for a classification metric', () => {
+    const metric = { name: 'accuracy', target_value: 0.9, comparison: '>=' };
+    it('tabular', async () => {
+      const folder = path.join(tmp.dir, 'one-class-csv');
+      fs.mkdirSync(folder, { recursive: true });
+      const rows = Array.from({ length: 60 }, (_, i) => `${i},${i % 5},yes`);
+      fs.writeFileSync(path.join(folder, 'train.csv'), ['a,b,label', ...rows].join('\n') + '\n');
+      await expectRefused(
+        { folder, task: 'predict label', metric },
+        /every example has the label 'yes', so accuracy would be trivially perfect.*label column 'label'/s,
+      );
+    });
+
+    it('text_jsonl', async () => {
+      const folder = path.join(tmp.dir, 'one-class-jsonl');
+      fs.mkdirSync(folder, { recursive: true });
+      const lines = Array.from({ length: 60 }, (_, i) =>
+        JSON.stringify({ text: `review ${i}`, label: 'pos' }),
+      );
+      fs.writeFileSync(path.join(folder, 'train.jsonl'), lines.join('\n') + '\n');
+      await expectRefused(
+        { folder, task: 'classify reviews', metric },
+        /every example has the label 'pos'.*at least two classes/s,
+      );
+    });
+
+    it('image_folder', async () => {
+      const folder = path.join(tmp.dir, 'one-class-images');
+      fs.mkdirSync(path.join(folder, 'cat'), { recursive: true });
+      const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      for (let i = 0; i < 20; i++) {
+        fs.writeFileSync(path.join(folder, 'cat', `${i}.png`), Buffer.concat([png, Buffer.from(`c${i}`)]));
+      }
+      await expectRefused(
+        { folder, task: 'classify pets', metric },
+        /only one class folder holds images \('cat'\).*at least two/s,
+      );
+    });
+  });
+
   it('a metric that does not fit the task', async () => {
     const file = yaml(
       'metric.yaml',
