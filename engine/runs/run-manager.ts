@@ -32,6 +32,8 @@ import { removeDeadSandboxes, settleWorkspace } from './settle';
  */
 export interface RunManagerDeps extends Omit<PrepareDeps, 'settings'>, ExecuteDeps {
   repo: RunRepository;
+  /** The database cannot be written: runs whose process died are shown as recorded, not marked. */
+  readOnlyStore?: boolean;
   bus: EventBus;
   settings: () => PrepareDeps['settings'];
 }
@@ -363,6 +365,7 @@ export class RunManager {
    * app is open shows up as interrupted there too.
    */
   private markInterrupted(): void {
+    if (this.deps.readOnlyStore) return;
     let found = false;
     for (const record of this.deps.repo.liveRuns()) {
       if (record.ownerHost !== HOST && record.ownerHost !== null) continue;
