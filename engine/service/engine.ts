@@ -47,6 +47,7 @@ export function createEngine(options: EngineOptions): Engine {
   const runs = new RunManager({
     repo: new RunRepository(store.db),
     readOnlyStore: store.readOnly,
+    withoutWaiting: (write) => store.withoutWaiting(write),
     bus: events,
     settings: () => settings.get(),
     catalogCache: new ModelCatalogRepository(store.db),

@@ -9,6 +9,7 @@ import {
   needsMigration,
   readOnlyFile,
   readOnlyFolder,
+  sqliteCode,
 } from './database-errors';
 import { DatabaseFileError, prepareDatabaseFile } from './integrity';
 import { migrate, MigrationError, pendingMigrations } from './migrate';
@@ -25,6 +26,11 @@ export interface Store {
   readOnly: boolean;
   /** Throws a DatabaseFileError naming the file and the fix when the database cannot take a write now. */
   assertWritable(): void;
+  /**
+   * Runs `write` in one transaction without waiting for another process's write lock: false, and nothing
+   * written, when the lock is held. For housekeeping that a later command can do as well.
+   */
+  withoutWaiting(write: () => void): boolean;
   close(): void;
 }
 
@@ -97,6 +103,18 @@ export function openStore({ path: file, migrations = allMigrations }: OpenStoreO
           db.exec('ROLLBACK');
         } catch (error) {
           throw new DatabaseFileError(describeDatabaseError(error, file) ?? (error as Error).message);
+        }
+      },
+      withoutWaiting: (write) => {
+        db.pragma('busy_timeout = 0');
+        try {
+          db.transaction(write).immediate();
+          return true;
+        } catch (error) {
+          if (sqliteCode(error)?.startsWith('SQLITE_BUSY')) return false;
+          throw error;
+        } finally {
+          db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
         }
       },
       close: () => {

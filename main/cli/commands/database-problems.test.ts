@@ -1,7 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../../engine/store/database';
+import { RunRepository } from '../../../engine/store/run-repository';
 import { makeTempDir } from '../../../engine/testing/temp-dir';
 
 // The built `mle-beast` against a database it cannot use as usual: each problem names the file and the fix,
@@ -142,6 +145,37 @@ describe('locked by another writer', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('no runs yet');
     expect(r.status).toBe(0);
+  });
+
+  it('`runs` lists a run whose process died while another process writes (marking it waits for the next command)', async () => {
+    const store = openStore({ path: db });
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    new RunRepository(store.db).create({
+      id: 'dead0000-0000-4000-8000-000000000000',
+      name: 'crashed',
+      mode: 'greenfield',
+      task: 'predict y',
+      workspace: path.join(home, 'ws'),
+      runDir: path.join(home, 'runs', 'dead'),
+      config: {},
+      metric: { name: 'accuracy', direction: 'higher', target: 0.9, trusted: true },
+      maxSteps: 3,
+      model: 'm',
+      sandbox: 'local',
+      ownerPid: dead,
+      ownerHost: os.hostname(),
+    });
+    store.db.prepare("UPDATE runs SET status = 'running'").run();
+    store.close();
+    await holdWriteLock();
+    const r = cli(['runs']);
+    expect(r.stdout).toMatch(/dead0000 +running +predict y/);
+    expect(r.status).toBe(0);
+    holder?.kill();
+    holder = null;
+    // With the lock free, the next command marks it.
+    const after = cli(['runs', '--json']);
+    expect(JSON.parse(after.stdout).runs[0]).toMatchObject({ status: 'interrupted' });
   });
 
   it('starting a run: the file named and what to do, nothing created', async () => {
