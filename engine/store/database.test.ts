@@ -107,6 +107,27 @@ describe('store', () => {
     store.close();
   });
 
+  it('withoutWaiting writes when the lock is free, and gives up at once (nothing written) when it is held', () => {
+    const store = openStore({ path: file });
+    const put = (value: string) => () =>
+      void store.db
+        .prepare("INSERT OR REPLACE INTO settings VALUES ('k', ?, 'now')")
+        .run(JSON.stringify(value));
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      expect(store.withoutWaiting(put('held'))).toBe(false);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(store.db.prepare("SELECT count(*) FROM settings WHERE key = 'k'").pluck().get()).toBe(0);
+    expect(store.withoutWaiting(put('free'))).toBe(true);
+    expect(store.db.prepare("SELECT value_json FROM settings WHERE key = 'k'").pluck().get()).toBe('"free"');
+    expect(store.db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    store.close();
+  });
+
   it('resolves MLE_BEAST_DB_PATH, expanding ~, else ~/.mle-beast/mle_beast.db', () => {
     expect(resolveDatabasePath({})).toBe(path.join(os.homedir(), '.mle-beast', 'mle_beast.db'));
     expect(resolveDatabasePath({ MLE_BEAST_DB_PATH: '  ' })).toBe(
