@@ -159,7 +159,9 @@ it('data the engine cannot score, given a metric and a target: exit 2 with the r
       LOCAL_LLM_BASE_URL: server.baseURL,
       MLE_BEAST_MODEL: 'm',
     });
-    expect(r.stderr).toMatch(/cannot score this data/);
+    expect(r.stderr).toMatch(
+      /cannot score this data \(no CSV file.*the target accuracy >= 0\.9 could not be checked/s,
+    );
     expect(r.stderr).not.toMatch(/self-reported\)/);
     expect(r.status).toBe(2);
     expect(r.created).toEqual([]);
