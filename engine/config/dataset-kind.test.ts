@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../testing/temp-dir';
@@ -66,5 +67,14 @@ describe('inferDatasetKind', () => {
 
   it('nothing there: null', () => {
     expect(inferDatasetKind(path.join(tmp.dir, 'missing'))).toBeNull();
+  });
+});
+
+describe('symbolic links', () => {
+  it('count as what they lead to: a folder whose train.csv is a link to a CSV is tabular', () => {
+    const root = path.join(tmp.dir, 'linked');
+    writeTree(root, { 'raw/v3.data': 'a,label\n1,x\n' });
+    fs.symlinkSync(path.join('raw', 'v3.data'), path.join(root, 'train.csv'));
+    expect(inferDatasetKind(root)).toMatchObject({ kind: 'tabular' });
   });
 });

@@ -37,7 +37,9 @@ export function inferDatasetKind(target: string): InferredKind | null {
   if (!stat.isDirectory()) return { kind: 'other', reason: `${target} is neither a file nor a folder` };
 
   const entries = listVisible(target);
-  const files = entries.filter((e) => e.isFile()).map((e) => e.name);
+  // A link counts as what it leads to (train.csv → raw/train_v3.csv is a CSV file); intake then refuses one
+  // that leads out of the dataset folder, with its own message.
+  const files = entries.filter((e) => isFileEntry(target, e)).map((e) => e.name);
   const csv = files.filter((f) => has(KIND_EXTENSIONS.tabular, path.extname(f).toLowerCase()));
   const jsonl = files.filter((f) => has(KIND_EXTENSIONS.text_jsonl, path.extname(f).toLowerCase()));
   const looseImages = files.filter(isImage);
@@ -67,6 +69,11 @@ export function inferDatasetKind(target: string): InferredKind | null {
     };
   }
   return { kind: 'other', reason: 'no CSV file, JSONL file or subfolders of images in the folder' };
+}
+
+function isFileEntry(dir: string, entry: fs.Dirent): boolean {
+  if (entry.isFile()) return true;
+  return entry.isSymbolicLink() && (statOrNull(path.join(dir, entry.name))?.isFile() ?? false);
 }
 
 function hasImages(dir: string, depth: number): boolean {

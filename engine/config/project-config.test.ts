@@ -259,6 +259,31 @@ describe('valid project.yaml files', () => {
     expect(warnings[0]).toContain('found CSV files (a.csv) and JSONL files (b.jsonl)');
   });
 
+  it('inferred "other" with a metric target or a label column: refused with the reason, not self-reported', () => {
+    const files = { 'data/a.csv': 'x', 'data/b.jsonl': '{}' };
+    const withTarget = expectErrors(
+      load(
+        "goals:\n  task_description: t\n  target_metric: { name: accuracy, target_value: 0.9, comparison: '>=' }\ndataset: { train_path: data }\n",
+        files,
+      ),
+    );
+    expect(withTarget.join('\n')).toMatch(
+      /dataset\.train_path.*cannot score this data \(found CSV files.*the target accuracy >= 0\.9 could not be checked/s,
+    );
+    const withLabel = expectErrors(
+      load('goals: { task_description: t }\ndataset: { train_path: data, target: y }\n', files),
+    );
+    expect(withLabel.join('\n')).toMatch(/cannot score this data.*the label column "y"/s);
+    // Declared `other`: the user chose the self-reported figure, so it goes on (with the warning).
+    const declared = expectOk(
+      load(
+        "goals:\n  task_description: t\n  target_metric: { name: accuracy, target_value: 0.9, comparison: '>=' }\ndataset: { type: other, train_path: data }\n",
+        files,
+      ),
+    );
+    expect(declared.warnings[0]).toContain('self-reported');
+  });
+
   it('warns about settings that the chosen sandbox ignores', () => {
     const { warnings } = expectOk(
       load(

@@ -175,7 +175,14 @@ export function resolveProject(raw: ProjectYaml, ctx: ResolveContext): Resolutio
           : 'applies to tabular data only: JSONL lines carry their label in the "label" field',
       );
     }
-    if (kind === 'other') {
+    if (kind === 'other' && !declaredKind && trainStat && (tm?.target_value !== undefined || d.target)) {
+      // The user asked for a measured target (a metric and its value, or a label column): the agent's own
+      // figure would stand in for it without a word, so the run is refused with the reason instead.
+      problem(
+        'dataset.train_path',
+        `the engine cannot score this data (${kindReason}), so ${tm?.target_value !== undefined ? `the target ${tm.name} ${tm.comparison ?? (metric?.direction === 'lower' ? '<=' : '>=')} ${tm.target_value}` : `the label column ${JSON.stringify(d.target)}`} could not be checked. Give a CSV with the label column, a JSONL file of {"text","label"} lines, or a folder with one subfolder of images per class; or, to accept the agent's self-reported figure, leave out the target or set dataset.type: other.`,
+      );
+    } else if (kind === 'other') {
       warnings.push(
         `dataset kind "other" (${kindReason}): the engine cannot score it, so the agent's own figure is used and shown as self-reported`,
       );

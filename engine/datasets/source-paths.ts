@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { containedFile, containmentMessage } from './contained-file';
 import { error } from './issues';
 import type { DatasetIssue, DatasetKind, DatasetSource } from './schemas';
 
@@ -38,9 +39,14 @@ export async function resolveSourcePaths(source: DatasetSource): Promise<Resolut
   const what = source.kind === 'tabular' ? 'CSV' : 'JSONL';
   if (trainStat.isFile()) {
     if (test && !(await isFile(test))) return notAFile(test, what);
+    // A file given by its path: its folder is the dataset's; a link out of it is refused as in a folder.
+    const outside =
+      (await linkOutside(train, path.dirname(train))) ??
+      (test ? await linkOutside(test, path.dirname(test)) : null);
+    if (outside) return outside;
     return { ok: true, paths: { kind: source.kind, train, test, testByConvention: false, ignored: [] } };
   }
-  const files = (await visibleEntries(train)).filter((e) => e.isFile()).map((e) => e.name);
+  const files = await filesIn(train);
   const data = files.filter((f) => extensions.includes(path.extname(f).toLowerCase()));
   const named = (stem: string) => data.find((f) => path.basename(f, path.extname(f)).toLowerCase() === stem);
   const trainName = named('train');
@@ -63,6 +69,14 @@ export async function resolveSourcePaths(source: DatasetSource): Promise<Resolut
     }
   }
   const used = new Set([chosen, testName].filter(Boolean));
+  for (const name of used) {
+    const outside = await linkOutside(path.join(train, name as string), train);
+    if (outside) return outside;
+  }
+  if (test) {
+    const outside = await linkOutside(test, path.dirname(test));
+    if (outside) return outside;
+  }
   return {
     ok: true,
     paths: {
@@ -125,6 +139,25 @@ export async function visibleEntries(dir: string) {
   return entries
     .filter((e) => !e.name.startsWith('.'))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** The files of a folder (hidden ones left out), links to files included: they are checked before use. */
+async function filesIn(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  for (const entry of await visibleEntries(dir)) {
+    if (entry.isFile()) names.push(entry.name);
+    else if (entry.isSymbolicLink() && (await isFile(path.join(dir, entry.name)))) names.push(entry.name);
+  }
+  return names;
+}
+
+/** The refusal for a data file that is a link leading out of `root`; null when it is not a link or stays in. */
+async function linkOutside(file: string, root: string): Promise<Resolution | null> {
+  const stat = await fs.lstat(file).catch(() => null);
+  if (!stat?.isSymbolicLink()) return null;
+  const contained = await containedFile(root, file);
+  if (contained.inside) return null;
+  return fail('link_outside_dataset', containmentMessage(file, root, contained), file);
 }
 
 async function hasSubfolders(dir: string): Promise<boolean> {

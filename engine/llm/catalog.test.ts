@@ -196,6 +196,22 @@ describe('loading through the cache', () => {
     expect(r.note).not.toContain(KEY);
   });
 
+  it('with fallback: false, fails with the fetch error even when a list is cached', async () => {
+    const { client, baseURL } = await serve();
+    const repo = cache();
+    await loadCatalog(client, baseURL, repo, { now: T0, ttlMs: HOUR });
+    await server?.close();
+    server = null;
+    const r = await loadCatalog(client, baseURL, repo, {
+      now: T0,
+      ttlMs: HOUR,
+      refresh: true,
+      fallback: false,
+    });
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error.kind).toBe('connection');
+  });
+
   it('fails with the fetch error when the provider is down and nothing is cached', async () => {
     const { client, baseURL } = await serve();
     await server?.close();

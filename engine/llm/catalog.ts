@@ -138,13 +138,20 @@ export type LoadCatalogResult =
 
 /**
  * The catalog for a provider: the cache when fresh (unless `refresh`), else a fetch (then cached); when the fetch
- * fails, a stale cache with a note saying how old it is; else the fetch's error.
+ * fails, a stale cache with a note saying how old it is (unless `fallback` is false); else the fetch's error.
  */
 export async function loadCatalog(
   client: Pick<LlmClient, 'provider' | 'listModelEntries'>,
   baseURL: string,
   cache: CatalogCache,
-  options: { now?: Date; ttlMs?: number; refresh?: boolean; signal?: AbortSignal } = {},
+  options: {
+    now?: Date;
+    ttlMs?: number;
+    refresh?: boolean;
+    /** False: a failed fetch is the answer, even with a cached list (the caller needs the provider to answer). */
+    fallback?: boolean;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<LoadCatalogResult> {
   const now = options.now ?? new Date();
   const ttlMs = options.ttlMs ?? DEFAULT_CATALOG_TTL_MS;
@@ -157,7 +164,7 @@ export async function loadCatalog(
     cache.put(fetched.catalog);
     return { ok: true, catalog: fetched.catalog, source: 'provider', note: null };
   }
-  if (cached.status !== 'missing' && fetched.error.kind !== 'cancelled') {
+  if (cached.status !== 'missing' && fetched.error.kind !== 'cancelled' && options.fallback !== false) {
     return {
       ok: true,
       catalog: cached.catalog,

@@ -9,6 +9,7 @@ import {
   formatConfigErrors,
   loadProjectConfig,
   loadProvider,
+  safeUrl,
   toDatasetSource,
   type LoadedProject,
   type ProjectConfig,
@@ -57,6 +58,8 @@ export interface PrepareDeps {
   home: string;
   catalogCache: CatalogCache;
   env?: NodeJS.ProcessEnv;
+  /** Tests: the model-list request's time limit (default CATALOG_TIMEOUT_MS). */
+  catalogTimeoutMs?: number;
 }
 
 const bad = (message: string): EngineError => new EngineError('invalid_input', message);
@@ -71,7 +74,12 @@ export async function prepareRun(id: string, input: RunStartInput, deps: Prepare
   if (!provider.ok)
     throw bad(`${provider.message}${provider.notes.length ? `\n${provider.notes.join('\n')}` : ''}`);
   warnings.push(...provider.value.notes);
-  const { models, jsonMode, prices, note } = await checkModels(config, provider.value, deps.catalogCache);
+  const { models, jsonMode, prices, note } = await checkModels(
+    config,
+    provider.value,
+    deps.catalogCache,
+    deps.catalogTimeoutMs,
+  );
   if (note) warnings.push(note);
 
   const workspaceDir = path.resolve(
@@ -145,19 +153,22 @@ function loadConfig(input: RunStartInput, deps: PrepareDeps, cwd: string): Loade
   return result.value;
 }
 
-/** The model must exist at the provider; a typo gets suggestions. An unreachable catalog is only a note. */
-async function checkModels(config: ProjectConfig, provider: ResolvedProvider, cache: CatalogCache) {
+/**
+ * The model must exist at the provider; a typo gets suggestions. The provider's model list is the preflight:
+ * when it cannot be fetched and no cached list stands in, the run is refused before anything is created
+ * (rather than created and failed minutes later, call after call, on an endpoint that was never there).
+ */
+async function checkModels(
+  config: ProjectConfig,
+  provider: ResolvedProvider,
+  cache: CatalogCache,
+  timeoutMs: number | undefined,
+) {
   const actor = config.models.actor ?? provider.model;
   const critic = config.models.critic ?? actor;
-  const loaded = await providerCatalog(provider, cache);
-  if (!loaded.ok) {
-    return {
-      models: { actor, critic },
-      jsonMode: false,
-      prices: undefined,
-      note: `could not check the model names against ${provider.provider}'s model list (${loaded.error.message}); going on with ${actor}`,
-    };
-  }
+  // Always asked (a cached list does not make the endpoint answer), once, with a bounded wait.
+  const loaded = await providerCatalog(provider, cache, timeoutMs, { refresh: true, fallback: false });
+  if (!loaded.ok) throw bad(unreachableModelList(provider, actor, loaded.error.message));
   const resolved: string[] = [];
   for (const [field, name] of [
     ['actor', actor],
@@ -166,7 +177,7 @@ async function checkModels(config: ProjectConfig, provider: ResolvedProvider, ca
     const match = matchModel(name, loaded.catalog);
     if (!match.ok) {
       const where = config.models[field] ? `models.${field}` : (provider.source.model.name ?? 'the model');
-      throw bad(`${where}: ${match.message}`);
+      throw bad(`${where}: ${match.message} (the model list of ${safeUrl(provider.baseURL)})`);
     }
     resolved.push(match.model);
   }
@@ -174,10 +185,32 @@ async function checkModels(config: ProjectConfig, provider: ResolvedProvider, ca
   return { models: { actor: a, critic: c }, ...modelTraits(loaded, a), note: loaded.note };
 }
 
-/** The provider's model list: from the store's cache while fresh, else fetched (one attempt, 20 s). */
-export function providerCatalog(provider: ResolvedProvider, cache: CatalogCache): Promise<LoadCatalogResult> {
-  const client = createLlmClient(provider, { retry: { maxAttempts: 1 }, timeoutMs: 20_000 });
-  return loadCatalog(client, provider.baseURL, cache);
+/** The refusal when the model list cannot be had: the endpoint and what went wrong (the client says what to do). */
+export function unreachableModelList(provider: ResolvedProvider, model: string, error: string): string {
+  return (
+    `the model endpoint ${safeUrl(provider.baseURL)} did not give its model list, so "${model}" cannot be ` +
+    `checked and no run was created: ${error}`
+  );
+}
+
+/**
+ * Bounds the model-list request (one attempt, never retried): long enough for a big list over a slow link,
+ * short enough that a silent endpoint is reported at once rather than after a run was started.
+ */
+export const CATALOG_TIMEOUT_MS = 10_000;
+
+/**
+ * The provider's model list (one attempt): from the store's cache while fresh, else fetched; `refresh` always
+ * fetches, and `fallback: false` returns a failed fetch rather than a stale cached list.
+ */
+export function providerCatalog(
+  provider: ResolvedProvider,
+  cache: CatalogCache,
+  timeoutMs: number = CATALOG_TIMEOUT_MS,
+  options: { refresh?: boolean; fallback?: boolean } = {},
+): Promise<LoadCatalogResult> {
+  const client = createLlmClient(provider, { retry: { maxAttempts: 1 }, timeoutMs });
+  return loadCatalog(client, provider.baseURL, cache, options);
 }
 
 /** What the catalog says of a model for a run: JSON-object mode when it has no tool calling; prices. */
@@ -245,6 +278,9 @@ export function resolveRunMetric(config: ProjectConfig, runData: PreparedRunData
     ...(m?.directionSource === 'override' ? { direction: m.direction } : {}),
   });
   if (!resolution.ok) throw bad(`goals.target_metric.name: ${resolution.message}`);
+  if (resolution.metric.task === 'classification' && (classes?.length ?? 0) < 2) {
+    throw bad(oneClass(runData.manifest.summary, classes?.[0], resolution.metric.name));
+  }
   return {
     name: resolution.metric.name,
     direction: resolution.metric.direction,
@@ -252,6 +288,24 @@ export function resolveRunMetric(config: ProjectConfig, runData: PreparedRunData
     resolved: resolution.metric,
     classes,
   };
+}
+
+/**
+ * The refusal of a classification metric on data with a single class: predicting that label would score
+ * perfectly (accuracy 1.0), so the target would be "reached" by a model that learnt nothing.
+ */
+function oneClass(summary: PreparedRunData['manifest']['summary'], only: string | undefined, metric: string) {
+  const where =
+    summary.kind === 'tabular'
+      ? `the label column '${summary.label.name}' (dataset.target)`
+      : summary.kind === 'image_folder'
+        ? 'the class subfolders'
+        : 'the "label" field of the lines';
+  const what = only === undefined ? 'no example has a label' : `every example has the label '${only}'`;
+  return (
+    `dataset: ${what}, so ${metric} would be trivially perfect by predicting it: a classifier needs examples of ` +
+    `at least two classes. Add examples of the other classes, or check ${where}.`
+  );
 }
 
 /** The app's saved provider settings, in the shape provider resolution takes (beneath shell and .env). */

@@ -32,6 +32,10 @@ import { removeDeadSandboxes, settleWorkspace } from './settle';
  */
 export interface RunManagerDeps extends Omit<PrepareDeps, 'settings'>, ExecuteDeps {
   repo: RunRepository;
+  /** The database cannot be written: runs whose process died are shown as recorded, not marked. */
+  readOnlyStore?: boolean;
+  /** Runs a write at once if the database's write lock is free: false (nothing written) when it is not. */
+  withoutWaiting?: (write: () => void) => boolean;
   bus: EventBus;
   settings: () => PrepareDeps['settings'];
 }
@@ -363,6 +367,7 @@ export class RunManager {
    * app is open shows up as interrupted there too.
    */
   private markInterrupted(): void {
+    if (this.deps.readOnlyStore) return;
     let found = false;
     for (const record of this.deps.repo.liveRuns()) {
       if (record.ownerHost !== HOST && record.ownerHost !== null) continue;
@@ -371,13 +376,14 @@ export class RunManager {
       if (record.ownerPid !== null && processAlive(record.ownerPid)) continue;
       const s = record.summary;
       if (isTerminalStatus(s.status)) continue;
+      const message = `the process running it${record.ownerPid ? ` (pid ${record.ownerPid})` : ''} ended without finishing it; \`mle-beast resume ${s.id}\` continues from the best commit`;
+      // Housekeeping: when another process holds the write lock it waits for the next command, so listing
+      // or showing runs never waits for, or fails for want of, a write.
+      const mark = () => this.finish(s.id, 'interrupted', 'interrupted', message);
+      if (this.deps.withoutWaiting) {
+        if (!this.deps.withoutWaiting(mark)) break;
+      } else mark();
       found = true;
-      this.finish(
-        s.id,
-        'interrupted',
-        'interrupted',
-        `the process running it${record.ownerPid ? ` (pid ${record.ownerPid})` : ''} ended without finishing it; \`mle-beast resume ${s.id}\` continues from the best commit`,
-      );
     }
     // Their containers may still be training (on a GPU, say): removed in the background.
     if (found) this.cleanup = this.cleanup.then(() => removeDeadSandboxes(this.live.keys()));

@@ -6,7 +6,10 @@ import { removeDeadSandboxes } from '../runs/settle';
 import { ModelCatalogRepository } from '../store/model-catalog-repository';
 import { RunRepository } from '../store/run-repository';
 import { probeDocker } from '../sandbox/docker-probe';
+import { EngineError } from '../api/errors';
 import { openStore, resolveDatabasePath, type Store } from '../store/database';
+import { describeDatabaseError } from '../store/database-errors';
+import { DatabaseFileError } from '../store/integrity';
 import { SettingsRepository } from '../store/settings-repository';
 import { PRODUCT } from '../version';
 import { EventBus } from './event-bus';
@@ -23,7 +26,7 @@ export interface EngineOptions {
    */
   cleanupOrphanSandboxes?: boolean;
   /** Tests: the run manager's policy, tuning, sandbox options and environment. */
-  runs?: Partial<Pick<RunManagerDeps, 'policy' | 'tuning' | 'sandboxOptions' | 'env'>>;
+  runs?: Partial<Pick<RunManagerDeps, 'policy' | 'tuning' | 'sandboxOptions' | 'env' | 'catalogTimeoutMs'>>;
 }
 
 /** The engine service: the one object every host calls, implementing the engine/api contract. */
@@ -43,6 +46,8 @@ export function createEngine(options: EngineOptions): Engine {
   const docker = options.probeDocker ?? (() => probeDocker());
   const runs = new RunManager({
     repo: new RunRepository(store.db),
+    readOnlyStore: store.readOnly,
+    withoutWaiting: (write) => store.withoutWaiting(write),
     bus: events,
     settings: () => settings.get(),
     catalogCache: new ModelCatalogRepository(store.db),
@@ -65,11 +70,16 @@ export function createEngine(options: EngineOptions): Engine {
     }),
     'settings.get': async () => settings.get(),
     'settings.update': async (patch) => {
+      store.assertWritable();
       const next = settings.update(patch);
       events.emit('settings.changed', { settings: next });
       return next;
     },
-    'runs.start': (input) => runs.start(input),
+    'runs.start': async (input) => {
+      // Refused before the run's folders and workspace are made, not after, at its first write.
+      store.assertWritable();
+      return runs.start(input);
+    },
     'runs.list': async (query) => runs.list(query),
     'runs.get': async (query) => runs.get(query),
     'runs.cancel': ({ id }) => runs.cancel(id),
@@ -82,7 +92,28 @@ export function createEngine(options: EngineOptions): Engine {
 
   let closed: Promise<void> | null = null;
   const close = () => (closed ??= runs.close().finally(() => store.close()));
-  return { handlers, events, store, runs, close };
+  return { handlers: explainingDatabaseErrors(handlers, store.path), events, store, runs, close };
+}
+
+/**
+ * The handlers, with SQLite's failures (locked, read-only, damaged...) turned into `unavailable` errors that
+ * name the database file and say what to do, instead of SQLite's bare "database is locked".
+ */
+function explainingDatabaseErrors(handlers: CommandHandlers, file: string): CommandHandlers {
+  const wrapped: Record<string, (input: never) => Promise<unknown>> = {};
+  for (const [name, handler] of Object.entries(handlers) as [string, (input: never) => Promise<unknown>][]) {
+    wrapped[name] = async (input) => {
+      try {
+        return await handler(input);
+      } catch (error) {
+        if (error instanceof DatabaseFileError) throw new EngineError('unavailable', error.message);
+        const described = describeDatabaseError(error, file);
+        if (described) throw new EngineError('unavailable', described);
+        throw error;
+      }
+    };
+  }
+  return wrapped as unknown as CommandHandlers;
 }
 
 async function removeOrphanSandboxes(): Promise<void> {

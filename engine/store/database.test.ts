@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useTempDir } from '../testing/temp-dir';
 import { openStore, resolveDatabasePath } from './database';
@@ -73,6 +74,58 @@ describe('store', () => {
   it('refuses a folder where the file should be', () => {
     fs.mkdirSync(file, { recursive: true });
     expect(() => openStore({ path: file })).toThrow(/is not a file/);
+  });
+
+  it('opens and reads while another connection holds the write lock: start-up writes nothing', () => {
+    openStore({ path: file }).close();
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const store = openStore({ path: file });
+      expect(store.applied).toEqual([]);
+      expect(store.db.prepare('SELECT count(*) FROM runs').pluck().get()).toBe(0);
+      store.close(); // `optimize` is skipped, not waited for
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+  });
+
+  it('assertWritable names the file and what to do when another process holds the lock', () => {
+    const store = openStore({ path: file });
+    store.db.pragma('busy_timeout = 50');
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      expect(() => store.assertWritable()).toThrow(DatabaseFileError);
+      expect(() => store.assertWritable()).toThrow(`${file} is locked: another process`);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(() => store.assertWritable()).not.toThrow();
+    store.close();
+  });
+
+  it('withoutWaiting writes when the lock is free, and gives up at once (nothing written) when it is held', () => {
+    const store = openStore({ path: file });
+    const put = (value: string) => () =>
+      void store.db
+        .prepare("INSERT OR REPLACE INTO settings VALUES ('k', ?, 'now')")
+        .run(JSON.stringify(value));
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      expect(store.withoutWaiting(put('held'))).toBe(false);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(store.db.prepare("SELECT count(*) FROM settings WHERE key = 'k'").pluck().get()).toBe(0);
+    expect(store.withoutWaiting(put('free'))).toBe(true);
+    expect(store.db.prepare("SELECT value_json FROM settings WHERE key = 'k'").pluck().get()).toBe('"free"');
+    expect(store.db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    store.close();
   });
 
   it('resolves MLE_BEAST_DB_PATH, expanding ~, else ~/.mle-beast/mle_beast.db', () => {

@@ -21,9 +21,10 @@ interface AppliedRow {
  * newer version created, before changing anything. Returns the names it applied.
  */
 export function migrate(db: Database.Database, all: readonly Migration[]): string[] {
-  all.forEach((m, index) => {
-    if (m.id !== index + 1) throw new MigrationError(`migration list is out of order at ${m.id}_${m.name}`);
-  });
+  checkOrder(all);
+  const pending = pendingMigrations(db, all);
+  // Nothing to do: no write at all, so a read-only command never waits for another process's write lock.
+  if (pending.length === 0) return [];
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
@@ -31,15 +32,11 @@ export function migrate(db: Database.Database, all: readonly Migration[]): strin
     applied_at TEXT NOT NULL
   ) STRICT`);
 
-  const readApplied = () =>
-    db.prepare('SELECT id, name, checksum FROM schema_migrations ORDER BY id').all() as AppliedRow[];
-  verifyApplied(readApplied(), all, db.name);
-
   const applied: string[] = [];
-  for (const m of all) {
+  for (const m of pending) {
     const step = db.transaction(() => {
       // Re-read inside the lock: another process may have applied it since.
-      if (readApplied().some((row) => row.id === m.id)) return;
+      if (readApplied(db).some((row) => row.id === m.id)) return;
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_migrations (id, name, checksum, applied_at) VALUES (?, ?, ?, ?)').run(
         m.id,
@@ -52,6 +49,31 @@ export function migrate(db: Database.Database, all: readonly Migration[]): strin
     step.immediate();
   }
   return applied;
+}
+
+/**
+ * The migrations this database has not had yet (reads only). Refuses a database whose applied migrations were
+ * edited or that a newer version created.
+ */
+export function pendingMigrations(db: Database.Database, all: readonly Migration[]): Migration[] {
+  checkOrder(all);
+  const rows = readApplied(db);
+  verifyApplied(rows, all, db.name);
+  return all.filter((m) => !rows.some((row) => row.id === m.id));
+}
+
+function checkOrder(all: readonly Migration[]): void {
+  all.forEach((m, index) => {
+    if (m.id !== index + 1) throw new MigrationError(`migration list is out of order at ${m.id}_${m.name}`);
+  });
+}
+
+function readApplied(db: Database.Database): AppliedRow[] {
+  const exists = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+    .get();
+  if (!exists) return [];
+  return db.prepare('SELECT id, name, checksum FROM schema_migrations ORDER BY id').all() as AppliedRow[];
 }
 
 function verifyApplied(rows: AppliedRow[], all: readonly Migration[], file: string): void {
