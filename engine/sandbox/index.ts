@@ -1,7 +1,7 @@
 import { startDockerSandbox, type DockerSandboxOptions } from './docker-sandbox';
 import { failWith, type SandboxResult } from './errors';
 import { startLocalSandbox, type LocalSandboxOptions } from './local-sandbox';
-import type { Sandbox, SandboxChoice, SandboxKind, SandboxSpec } from './types';
+import type { Sandbox, SandboxChoice, SandboxSpec } from './types';
 
 export type * from './types';
 export { SandboxError, type SandboxErrorCode, type SandboxResult } from './errors';
@@ -14,6 +14,7 @@ export {
   type LocalSandboxOptions,
 } from './local-sandbox';
 export { mountPathOf } from './spec';
+export { sandboxKindOf } from './kinds';
 export {
   IMPORT_CHECK_SCRIPT,
   WORKSPACE_MODULES,
@@ -25,11 +26,6 @@ export { cleanupOrphanSandboxes, type OrphanCleanup } from './orphans';
 export { SANDBOX_IMAGE, offlineImageTag, sandboxImageTag, BUILD_COMMANDS } from './images';
 export { DEFAULT_OUTPUT_CAP_BYTES } from './output-buffer';
 export { defaultLimits } from './limits';
-
-/** The kind of sandbox a choice starts (`local-unisolated` is the local sandbox without an OS sandbox). */
-export function sandboxKindOf(choice: SandboxChoice): SandboxKind {
-  return choice === 'docker' ? 'docker' : 'local';
-}
 
 /**
  * Starts the sandbox of the kind asked for, and only that kind: a failed Docker start is reported, never
