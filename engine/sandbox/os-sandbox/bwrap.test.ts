@@ -68,7 +68,7 @@ describe('bwrapArgs', () => {
 
   it("binds the Python's prefix once, read-only, and nothing of the home around it", () => {
     const ro = pairs(bwrapArgs(plan, lookup), '--ro-bind');
-    expect(ro.filter(([src]) => src.startsWith('/home/u/.pyenv'))).toEqual([
+    expect(ro.filter(([src]) => src?.startsWith('/home/u/.pyenv'))).toEqual([
       ['/home/u/.pyenv/versions/3.11.7', '/home/u/.pyenv/versions/3.11.7'],
     ]);
     // /usr/bin is inside /usr, already bound.
