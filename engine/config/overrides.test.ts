@@ -129,12 +129,14 @@ describe('command-line flags over project.yaml', () => {
       kind: 'local-unisolated',
       python: path.join(tmp.dir, 'venv', 'bin', 'python'),
     });
-    expect(expectErrors(applyOverrides(base, { sandbox: 'local', python: 'nope/python3' }, { cwd: tmp.dir }))).toEqual([
+    expect(
+      expectErrors(applyOverrides(base, { sandbox: 'local', python: 'nope/python3' }, { cwd: tmp.dir })),
+    ).toEqual([
       `--python: ${path.join(tmp.dir, 'nope', 'python3')} does not exist: give the path of a Python interpreter (e.g. /usr/bin/python3 or a venv's bin/python)`,
     ]);
-    expect(
-      expectErrors(applyOverrides(base, { python: 'venv' }, { cwd: tmp.dir }))[0],
-    ).toMatch(/^--python: .*venv is a folder: give the path of a Python interpreter/);
+    expect(expectErrors(applyOverrides(base, { python: 'venv' }, { cwd: tmp.dir }))[0]).toMatch(
+      /^--python: .*venv is a folder: give the path of a Python interpreter/,
+    );
   });
 
   it('a flag can fill a section the file does not have', () => {

@@ -194,7 +194,10 @@ async function setUp(
       // The engine's home holds every run's hidden labels and the database: never visible to the sandbox.
       local: {
         ...deps.sandboxOptions?.local,
-        hiddenPaths: [...(deps.sandboxOptions?.local?.hiddenPaths ?? []), path.dirname(path.dirname(ctx.runDir))],
+        hiddenPaths: [
+          ...(deps.sandboxOptions?.local?.hiddenPaths ?? []),
+          path.dirname(path.dirname(ctx.runDir)),
+        ],
       },
     },
   );
@@ -205,7 +208,8 @@ async function setUp(
     ledger.emit({ type: 'log', stage: 'setup', source: 'engine', stream: 'warning', text: w });
   const local = sandbox instanceof LocalSandbox;
   const notes = local ? sandbox.python.notes : [];
-  for (const text of notes) ledger.emit({ type: 'log', stage: 'setup', source: 'engine', stream: 'info', text });
+  for (const text of notes)
+    ledger.emit({ type: 'log', stage: 'setup', source: 'engine', stream: 'info', text });
   // The workspace contract's packages, imported for real where the agent's code will run: a missing one fails
   // the run here, before any model call, naming the interpreter and the real import error.
   const probe = await sandbox.exec({
@@ -224,7 +228,11 @@ async function setUp(
     );
   }
   const isolation =
-    sandbox.isolation === 'none' ? 'NOT ISOLATED' : sandbox.isolation === 'container' ? null : sandbox.isolation;
+    sandbox.isolation === 'none'
+      ? 'NOT ISOLATED'
+      : sandbox.isolation === 'container'
+        ? null
+        : sandbox.isolation;
   const message = `${sandbox.kind} sandbox ${sandbox.id.slice(0, 12)}${isolation ? ` (${isolation})` : ''}: python ${check.version}${local ? ` (${check.executable})` : ''}, pytest ${check.pytest ?? '?'}, ${sandbox.gpu ? 'GPU' : 'CPU only'}`;
   ledger.stage('setup', { status: 'pass', endedAt: new Date().toISOString(), message });
   ledger.emit({ type: 'stage.finished', stage: 'setup', step: 0, outcome: 'pass', message });

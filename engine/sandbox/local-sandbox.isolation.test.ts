@@ -71,7 +71,9 @@ describe.skipIf(!canIsolate)('the local sandbox in bubblewrap: a real boundary',
   });
 
   it('CDPATH=..; cd other && rm -rf * wipes nothing', async () => {
-    const r = await sh('CDPATH=..; cd other && rm -rf *; CDPATH=' + path.dirname(f.sibling) + '; cd other && rm -rf *');
+    const r = await sh(
+      'CDPATH=..; cd other && rm -rf *; CDPATH=' + path.dirname(f.sibling) + '; cd other && rm -rf *',
+    );
     expect(r.exitCode).not.toBe(0);
     expectUntouched();
   });
@@ -109,10 +111,14 @@ describe.skipIf(!canIsolate)('the local sandbox in bubblewrap: a real boundary',
   });
 
   it("git config --global changes only the sandbox's own HOME", async () => {
-    const r = await sh('git config --global core.hooksPath x && git config --global core.hooksPath && echo "$HOME"');
+    const r = await sh(
+      'git config --global core.hooksPath x && git config --global core.hooksPath && echo "$HOME"',
+    );
     expect(r.stdout).toBe('x\n/home/sandbox\n');
     expect(fs.readFileSync(f.gitConfig, 'utf8')).toBe('[user]\n\tname = Someone\n');
-    expect(fs.existsSync(realGitConfig) ? fs.readFileSync(realGitConfig, 'utf8') : null).toBe(realGitConfigBefore);
+    expect(fs.existsSync(realGitConfig) ? fs.readFileSync(realGitConfig, 'utf8') : null).toBe(
+      realGitConfigBefore,
+    );
     expectUntouched();
   });
 
@@ -228,7 +234,9 @@ describe('a local sandbox without an OS sandbox', () => {
       expect(refused.error.code).toBe('isolation_unavailable');
       expect(refused.error.message).toMatch(/cannot be isolated/);
       expect(refused.error.message).toMatch(/--sandbox local-unisolated/);
-      expect(refused.error.message).toMatch(process.platform === 'linux' ? /bubblewrap \(bwrap\) is not installed/ : /./);
+      expect(refused.error.message).toMatch(
+        process.platform === 'linux' ? /bubblewrap \(bwrap\) is not installed/ : /./,
+      );
     }
   });
 

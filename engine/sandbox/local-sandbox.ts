@@ -13,7 +13,15 @@ import { seatbeltProfile } from './os-sandbox/seatbelt';
 import { killProcessGroup, sweepProcessTree } from './process-tree';
 import { choosePython, type PythonInfo } from './python-probe';
 import { CANCEL_MESSAGE, cancelledBeforeStart, checkSpec, timeoutMessage } from './spec';
-import type { ExecRequest, ExecResult, NetworkMode, Sandbox, SandboxIsolation, SandboxSpec, TransientMount } from './types';
+import type {
+  ExecRequest,
+  ExecResult,
+  NetworkMode,
+  Sandbox,
+  SandboxIsolation,
+  SandboxSpec,
+  TransientMount,
+} from './types';
 
 /**
  * The local sandbox: commands run on this machine, with a chosen Python first on PATH (a user's venv for
@@ -99,7 +107,11 @@ export class LocalSandbox implements Sandbox {
   }
 
   /** The program and arguments that run `argv` in this sandbox, and the host folder to start it in. */
-  private launch(argv: string[], cwd: string, mounts: readonly TransientMount[]): { argv: string[]; cwd: string } {
+  private launch(
+    argv: string[],
+    cwd: string,
+    mounts: readonly TransientMount[],
+  ): { argv: string[]; cwd: string } {
     const ws = this.hostPaths.workspace;
     const c = this.confinement;
     if (c.kind === 'none') return { argv, cwd: cwd ? path.join(ws, cwd) : ws };
@@ -133,7 +145,12 @@ export class LocalSandbox implements Sandbox {
       homeDir: home,
       tmpDir: tmp,
       hidden: c.hidden,
-      readable: [ws, ...(this.hostPaths.data ? [this.hostPaths.data] : []), ...c.readOnly, ...mounts.map((m) => m.hostPath)],
+      readable: [
+        ws,
+        ...(this.hostPaths.data ? [this.hostPaths.data] : []),
+        ...c.readOnly,
+        ...mounts.map((m) => m.hostPath),
+      ],
       network: c.network,
     });
     return { argv: [c.program, '-p', profile, ...argv], cwd: cwd ? path.join(ws, cwd) : ws };
@@ -291,7 +308,11 @@ export async function startLocalSandbox(
     fs.mkdirSync(path.join(privateDir, 'home'), { mode: 0o700 });
     fs.mkdirSync(path.join(privateDir, 'tmp'), { mode: 0o700 });
   } catch (error) {
-    return failWith('start_failed', `cannot create the sandbox's private folders: ${messageOf(error)}`, error);
+    return failWith(
+      'start_failed',
+      `cannot create the sandbox's private folders: ${messageOf(error)}`,
+      error,
+    );
   }
   const bubblewrap = os_.kind === 'bubblewrap';
   const home = bubblewrap ? OS_SANDBOX_PATHS.home : path.join(privateDir, 'home');

@@ -3,12 +3,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../testing/temp-dir';
-import {
-  IMPORT_CHECK_SCRIPT,
-  choosePython,
-  missingModulesMessage,
-  parseImportCheck,
-} from './python-probe';
+import { IMPORT_CHECK_SCRIPT, choosePython, missingModulesMessage, parseImportCheck } from './python-probe';
 
 // Real interpreters: a venv made without the system's packages stands for a version manager's python3 that
 // lacks them (pyenv here); /usr/bin/python3 has them where Debian's python3-pandas & co. are installed.
@@ -16,7 +11,8 @@ import {
 const SYSTEM = '/usr/bin/python3';
 const systemHasAll =
   fs.existsSync(SYSTEM) &&
-  (await execa(SYSTEM, ['-s', '-c', 'import numpy, pandas, sklearn, pytest'], { reject: false })).exitCode === 0;
+  (await execa(SYSTEM, ['-s', '-c', 'import numpy, pandas, sklearn, pytest'], { reject: false })).exitCode ===
+    0;
 
 describe.skipIf(!systemHasAll)('choosing the local Python', () => {
   const temp = makeTempDir();
@@ -33,7 +29,9 @@ describe.skipIf(!systemHasAll)('choosing the local Python', () => {
     expect(fs.realpathSync(chosen.value.executable)).toBe(fs.realpathSync(SYSTEM));
     expect(chosen.value.missing).toEqual([]);
     expect(chosen.value.notes).toHaveLength(1);
-    expect(chosen.value.notes[0]).toMatch(/bare\/bin\/python .*lacks numpy, pandas, sklearn, pytest; using \/usr\/bin\/python3/);
+    expect(chosen.value.notes[0]).toMatch(
+      /bare\/bin\/python .*lacks numpy, pandas, sklearn, pytest; using \/usr\/bin\/python3/,
+    );
   });
 
   it('with the default candidates, python3 first on PATH lacking pandas loses to /usr/bin/python3', async () => {

@@ -119,14 +119,17 @@ export async function choosePython(
     seen.add(info.value.executable);
     if (info.value.missing.length === 0) {
       const notes = lacking.map(
-        (l) => `${l.name} (${l.info.executable}) lacks ${l.info.missing.join(', ')}; using ${info.value.executable}`,
+        (l) =>
+          `${l.name} (${l.info.executable}) lacks ${l.info.missing.join(', ')}; using ${info.value.executable}`,
       );
       return succeed({ ...info.value, notes });
     }
     lacking.push({ name, info: info.value });
   }
   if (lacking.length > 0) return succeed({ ...lacking[0]!.info, notes: [] });
-  return firstError ?? failWith('python_unavailable', 'no python3 found: install Python 3 or give --python PATH');
+  return (
+    firstError ?? failWith('python_unavailable', 'no python3 found: install Python 3 or give --python PATH')
+  );
 }
 
 /** The setup stage's check, run inside the sandbox: imports each module for real and prints what failed. */
@@ -166,7 +169,11 @@ export function parseImportCheck(stdout: string): ImportCheck | null {
  * What the setup stage says when the sandbox's Python lacks modules: the interpreter, the modules with their
  * real import errors, and how to fix it for this kind of sandbox.
  */
-export function missingModulesMessage(check: ImportCheck, local: boolean, notes: readonly string[] = []): string {
+export function missingModulesMessage(
+  check: ImportCheck,
+  local: boolean,
+  notes: readonly string[] = [],
+): string {
   const names = Object.keys(check.errors);
   const packages = names.map((n) => WORKSPACE_MODULES.find((m) => m.module === n)?.package ?? n);
   const errors = names.map((n) => check.errors[n]).join('; ');

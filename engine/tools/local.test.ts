@@ -162,7 +162,9 @@ describe('import errors behind failing tests (local sandbox)', () => {
       "ModuleNotFoundError: No module named 'mle_beast_no_such_module'",
     ]);
     const r = await run('run_tests', {});
-    expect(r.text).toMatch(/\nImport errors: ModuleNotFoundError: No module named 'mle_beast_no_such_module'\n/);
+    expect(r.text).toMatch(
+      /\nImport errors: ModuleNotFoundError: No module named 'mle_beast_no_such_module'\n/,
+    );
   });
 });
 

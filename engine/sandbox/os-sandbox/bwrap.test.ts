@@ -44,7 +44,14 @@ function pairs(args: string[], flag: string): string[][] {
 describe('bwrapArgs', () => {
   it('a fresh root: every namespace new, caps dropped, dies with its monitor, never the host root', () => {
     const args = bwrapArgs(plan, lookup);
-    expect(args.slice(0, 6)).toEqual(['--unshare-all', '--die-with-parent', '--new-session', '--cap-drop', 'ALL', '--hostname']);
+    expect(args.slice(0, 6)).toEqual([
+      '--unshare-all',
+      '--die-with-parent',
+      '--new-session',
+      '--cap-drop',
+      'ALL',
+      '--hostname',
+    ]);
     expect(args).not.toContain('--share-net');
     expect(pairs(args, '--ro-bind').map(([src]) => src)).not.toContain('/');
     expect(pairs(args, '--bind').map(([src]) => src)).not.toContain('/');
@@ -112,7 +119,12 @@ describe('bwrapArgs', () => {
       {
         ...plan,
         network: 'bridge',
-        mounts: [{ hostPath: '/home/u/.mle-beast/runs/r1/data/holdout/selection', sandboxPath: '/holdout/selection' }],
+        mounts: [
+          {
+            hostPath: '/home/u/.mle-beast/runs/r1/data/holdout/selection',
+            sandboxPath: '/holdout/selection',
+          },
+        ],
         devices: ['/dev/nvidia0'],
         cwd: 'src/pkg',
       },
@@ -131,7 +143,14 @@ describe('bwrapArgs', () => {
 describe('the environment in the OS sandbox', () => {
   it("keeps the locale and nothing else of the host's: no API keys, no tokens", () => {
     const env = isolatedEnv(
-      { LANG: 'C.UTF-8', LC_ALL: 'C', OPENAI_API_KEY: 'sk', AWS_SECRET_ACCESS_KEY: 'x', PATH: '/host/bin', HOME: '/root' },
+      {
+        LANG: 'C.UTF-8',
+        LC_ALL: 'C',
+        OPENAI_API_KEY: 'sk',
+        AWS_SECRET_ACCESS_KEY: 'x',
+        PATH: '/host/bin',
+        HOME: '/root',
+      },
       { path: isolatedPath('/opt/py/bin'), home: '/home/sandbox', tmp: '/tmp' },
     );
     expect(env).toEqual({

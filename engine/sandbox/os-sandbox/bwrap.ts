@@ -45,7 +45,8 @@ export const MASKED_SYSTEM_FILES = ['/etc/shadow', '/etc/shadow-', '/etc/gshadow
 export const MASKED_SYSTEM_DIRS = ['/etc/ssh', '/etc/sudoers.d'] as const;
 
 /** What a host path is: a folder, a file, a link (with its target, bound as a link), or nothing. */
-export type HostEntry = { kind: 'dir' } | { kind: 'file' } | { kind: 'link'; target: string } | { kind: 'absent' };
+export type HostEntry =
+  { kind: 'dir' } | { kind: 'file' } | { kind: 'link'; target: string } | { kind: 'absent' };
 
 export interface BwrapPlan {
   /** Real host path of the workspace. */
@@ -139,7 +140,10 @@ export function bwrapArgs(plan: BwrapPlan, lookup: (p: string) => HostEntry = ho
   if (plan.git === 'real') args.push('--ro-bind', path.join(plan.workspaceDir, '.git'), git);
   if (plan.dataDir) args.push('--ro-bind', plan.dataDir, OS_SANDBOX_PATHS.data);
   for (const m of plan.mounts) args.push('--ro-bind', m.hostPath, m.sandboxPath);
-  args.push('--chdir', plan.cwd ? path.posix.join(OS_SANDBOX_PATHS.workspace, plan.cwd) : OS_SANDBOX_PATHS.workspace);
+  args.push(
+    '--chdir',
+    plan.cwd ? path.posix.join(OS_SANDBOX_PATHS.workspace, plan.cwd) : OS_SANDBOX_PATHS.workspace,
+  );
   return args;
 }
 
@@ -167,7 +171,10 @@ export function isolatedEnv(
     PIP_DISABLE_PIP_VERSION_CHECK: '1',
   };
   for (const [name, value] of Object.entries(base)) {
-    if (value !== undefined && (name === 'LANG' || name === 'TZ' || name === 'TERM' || name.startsWith('LC_')))
+    if (
+      value !== undefined &&
+      (name === 'LANG' || name === 'TZ' || name === 'TERM' || name.startsWith('LC_'))
+    )
       env[name] = value;
   }
   return env;
@@ -175,5 +182,7 @@ export function isolatedEnv(
 
 /** The PATH inside the bubblewrap sandbox: the Python's folder first, then the system's. */
 export function isolatedPath(pythonBin: string | null): string {
-  return [pythonBin, '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'].filter(Boolean).join(':');
+  return [pythonBin, '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin']
+    .filter(Boolean)
+    .join(':');
 }

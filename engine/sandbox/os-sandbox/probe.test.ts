@@ -26,9 +26,13 @@ describe('probing the OS sandbox', () => {
     const temp = makeTempDir();
     try {
       const fake = path.join(temp.dir, 'bwrap');
-      fs.writeFileSync(fake, '#!/bin/sh\necho "bwrap: No permissions to creating new namespace" >&2\nexit 1\n', {
-        mode: 0o755,
-      });
+      fs.writeFileSync(
+        fake,
+        '#!/bin/sh\necho "bwrap: No permissions to creating new namespace" >&2\nexit 1\n',
+        {
+          mode: 0o755,
+        },
+      );
       const found = await probeUncached('linux', { PATH: temp.dir });
       expect(found).toEqual({
         kind: 'none',

@@ -55,7 +55,10 @@ export async function probeUncached(platform: NodeJS.Platform, env: NodeJS.Proce
   try {
     const result = await execa(program, args, { env, extendEnv: false, reject: false, timeout: 15_000 });
     if (result.exitCode === 0) return { kind: 'bubblewrap', program };
-    const said = String(result.stderr || result.shortMessage || '').trim().split('\n').pop();
+    const said = String(result.stderr || result.shortMessage || '')
+      .trim()
+      .split('\n')
+      .pop();
     return { kind: 'none', reason: `${program} does not work here (${said || `exit ${result.exitCode}`})` };
   } catch (error) {
     return { kind: 'none', reason: `${program} does not run: ${(error as Error).message}` };

@@ -41,13 +41,14 @@ export function seatbeltProfile(plan: SeatbeltPlan): string {
     '(allow ipc-posix-shm ipc-posix-sem)',
     '(allow file-read*)',
   ];
-  if (plan.hidden.length > 0) lines.push(`(deny file-read* file-write* ${plan.hidden.map(subpath).join(' ')})`);
+  if (plan.hidden.length > 0)
+    lines.push(`(deny file-read* file-write* ${plan.hidden.map(subpath).join(' ')})`);
   if (plan.readable.length > 0) lines.push(`(allow file-read* ${plan.readable.map(subpath).join(' ')})`);
   lines.push(
     `(allow file-write* ${[plan.workspaceDir, plan.homeDir, plan.tmpDir].map(subpath).join(' ')} (literal "/dev/null") (literal "/dev/tty"))`,
     `(deny file-write* ${subpath(`${plan.workspaceDir}/.git`)})`,
   );
   if (plan.network === 'bridge') lines.push('(allow network*)');
-  else lines.push("(allow network* (local unix-socket) (remote unix-socket))");
+  else lines.push('(allow network* (local unix-socket) (remote unix-socket))');
   return `${lines.join('\n')}\n`;
 }

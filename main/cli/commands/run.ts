@@ -140,7 +140,10 @@ export function registerRun(program: Command): void {
       '--sandbox <kind>',
       'docker, local (in an OS sandbox: bubblewrap or Seatbelt) or local-unisolated (default: docker)',
     )
-    .option('--python <path>', 'local sandbox: the Python interpreter (default: the first python3 with the packages)')
+    .option(
+      '--python <path>',
+      'local sandbox: the Python interpreter (default: the first python3 with the packages)',
+    )
     .option('--max-steps <n>', 'experiments to try at most (default 30)')
     .option('--max-cost <usd>', 'stop when the LLM calls have cost this many dollars')
     .option('--force-cpu', 'do not ask for a GPU')

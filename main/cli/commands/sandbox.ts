@@ -73,7 +73,10 @@ export function registerSandbox(program: Command): void {
       false,
     )
     .option('--unisolated', 'with --local: run without an OS sandbox, on purpose (not isolated)', false)
-    .option('--python <path>', 'local only: the Python interpreter (default: the first python3 with the packages)')
+    .option(
+      '--python <path>',
+      'local only: the Python interpreter (default: the first python3 with the packages)',
+    )
     .option('--network <mode>', 'none or bridge', parseNetwork, 'none' as NetworkMode)
     .option('--force-cpu', 'do not request a GPU', false)
     .option('--image <tag>', 'Docker image (default: the sandbox image)')
