@@ -304,7 +304,8 @@ export async function startLocalSandbox(
 
   let privateDir: string;
   try {
-    privateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mle-beast-sandbox-'));
+    // Real paths: Seatbelt matches resolved paths (macOS's /var is /private/var).
+    privateDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mle-beast-sandbox-')));
     fs.mkdirSync(path.join(privateDir, 'home'), { mode: 0o700 });
     fs.mkdirSync(path.join(privateDir, 'tmp'), { mode: 0o700 });
   } catch (error) {
@@ -373,7 +374,15 @@ export function hiddenPaths(env: NodeJS.ProcessEnv, extra: readonly string[]): s
     ...extra,
   ];
   if (env.MLE_BEAST_DB_PATH) list.push(path.dirname(path.resolve(env.MLE_BEAST_DB_PATH)));
-  return [...new Set(list)];
+  // Both spellings where a link leads elsewhere: bubblewrap and Seatbelt see resolved paths.
+  const real = list.flatMap((p) => {
+    try {
+      return [p, fs.realpathSync(p)];
+    } catch {
+      return [p];
+    }
+  });
+  return [...new Set(real)];
 }
 
 /** NVIDIA device nodes, passed through so a local PyTorch still finds the GPU. */
