@@ -178,10 +178,20 @@ describe.skipIf(!canIsolate)('the local sandbox in bubblewrap: a real boundary',
     expectUntouched();
   });
 
-  it('rm -rf of the host /tmp and of the whole temp root touches only the private /tmp', async () => {
-    await sh(`rm -rf ${f.root} /tmp/* 2>/dev/null; rm -rf ${os.tmpdir()}/mle-beast-* 2>/dev/null; true`);
-    expect(fs.existsSync(path.join(f.canary, 'alive.txt'))).toBe(true);
-    expectUntouched();
+  it('rm -rf /tmp/<a folder of the host> and of the whole temp root touches only the private /tmp', async () => {
+    // Named folders only: were the boundary broken, a wider rm would hit other programs' files.
+    const hostTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mle-beast-host-canary-'));
+    fs.writeFileSync(path.join(hostTmp, 'alive.txt'), 'alive\n');
+    try {
+      const r = await sh(`rm -rf ${hostTmp} ${f.root}; ls ${hostTmp} ${f.root}; touch /tmp/mine && ls /tmp`);
+      expect(r.stdout).toBe('mine\n');
+      expect(fs.readFileSync(path.join(hostTmp, 'alive.txt'), 'utf8')).toBe('alive\n');
+      expect(fs.existsSync(path.join(f.canary, 'alive.txt'))).toBe(true);
+      expect(fs.existsSync(path.join(os.tmpdir(), 'mine'))).toBe(false);
+      expectUntouched();
+    } finally {
+      fs.rmSync(hostTmp, { recursive: true, force: true });
+    }
   });
 
   it('the network is off unless the run allows it', async () => {
