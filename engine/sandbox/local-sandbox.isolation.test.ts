@@ -194,6 +194,26 @@ describe.skipIf(!canIsolate)('the local sandbox in bubblewrap: a real boundary',
     }
   });
 
+  it('a workspace that is a home folder shows its secrets and the engine folder covered', async () => {
+    const home = await startLocalSandbox(
+      { runId: 'home-ws', workspaceDir: f.home },
+      { baseEnv: { ...process.env, HOME: f.home }, hiddenPaths: [f.engineHome] },
+    );
+    if (!home.ok) throw home.error;
+    try {
+      const r = await home.value.exec({
+        shell:
+          'cat .ssh/id_ed25519 .aws/credentials .mle-beast/mle_beast.db; ls -A .ssh .mle-beast; ' +
+          'rm -rf .mle-beast/runs .ssh; echo done',
+      });
+      expect(r.stdout).toBe('.mle-beast:\n\n.ssh:\ndone\n');
+      expect(fs.readFileSync(path.join(f.home, '.ssh', 'id_ed25519'), 'utf8')).toBe('PRIVATE KEY\n');
+      expectUntouched();
+    } finally {
+      await home.value.stop();
+    }
+  });
+
   it('the network is off unless the run allows it', async () => {
     const server = http.createServer((_req, res) => res.end('hello'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -140,6 +140,25 @@ describe('bwrapArgs', () => {
   });
 });
 
+describe('bwrapArgs with a workspace that holds secrets', () => {
+  it('covers them where the sandbox sees them (a brownfield run on a home folder)', () => {
+    const host: Record<string, HostEntry> = {
+      ...mergedUsr,
+      '/home/u/.ssh': { kind: 'dir' },
+      '/home/u/.netrc': { kind: 'file' },
+    };
+    const args = bwrapArgs(
+      { ...plan, workspaceDir: '/home/u', hidden: ['/home/u/.ssh', '/home/u/.netrc', '/home/u/.aws'] },
+      (p) => host[p] ?? { kind: 'absent' },
+    );
+    const at = args.indexOf('/workspace');
+    const tail = args.slice(at);
+    expect(tail.join(' ')).toContain('--tmpfs /workspace/.ssh');
+    expect(tail.join(' ')).toContain('--ro-bind /dev/null /workspace/.netrc');
+    expect(tail.join(' ')).not.toContain('.aws');
+  });
+});
+
 describe('the environment in the OS sandbox', () => {
   it("keeps the locale and nothing else of the host's: no API keys, no tokens", () => {
     const env = isolatedEnv(

@@ -140,6 +140,21 @@ export function bwrapArgs(plan: BwrapPlan, lookup: (p: string) => HostEntry = ho
   if (plan.git === 'real') args.push('--ro-bind', path.join(plan.workspaceDir, '.git'), git);
   if (plan.dataDir) args.push('--ro-bind', plan.dataDir, OS_SANDBOX_PATHS.data);
   for (const m of plan.mounts) args.push('--ro-bind', m.hostPath, m.sandboxPath);
+  // A workspace that holds a secret (a brownfield run on a home folder, say) shows it covered.
+  const moved: [string, string][] = [
+    [plan.workspaceDir, OS_SANDBOX_PATHS.workspace],
+    ...(plan.dataDir ? [[plan.dataDir, OS_SANDBOX_PATHS.data] as [string, string]] : []),
+    ...plan.mounts.map((m) => [m.hostPath, m.sandboxPath] as [string, string]),
+  ];
+  for (const hidden of plan.hidden) {
+    for (const [host, inSandbox] of moved) {
+      if (hidden === host || !inside(host, hidden)) continue;
+      const target = path.posix.join(inSandbox, path.relative(host, hidden).split(path.sep).join('/'));
+      const entry = lookup(hidden);
+      if (entry.kind === 'dir') args.push('--tmpfs', target);
+      else if (entry.kind === 'file') args.push('--ro-bind', '/dev/null', target);
+    }
+  }
   args.push(
     '--chdir',
     plan.cwd ? path.posix.join(OS_SANDBOX_PATHS.workspace, plan.cwd) : OS_SANDBOX_PATHS.workspace,
