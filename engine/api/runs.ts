@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Settings } from './settings';
 
 /**
  * Runs in the contract: their states, the stages of the pipeline, the events a run emits and the
@@ -216,7 +217,8 @@ export const RunSummary = z.object({
   completionTokens: z.number().int(),
   llmCalls: z.number().int(),
   model: z.string(),
-  sandbox: z.enum(['docker', 'local']),
+  /** The sandbox chosen; `local-unisolated` runs are shown as not isolated. */
+  sandbox: Settings.shape.defaultSandbox,
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
@@ -277,6 +279,8 @@ export const RunOverrides = z
     maxCost: z.union([z.string(), z.number()]).optional(),
     forceCpu: z.boolean().optional(),
     network: z.string().optional(),
+    /** The local sandbox's Python interpreter (`--python PATH`). */
+    python: z.string().optional(),
   })
   .strict();
 export type RunOverrides = z.infer<typeof RunOverrides>;

@@ -6,7 +6,11 @@ import { z } from 'zod';
  */
 export const Settings = z.object({
   theme: z.enum(['system', 'light', 'dark']),
-  defaultSandbox: z.enum(['docker', 'local']),
+  /**
+   * The one declaration of the sandbox choices: docker; local (inside an OS sandbox: bubblewrap on Linux,
+   * Seatbelt on macOS; refused where there is none); local-unisolated (local without one, chosen on purpose).
+   */
+  defaultSandbox: z.enum(['docker', 'local', 'local-unisolated']),
   defaultNetwork: z.enum(['none', 'bridge']),
   defaultMaxSteps: z.number().int().min(1).max(1000),
   forceCpu: z.boolean(),

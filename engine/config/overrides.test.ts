@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../testing/temp-dir';
@@ -53,7 +54,13 @@ describe('command-line flags over project.yaml', () => {
       testPath: null,
     });
     expect(config.workspace.path).toBe(path.join(tmp.dir, 'ws'));
-    expect(config.sandbox).toEqual({ kind: 'local', image: null, network: 'bridge', forceCpu: true });
+    expect(config.sandbox).toEqual({
+      kind: 'local',
+      image: null,
+      network: 'bridge',
+      forceCpu: true,
+      python: null,
+    });
     expect(config.limits).toMatchObject({ maxSteps: 5, maxCostUsd: 2.5 });
     expect(warnings).toEqual([
       '--dataset replaces the dataset, so dataset.test_path from project.yaml is not used',
@@ -81,7 +88,7 @@ describe('command-line flags over project.yaml', () => {
     ).toEqual([
       '--max-steps: expected a whole number, got "many"',
       '--max-cost: expected an amount in US dollars (e.g. 5 or 2.50), got "free"',
-      '--sandbox: expected one of "docker", "local", got "podman"',
+      '--sandbox: expected one of "docker", "local", "local-unisolated", got "podman"',
       '--network: expected one of "none", "bridge", got "hots"',
     ]);
     // Shape errors come first; what a path points at is checked once the shapes are right.
@@ -105,9 +112,30 @@ describe('command-line flags over project.yaml', () => {
     writeTree(tmp.dir, { 'p.yaml': 'goals:\n  task_description: t\nlimits: { max_step: 3 }\n' });
     expect(expectErrors(loadProjectConfig('p.yaml', { cwd: tmp.dir, overrides: { sandbox: 'vm' } }))).toEqual(
       [
-        '--sandbox: expected one of "docker", "local", got "vm"',
+        '--sandbox: expected one of "docker", "local", "local-unisolated", got "vm"',
         'p.yaml:3:11: limits.max_step: unknown key. Did you mean "max_steps"?',
       ],
+    );
+  });
+
+  it('--sandbox local-unisolated and --python PATH: the interpreter is checked and made absolute', () => {
+    const base = loaded();
+    fs.mkdirSync(path.join(tmp.dir, 'venv', 'bin'), { recursive: true });
+    fs.writeFileSync(path.join(tmp.dir, 'venv', 'bin', 'python'), '');
+    const { config } = expectOk(
+      applyOverrides(base, { sandbox: 'local-unisolated', python: 'venv/bin/python' }, { cwd: tmp.dir }),
+    );
+    expect(config.sandbox).toMatchObject({
+      kind: 'local-unisolated',
+      python: path.join(tmp.dir, 'venv', 'bin', 'python'),
+    });
+    expect(
+      expectErrors(applyOverrides(base, { sandbox: 'local', python: 'nope/python3' }, { cwd: tmp.dir })),
+    ).toEqual([
+      `--python: ${path.join(tmp.dir, 'nope', 'python3')} does not exist: give the path of a Python interpreter (e.g. /usr/bin/python3 or a venv's bin/python)`,
+    ]);
+    expect(expectErrors(applyOverrides(base, { python: 'venv' }, { cwd: tmp.dir }))[0]).toMatch(
+      /^--python: .*venv is a folder: give the path of a Python interpreter/,
     );
   });
 

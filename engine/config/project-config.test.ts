@@ -59,7 +59,7 @@ describe('valid project.yaml files', () => {
       },
       workspace: { path: null, existingCode: false, environment: null },
       limits: { maxSteps: 30, maxConsecutiveFailures: 10, maxCostUsd: null, maxWallMinutes: null },
-      sandbox: { kind: 'docker', image: null, network: 'none', forceCpu: false },
+      sandbox: { kind: 'docker', image: null, network: 'none', forceCpu: false, python: null },
       models: { actor: null, critic: null },
     });
     expect(warnings).toEqual([]);
@@ -161,6 +161,7 @@ describe('valid project.yaml files', () => {
       image: 'mle-beast-sandbox:gpu',
       network: 'bridge',
       forceCpu: true,
+      python: null,
     });
     expect(config.models).toEqual({ actor: 'deepseek/deepseek-v4-flash', critic: 'openai/gpt-4o-mini' });
   });
@@ -182,7 +183,13 @@ describe('valid project.yaml files', () => {
       forceCpu: true,
     } as const;
     const a = expectOk(load('goals: { task_description: t }\n', {}, { settings }));
-    expect(a.config.sandbox).toEqual({ kind: 'local', image: null, network: 'bridge', forceCpu: true });
+    expect(a.config.sandbox).toEqual({
+      kind: 'local',
+      image: null,
+      network: 'bridge',
+      forceCpu: true,
+      python: null,
+    });
     expect(a.config.limits.maxSteps).toBe(7);
     const b = expectOk(
       load(

@@ -37,8 +37,10 @@ export interface CliOverrides {
   dataset?: string;
   /** `--workspace DIR`: workspace.path. */
   workspace?: string;
-  /** `--sandbox docker|local`. */
+  /** `--sandbox docker|local|local-unisolated`. */
   sandbox?: string;
+  /** `--python PATH`: the local sandbox's interpreter. */
+  python?: string;
   /** `--max-steps N`. */
   maxSteps?: string | number;
   /** `--max-cost USD`. */
@@ -54,6 +56,7 @@ const FLAG_FIELDS = {
   dataset: { flag: '--dataset', path: ['dataset', 'train_path'] },
   workspace: { flag: '--workspace', path: ['workspace', 'path'] },
   sandbox: { flag: '--sandbox', path: ['sandbox', 'kind'] },
+  python: { flag: '--python', path: ['sandbox', 'python'] },
   maxSteps: { flag: '--max-steps', path: ['limits', 'max_steps'] },
   maxCost: { flag: '--max-cost', path: ['limits', 'max_cost_usd'] },
   forceCpu: { flag: '--force-cpu', path: ['sandbox', 'force_cpu'] },
@@ -283,6 +286,9 @@ function mergeOverrides(
     );
   }
   if (overrides.sandbox !== undefined) set('sandbox', overrides.sandbox.trim());
+  if (overrides.python !== undefined) {
+    set('python', overrides.python.trim() === '' ? '' : resolveUserPath(overrides.python, cwd, home));
+  }
   if (overrides.network !== undefined) set('network', overrides.network.trim());
   if (overrides.forceCpu !== undefined) set('forceCpu', overrides.forceCpu);
   if (overrides.maxSteps !== undefined) {

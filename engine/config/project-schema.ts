@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_SETTINGS, Settings } from '../api/settings';
 import { DatasetKind } from '../datasets/schemas';
 import { Direction } from '../scoring/schemas';
-import type { NetworkMode, SandboxKind } from '../sandbox/types';
+import type { NetworkMode, SandboxChoice } from '../sandbox/types';
 
 /**
  * Two schemas, each the single source of its shape:
@@ -55,7 +55,7 @@ const SandboxKindSchema = Settings.shape.defaultSandbox;
 const NetworkSchema = Settings.shape.defaultNetwork;
 // Compile-time guarantee that the settings and the sandbox contract name the same kinds.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const _sameKinds: Same<z.infer<typeof SandboxKindSchema>, SandboxKind> = true;
+const _sameKinds: Same<z.infer<typeof SandboxKindSchema>, SandboxChoice> = true;
 const _sameNetworks: Same<z.infer<typeof NetworkSchema>, NetworkMode> = true;
 
 const Count = (max: number) => z.number().int().min(1).max(max);
@@ -120,6 +120,8 @@ export const ProjectYaml = z.strictObject({
       image: text('the image name').optional(),
       network: NetworkSchema.optional(),
       force_cpu: z.boolean().optional(),
+      /** Local sandbox: the Python interpreter to use (default: the first python3 with the needed packages). */
+      python: text('the path').optional(),
     })
     .optional(),
   models: z
@@ -201,6 +203,8 @@ export const ProjectConfig = z.object({
     image: z.string().nullable(),
     network: NetworkSchema,
     forceCpu: z.boolean(),
+    /** Local sandbox: the Python interpreter named (absolute); null = chosen at start. */
+    python: z.string().nullable().default(null),
   }),
   /** Null: the model the provider resolution picked (MLE_BEAST_MODEL, settings or the provider's default). */
   models: z.object({ actor: z.string().nullable(), critic: z.string().nullable() }),

@@ -137,7 +137,7 @@ describe('schema errors, each at its key or value', () => {
 
   it('an unknown key with nothing close lists the known keys', () => {
     expect(errorsOf('goals: { task_description: t }\nsandbox: { gpus: 2 }\n')).toEqual([
-      'project.yaml:2:12: sandbox.gpus: unknown key. Known keys here: kind, image, network, force_cpu.',
+      'project.yaml:2:12: sandbox.gpus: unknown key. Known keys here: kind, image, network, force_cpu, python.',
     ]);
   });
 
@@ -200,7 +200,7 @@ describe('schema errors, each at its key or value', () => {
       ),
     ).toEqual([
       'project.yaml:1:7: mode: expected one of "greenfield", "brownfield", "existing", got "greenfeild". Did you mean "greenfield"?',
-      'project.yaml:3:18: sandbox.kind: expected one of "docker", "local", got "podman"',
+      'project.yaml:3:18: sandbox.kind: expected one of "docker", "local", "local-unisolated", got "podman"',
       'project.yaml:3:35: sandbox.network: expected one of "none", "bridge", got "host"',
       'project.yaml:4:18: dataset.type: expected one of "tabular", "image_folder", "text_jsonl", "other", "image_classification", "text_classification", got "tabluar". Did you mean "tabular"?',
     ]);

@@ -236,13 +236,28 @@ export function resolveProject(raw: ProjectYaml, ctx: ResolveContext): Resolutio
     maxCostUsd: raw.limits?.max_cost_usd ?? DEFAULT_LIMITS.maxCostUsd,
     maxWallMinutes: raw.limits?.max_wall_minutes ?? DEFAULT_LIMITS.maxWallMinutes,
   };
+  let python: string | null = null;
+  if (raw.sandbox?.python !== undefined) {
+    python = absolute(raw.sandbox.python);
+    const stat = ctx.checkPaths ? statOrNull(python) : null;
+    if (ctx.checkPaths && (!stat || stat.isDirectory())) {
+      problem(
+        'sandbox.python',
+        `${shown(raw.sandbox.python, python)} ${stat ? 'is a folder' : 'does not exist'}: give the path of a Python interpreter (e.g. /usr/bin/python3 or a venv's bin/python)`,
+      );
+    }
+  }
   const sandbox = {
     kind: raw.sandbox?.kind ?? settings.defaultSandbox,
     image: raw.sandbox?.image?.trim() ?? null,
     network: raw.sandbox?.network ?? settings.defaultNetwork,
     forceCpu: raw.sandbox?.force_cpu ?? settings.forceCpu,
+    python,
   };
-  if (sandbox.image !== null && sandbox.kind === 'local') {
+  if (python !== null && sandbox.kind === 'docker') {
+    warnings.push('sandbox.python is used by the local sandbox only; the Docker sandbox has its own Python');
+  }
+  if (sandbox.image !== null && sandbox.kind !== 'docker') {
     warnings.push('sandbox.image is ignored: the local sandbox runs on this machine, not in an image');
   }
   if (environment && sandbox.kind === 'docker') {

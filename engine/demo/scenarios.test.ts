@@ -7,7 +7,13 @@ import { prepareRunData, type PreparedRunData } from '../datasets';
 import { generateExample } from '../examples';
 import { createLlmClient, type LlmClient } from '../llm/client';
 import { faults, startScenarioModel, withFaults, type ScenarioModel } from './scenario';
-import { brownfieldTabular, createBrownfieldRepo, experimentFor, greenfieldTabular } from './scenarios';
+import {
+  brownfieldTabular,
+  createBrownfieldRepo,
+  experimentFor,
+  greenfieldTabular,
+  testCritic,
+} from './scenarios';
 import { modelPy } from './sklearn-code';
 import { askCritic, driveActor, findSklearnPython, localToolRunner } from './test-support';
 
@@ -279,4 +285,31 @@ describe('brownfield churn scenario', () => {
     await expect(fs.readFile(path.join(repo.dir, 'notes/ideas.txt'), 'utf8')).resolves.toContain('Ideas');
     await expect(fs.readFile(path.join(repo.dir, 'scratch/cache.txt'), 'utf8')).resolves.toContain('scratch');
   }, 120_000);
+});
+
+describe("the scripted test critic's explanation", () => {
+  const pytestOutput = [
+    '==================================== ERRORS ====================================',
+    '____________________ ERROR collecting tests/test_smoke.py _____________________',
+    "ImportError while importing test module '/workspace/tests/test_smoke.py'.",
+    'Hint: make sure your test modules/packages have valid Python names.',
+    'Traceback:',
+    'tests/test_smoke.py:1: in <module>',
+    '    import model',
+    'model.py:1: in <module>',
+    '    import pandas as pd',
+    "E   ModuleNotFoundError: No module named 'pandas'",
+    '=========================== short test summary info ============================',
+    'ERROR tests/test_smoke.py',
+    '=============================== 1 error in 0.12s ===============================',
+  ].join('\n');
+
+  it('quotes the real import error, not pytest\'s "ImportError while importing test module"', async () => {
+    const reply = await testCritic({ text: `pytest says: 0 failed, 1 errors\n\n${pytestOutput}` } as never);
+    expect(reply).toMatchObject({ kind: 'reply' });
+    const content = (reply as { content: string }).content;
+    expect(content).toContain("ModuleNotFoundError: No module named 'pandas'");
+    expect(content).toMatch(/module pandas is missing/);
+    expect(content).not.toMatch(/ImportError while importing/);
+  });
 });

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ScriptStep } from '../llm/testing/scripted-server';
 import { actorScript, say, toolCall, type Scenario, type ScenarioCall, type StageHandler } from './scenario';
+import { parseImportErrors } from '../tools/pytest';
 import {
   baselineFiles,
   modelPy,
@@ -462,14 +463,20 @@ export const testCritic: StageHandler = (call) => {
     .split('\n')
     .map((l) => l.trim())
     .find((l) => /^(E\s+)?\w*(Error|Exception)\b/.test(l) || /cannot import name/.test(l));
-  if ((failedMatch && failedMatch[1] !== '0') || errorLine) {
+  // The import error as Python raised it (`ModuleNotFoundError: No module named 'pandas'`), not pytest's
+  // "ImportError while importing test module" header: the explanation must name the real cause.
+  const importError = parseImportErrors(text)[0];
+  if ((failedMatch && failedMatch[1] !== '0') || errorLine || importError) {
     const what = failedMatch ? `${failedMatch[1]} smoke test(s) fail` : 'The smoke tests fail';
-    const importProblem = /import/i.test(errorLine ?? '');
+    const shown = importError ?? errorLine?.replace(/^E\s+/, '');
+    const missingModule = /^ModuleNotFoundError: No module named '([^']+)'/.exec(importError ?? '')?.[1];
     return say(
-      `${what}${errorLine ? `: ${truncate(errorLine.replace(/^E\s+/, ''), 200)}` : ''}. ` +
-        (importProblem
-          ? 'model.py cannot be imported, so train.py, evaluate.py and predict.py fail too. Check the imported names against scikit-learn and run the tests before marking the work complete.'
-          : 'Read the first failing assertion, fix the code it points at, and run the tests before marking the work complete.'),
+      `${what}${shown ? `: ${truncate(shown, 200)}` : ''}. ` +
+        (missingModule
+          ? `model.py cannot be imported because the module ${missingModule} is missing, so train.py, evaluate.py and predict.py fail too. Use only packages the sandbox's Python has (or ask the user to install ${missingModule} there), and run the tests before marking the work complete.`
+          : importError || /import/i.test(errorLine ?? '')
+            ? 'model.py cannot be imported, so train.py, evaluate.py and predict.py fail too. Check the imported names against scikit-learn and run the tests before marking the work complete.'
+            : 'Read the first failing assertion, fix the code it points at, and run the tests before marking the work complete.'),
     );
   }
   return say(

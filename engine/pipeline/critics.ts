@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { StageName } from '../api/runs';
-import { runTests } from '../tools';
+import { parseImportErrors, runTests } from '../tools';
 import { SYSTEM } from './prompts';
 import type { RunSession } from './session';
 
@@ -69,11 +69,15 @@ export async function testCritic(session: RunSession, stage: StageName, step: nu
     session.log(`smoke tests: ${counts.passed} passed`, 'info', stage);
     return { pass: true, feedback: '' };
   }
-  const what = result.timedOut
-    ? 'the tests timed out'
-    : counts.total === 0
-      ? 'no tests were collected (write tests/test_smoke.py)'
-      : `${counts.failed} failed, ${counts.errors} errors, ${counts.passed} passed`;
+  // An import error is the cause of everything after it: it is named first, as Python gave it.
+  const imports = parseImportErrors(result.output).slice(0, 3);
+  const cause = imports.length ? `; import error: ${imports.join('; ')}` : '';
+  const what =
+    (result.timedOut
+      ? 'the tests timed out'
+      : counts.total === 0
+        ? 'no tests were collected (write tests/test_smoke.py)'
+        : `${counts.failed} failed, ${counts.errors} errors, ${counts.passed} passed`) + cause;
   const tail = result.output.slice(-FEEDBACK_CONTEXT_CHARS);
   session.log(`smoke tests: ${what}`, 'warning', stage);
   const reply = await session.chat('critic', stage, step, {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { mountPathOf } from '../sandbox/spec';
 import { scorePredictions, type ScoreResult } from '../scoring';
 import type { SplitPaths } from '../datasets';
 import { endingNote, launchScript, logStreams, makeFolder } from '../tools';
@@ -105,9 +106,13 @@ export async function predictSplit(
     return { ok: false, failure: `cannot prepare ${PREDICTIONS_DIR}/: ${(error as Error).message}` };
   }
   fs.rmSync(hostOut, { force: true });
-  const docker = sandbox.kind === 'docker';
-  const mountPoint = `/holdout/${split}`;
-  const input = docker ? `${mountPoint}/${path.basename(paths.input)}` : paths.input;
+  // Only this split's folder, only for this command: the OS-isolated local sandbox, like Docker, shows it at
+  // /holdout/<split>; where a sandbox cannot move folders the command reads the host path.
+  const mount = { hostPath: paths.dir, sandboxPath: `/holdout/${split}` };
+  const input =
+    mountPathOf(sandbox, mount) === mount.sandboxPath
+      ? path.posix.join(mount.sandboxPath, path.basename(paths.input))
+      : paths.input;
   const log = logStreams(ctx, 'tool');
   const result = await sandbox.exec({
     argv: ['python3', 'predict.py', '--input', input, '--output', `${PREDICTIONS_DIR}/${split}.csv`],
@@ -115,7 +120,7 @@ export async function predictSplit(
     signal: session.input.signal,
     outputCapBytes: 256 * 1024,
     env: { PYTHONPATH: sandbox.paths.workspace, MPLBACKEND: 'Agg' },
-    ...(docker ? { mounts: [{ hostPath: paths.dir, sandboxPath: mountPoint }] } : {}),
+    mounts: [mount],
     onOutput: log.onOutput,
   });
   log.flush();

@@ -13,7 +13,17 @@ import {
   type RunTuning,
 } from '../pipeline';
 import { loadPolicy, type Policy } from '../../policy';
-import { startSandbox, type DockerSandboxOptions, type LocalSandboxOptions, type Sandbox } from '../sandbox';
+import path from 'node:path';
+import {
+  IMPORT_CHECK_SCRIPT,
+  LocalSandbox,
+  missingModulesMessage,
+  parseImportCheck,
+  startSandbox,
+  type DockerSandboxOptions,
+  type LocalSandboxOptions,
+  type Sandbox,
+} from '../sandbox';
 import type { EventBus } from '../service/event-bus';
 import type { RunRepository } from '../store/run-repository';
 import { storeLedger } from './ledger';
@@ -175,34 +185,63 @@ async function setUp(
       network: config.sandbox.network,
       forceCpu: config.sandbox.forceCpu,
       ...(config.sandbox.image ? { image: config.sandbox.image } : {}),
-      ...(config.workspace.environment ? { python: config.workspace.environment.python } : {}),
+      ...(localPython(config) ? { python: localPython(config) as string } : {}),
       env: { MPLBACKEND: 'Agg', PYTHONUNBUFFERED: '1' },
     },
     config.sandbox.kind,
-    deps.sandboxOptions,
+    {
+      ...deps.sandboxOptions,
+      // The engine's home holds every run's hidden labels and the database: never visible to the sandbox.
+      local: {
+        ...deps.sandboxOptions?.local,
+        hiddenPaths: [
+          ...(deps.sandboxOptions?.local?.hiddenPaths ?? []),
+          path.dirname(path.dirname(ctx.runDir)),
+        ],
+      },
+    },
   );
   if (!started2.ok)
     return fail(`the ${config.sandbox.kind} sandbox did not start: ${started2.error.message}`);
   const sandbox = started2.value;
   for (const w of sandbox.warnings)
     ledger.emit({ type: 'log', stage: 'setup', source: 'engine', stream: 'warning', text: w });
+  const local = sandbox instanceof LocalSandbox;
+  const notes = local ? sandbox.python.notes : [];
+  for (const text of notes)
+    ledger.emit({ type: 'log', stage: 'setup', source: 'engine', stream: 'info', text });
+  // The workspace contract's packages, imported for real where the agent's code will run: a missing one fails
+  // the run here, before any model call, naming the interpreter and the real import error.
   const probe = await sandbox.exec({
-    argv: ['python3', '-c', 'import sys, pytest; print(sys.version.split()[0], pytest.__version__)'],
-    timeoutMs: 60_000,
+    argv: ['python3', '-c', IMPORT_CHECK_SCRIPT],
+    timeoutMs: 120_000,
     signal: deps.signal,
   });
-  if (probe.exitCode !== 0) {
+  const check = probe.exitCode === 0 ? parseImportCheck(probe.stdout) : null;
+  if (!check || Object.keys(check.errors).length > 0) {
     await sandbox.stop().catch(() => undefined);
     if (deps.signal.aborted) return { ok: false, message: 'cancelled during setup' };
+    if (check) return fail(missingModulesMessage(check, local, notes));
+    const said = (probe.stderr || probe.stdout).trim().split('\n').at(-1) || 'no output';
     return fail(
-      `the sandbox has no working python3 with pytest (${(probe.stderr || probe.stdout).trim().split('\n').at(-1) ?? 'no output'}). ${config.sandbox.kind === 'local' ? 'Install python3 and pytest, or give workspace.environment.' : 'Rebuild the image: mle-beast sandbox build.'}`,
+      `the sandbox has no working python3 (${said}). ${local ? 'Install Python 3, or choose an interpreter with --python PATH (project.yaml: sandbox.python).' : 'Rebuild the image: mle-beast sandbox build.'}`,
     );
   }
-  const [python = '?', pytest = '?'] = probe.stdout.trim().split(/\s+/);
-  const message = `${sandbox.kind} sandbox ${sandbox.id.slice(0, 12)}: python ${python}, pytest ${pytest}, ${sandbox.gpu ? 'GPU' : 'CPU only'}`;
+  const isolation =
+    sandbox.isolation === 'none'
+      ? 'NOT ISOLATED'
+      : sandbox.isolation === 'container'
+        ? null
+        : sandbox.isolation;
+  const message = `${sandbox.kind} sandbox ${sandbox.id.slice(0, 12)}${isolation ? ` (${isolation})` : ''}: python ${check.version}${local ? ` (${check.executable})` : ''}, pytest ${check.pytest ?? '?'}, ${sandbox.gpu ? 'GPU' : 'CPU only'}`;
   ledger.stage('setup', { status: 'pass', endedAt: new Date().toISOString(), message });
   ledger.emit({ type: 'stage.finished', stage: 'setup', step: 0, outcome: 'pass', message });
   return { ok: true, sandbox, policy };
+}
+
+/** The local sandbox's interpreter the run names: sandbox.python (--python), else workspace.environment's. */
+function localPython(config: ProjectConfig): string | null {
+  return config.sandbox.python ?? config.workspace.environment?.python ?? null;
 }
 
 function isState(value: unknown): value is PipelineState {

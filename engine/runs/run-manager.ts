@@ -18,6 +18,7 @@ import type { EventBus } from '../service/event-bus';
 import type { RunRepository } from '../store/run-repository';
 import type { Settings } from '../api/settings';
 import { StopRun, type RunTuning } from '../pipeline';
+import { sandboxKindOf } from '../sandbox/kinds';
 import { executeRun, type ExecuteDeps, type LaunchContext } from './execute';
 import { prepareRun, type PrepareDeps } from './prepare';
 import { publish } from './ledger';
@@ -83,7 +84,7 @@ export class RunManager {
       },
       maxSteps: config.limits.maxSteps,
       model: prepared.models.actor,
-      sandbox: config.sandbox.kind,
+      sandbox: sandboxKindOf(config.sandbox.kind),
       ownerPid: process.pid,
       ownerHost: HOST,
     });

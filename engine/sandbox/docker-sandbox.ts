@@ -52,6 +52,7 @@ export interface DockerSandboxOptions {
 
 export class DockerSandbox implements Sandbox {
   readonly kind = 'docker' as const;
+  readonly isolation = 'container' as const;
   readonly paths: { workspace: string; data: string | null };
   private readonly warningList: string[];
   private stopping: Promise<void> | null = null;

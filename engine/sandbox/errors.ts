@@ -25,6 +25,8 @@ export type SandboxErrorCode =
   | 'image_missing'
   /** The spec or the request is malformed (relative path, missing folder, bad limits). */
   | 'invalid_spec'
+  /** No OS sandbox (bubblewrap, Seatbelt) for the local sandbox, and the run did not choose local-unisolated. */
+  | 'isolation_unavailable'
   /** The local sandbox's Python interpreter is missing or does not run. */
   | 'python_unavailable'
   /** The container could not be created or started, or the image lacks what the sandbox needs. */

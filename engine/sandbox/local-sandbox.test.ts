@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../testing/temp-dir';
 import { SandboxError } from './errors';
-import { LOCAL_WARNING, startLocalSandbox, type LocalSandbox } from './local-sandbox';
+import { ISOLATED_LOCAL_NOTE, LOCAL_WARNING, startLocalSandbox, type LocalSandbox } from './local-sandbox';
 import { startSandbox } from './index';
 
 /** Live (non-zombie) processes whose command line starts with `marker` (named with `exec -a`). */
@@ -24,7 +24,11 @@ function alive(marker: string): number[] {
 
 const linux = process.platform === 'linux';
 
-describe('local sandbox', () => {
+// Every behaviour holds with and without the OS sandbox (bubblewrap here); only the paths differ.
+describe.each([
+  { mode: 'isolated', unisolated: false },
+  { mode: 'unisolated', unisolated: true },
+])('local sandbox ($mode)', ({ unisolated }) => {
   const temp = makeTempDir();
   const workspace = path.join(temp.dir, 'ws');
   const data = path.join(temp.dir, 'data');
@@ -33,12 +37,15 @@ describe('local sandbox', () => {
   beforeAll(async () => {
     fs.mkdirSync(path.join(workspace, 'sub'), { recursive: true });
     fs.mkdirSync(data);
-    const started = await startLocalSandbox({
-      runId: 'local-test',
-      workspaceDir: workspace,
-      dataDir: data,
-      env: { FROM_SPEC: 'yes' },
-    });
+    const started = await startLocalSandbox(
+      {
+        runId: 'local-test',
+        workspaceDir: workspace,
+        dataDir: data,
+        env: { FROM_SPEC: 'yes' },
+      },
+      { unisolated },
+    );
     if (!started.ok) throw started.error;
     sandbox = started.value;
   });
@@ -47,12 +54,24 @@ describe('local sandbox', () => {
     temp.cleanup();
   });
 
-  it('says plainly that it is not isolated, and uses host paths', () => {
+  it.runIf(unisolated)('says plainly that it is not isolated, and uses host paths', () => {
     expect(sandbox.kind).toBe('local');
+    expect(sandbox.isolation).toBe('none');
     expect(sandbox.warnings).toEqual([LOCAL_WARNING]);
     expect(sandbox.warnings[0]).toMatch(/not isolated/);
     expect(sandbox.paths).toEqual({ workspace: fs.realpathSync(workspace), data: fs.realpathSync(data) });
     expect(sandbox.gpu).toBe(false);
+  });
+
+  it.runIf(!unisolated && linux)('is isolated by bubblewrap, with the Docker sandbox paths', () => {
+    expect(sandbox.kind).toBe('local');
+    expect(sandbox.isolation).toBe('bubblewrap');
+    expect(sandbox.warnings).toEqual([ISOLATED_LOCAL_NOTE]);
+    expect(sandbox.paths).toEqual({ workspace: '/workspace', data: '/data' });
+    expect(sandbox.hostPaths).toEqual({
+      workspace: fs.realpathSync(workspace),
+      data: fs.realpathSync(data),
+    });
   });
 
   it('runs argv and shell lines in the workspace with exit codes, both streams, cwd and env', async () => {
@@ -62,11 +81,18 @@ describe('local sandbox', () => {
       env: { FROM_REQUEST: 'too' },
     });
     expect(r).toMatchObject({ exitCode: 3, timedOut: false, cancelled: false, oomKilled: false });
-    expect(r.stdout).toBe(`${fs.realpathSync(workspace)}/sub\nyes too Agg 1\n`);
+    expect(r.stdout).toBe(`${sandbox.paths.workspace}/sub\nyes too Agg 1\n`);
     expect(r.stderr).toBe('oops\n');
-    const py = await sandbox.exec({ argv: ['python', '-c', 'import sys; print(sys.executable)'] });
+    const py = await sandbox.exec({ argv: ['python3', '-c', 'import sys; print(sys.executable)'] });
     expect(py.exitCode).toBe(0);
     expect(path.dirname(py.stdout.trim())).toBe(path.dirname(sandbox.python.executable));
+    if (!unisolated) {
+      // `python` is the chosen interpreter too, even where its folder has only python3.
+      const plain = await sandbox.exec({
+        argv: ['python', '-c', 'import os, sys; print(os.path.realpath(sys.executable))'],
+      });
+      expect(plain.stdout.trim()).toBe(fs.realpathSync(sandbox.python.executable));
+    }
   });
 
   it('reports a missing program as exit 127 and a signal as 128+n', async () => {
@@ -141,7 +167,7 @@ describe('local sandbox', () => {
   });
 
   it('stop() kills what is running, and the sandbox refuses new commands; twice is fine', async () => {
-    const other = await startLocalSandbox({ runId: 'local-stop', workspaceDir: workspace });
+    const other = await startLocalSandbox({ runId: 'local-stop', workspaceDir: workspace }, { unisolated });
     if (!other.ok) throw other.error;
     const running = other.value.exec({ shell: 'sleep 1000' });
     await new Promise((r) => setTimeout(r, 200));

@@ -1,49 +1,90 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { checkTransientTarget, gitMountKind } from './docker-container';
 import { SandboxError, failWith, messageOf, succeed, type SandboxResult } from './errors';
 import { EXEC_TOKEN_ENV } from './exec-scripts';
 import { StreamCapture } from './output-buffer';
 import { prepareExec } from './exec-request';
+import { OS_SANDBOX_PATHS, bwrapArgs, isolatedEnv, isolatedPath } from './os-sandbox/bwrap';
+import { noOsSandboxMessage, probeOsSandbox, type OsSandbox, type OsSandboxProbe } from './os-sandbox/probe';
+import { seatbeltProfile } from './os-sandbox/seatbelt';
 import { killProcessGroup, sweepProcessTree } from './process-tree';
+import { choosePython, type PythonInfo } from './python-probe';
 import { CANCEL_MESSAGE, cancelledBeforeStart, checkSpec, timeoutMessage } from './spec';
-import type { ExecRequest, ExecResult, Sandbox, SandboxSpec } from './types';
+import type {
+  ExecRequest,
+  ExecResult,
+  NetworkMode,
+  Sandbox,
+  SandboxIsolation,
+  SandboxSpec,
+  TransientMount,
+} from './types';
 
 /**
- * The local sandbox: commands run on this machine, in the workspace, with a chosen Python first on PATH (a
- * user's venv for brownfield work, or python3). It is NOT isolated: no memory, CPU, pids or network limits, and
- * the safety policy is the only guard. Same interface and error model as the Docker sandbox (errors.ts).
- * Each command leads its own session and process group (detached), so a timeout or cancel kills the whole
- * tree (process-tree.ts); when a command ends on its own, what it left running in its group is killed too.
+ * The local sandbox: commands run on this machine, with a chosen Python first on PATH (a user's venv for
+ * brownfield work, or the first python3 that has the workspace's packages). Each command runs inside an OS
+ * sandbox (os-sandbox/): bubblewrap on Linux, where it sees the workspace at /workspace and the data at /data as
+ * in Docker, and nothing of the host but the system folders and its Python; Seatbelt on macOS, with host paths.
+ * Without one (Windows, bwrap missing or refused) it starts only when the run chose `local-unisolated`, and then
+ * says so. There are no memory, CPU or pids limits locally. Same interface and error model as the Docker sandbox
+ * (errors.ts). Each command leads its own session and process group (detached), so a timeout or cancel kills the
+ * whole tree (process-tree.ts; bwrap's --die-with-parent takes the sandboxed tree with it); when a command ends
+ * on its own, what it left running is killed too.
  */
 
 export const LOCAL_WARNING =
   'local sandbox: not isolated. Commands run on this machine as you, with your files and network, and no ' +
   'memory, CPU or process limits; only the safety policy screens them. Use Docker for isolation.';
 
+export const ISOLATED_LOCAL_NOTE =
+  'local sandbox: isolated by the OS (writes only to the workspace and private temp and home folders; no network ' +
+  'unless allowed), but with no memory, CPU or process limits. Docker adds those.';
+
 /** After a command's main process exits, how long its output pipes may stay open (held by escaped children). */
 const DRAIN_MS = 500;
 
-interface PythonInfo {
-  executable: string;
-  /** sys.prefix when it is a virtual environment. */
-  venv: string | null;
-  version: string;
-}
+export type { PythonInfo } from './python-probe';
 
 export interface LocalSandboxOptions {
   /** The environment commands start from (default: this process's). */
   baseEnv?: NodeJS.ProcessEnv;
+  /** Run without an OS sandbox, on purpose (the `local-unisolated` choice). */
+  unisolated?: boolean;
+  /** Which OS sandbox this machine has (default: probe it; tests simulate a machine without one). */
+  probe?: OsSandboxProbe;
+  /** Host paths the sandbox must never show, beyond the defaults (the engine's home, credentials). */
+  hiddenPaths?: string[];
 }
+
+/** How commands are confined: the OS sandbox with its private folders, or nothing. */
+type Confinement =
+  | { kind: 'none' }
+  | {
+      kind: 'bubblewrap' | 'seatbelt';
+      program: string;
+      /** Private folder of this sandbox on the host, holding home/ and tmp/; removed on stop. */
+      privateDir: string;
+      hidden: string[];
+      readOnly: string[];
+      network: NetworkMode;
+      devices: string[];
+    };
 
 export class LocalSandbox implements Sandbox {
   readonly kind = 'local' as const;
   readonly gpu = false;
   readonly id: string;
   readonly paths: { workspace: string; data: string | null };
+  /** Host paths of the workspace and data. */
+  readonly hostPaths: { workspace: string; data: string | null };
   readonly warnings: readonly string[];
   readonly python: PythonInfo;
-  private readonly running = new Set<() => void>();
+  readonly isolation: SandboxIsolation;
+  /** Commands running now: how to stop each, and its end. */
+  private readonly running = new Map<() => void, Promise<unknown>>();
   private stopped = false;
 
   constructor(
@@ -52,11 +93,67 @@ export class LocalSandbox implements Sandbox {
     data: string | null,
     python: PythonInfo,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly confinement: Confinement = { kind: 'none' },
   ) {
     this.id = `local-${runId}`;
-    this.paths = { workspace, data };
+    this.hostPaths = { workspace, data };
+    this.isolation = confinement.kind;
+    this.paths =
+      confinement.kind === 'bubblewrap'
+        ? { workspace: OS_SANDBOX_PATHS.workspace, data: data ? OS_SANDBOX_PATHS.data : null }
+        : { workspace, data };
     this.python = python;
-    this.warnings = [LOCAL_WARNING];
+    this.warnings = [confinement.kind === 'none' ? LOCAL_WARNING : ISOLATED_LOCAL_NOTE];
+  }
+
+  /** The program and arguments that run `argv` in this sandbox, and the host folder to start it in. */
+  private launch(
+    argv: string[],
+    cwd: string,
+    mounts: readonly TransientMount[],
+  ): { argv: string[]; cwd: string } {
+    const ws = this.hostPaths.workspace;
+    const c = this.confinement;
+    if (c.kind === 'none') return { argv, cwd: cwd ? path.join(ws, cwd) : ws };
+    for (const m of mounts) {
+      const problem =
+        (c.kind === 'bubblewrap' ? checkTransientTarget(m.sandboxPath) : null) ??
+        (path.isAbsolute(m.hostPath) && fs.existsSync(m.hostPath) ? null : `${m.hostPath} does not exist`);
+      if (problem) throw new SandboxError('invalid_spec', `transient mount: ${problem}`);
+    }
+    const home = path.join(c.privateDir, 'home');
+    const tmp = path.join(c.privateDir, 'tmp');
+    if (c.kind === 'bubblewrap') {
+      const args = bwrapArgs({
+        workspaceDir: ws,
+        git: gitMountKind(path.join(ws, '.git')),
+        dataDir: this.hostPaths.data,
+        homeDir: home,
+        tmpDir: tmp,
+        readOnly: c.readOnly,
+        mounts,
+        hidden: c.hidden,
+        devices: c.devices,
+        network: c.network,
+        cwd,
+      });
+      // Through env, so a missing program is exit 127 as in a shell (bwrap itself would exit 1).
+      return { argv: [c.program, ...args, '--', '/usr/bin/env', '--', ...argv], cwd: ws };
+    }
+    const profile = seatbeltProfile({
+      workspaceDir: ws,
+      homeDir: home,
+      tmpDir: tmp,
+      hidden: c.hidden,
+      readable: [
+        ws,
+        ...(this.hostPaths.data ? [this.hostPaths.data] : []),
+        ...c.readOnly,
+        ...mounts.map((m) => m.hostPath),
+      ],
+      network: c.network,
+    });
+    return { argv: [c.program, '-p', profile, ...argv], cwd: cwd ? path.join(ws, cwd) : ws };
   }
 
   async exec(request: ExecRequest): Promise<ExecResult> {
@@ -68,8 +165,10 @@ export class LocalSandbox implements Sandbox {
     const token = `${EXEC_TOKEN_ENV}=${prepared.token}`;
 
     let child: ReturnType<typeof spawnDetached>;
+    // A malformed mount rejects, as a malformed request does.
+    const launch = this.launch(argv, cwd, request.mounts ?? []);
     try {
-      child = spawnDetached(argv, cwd ? path.join(this.paths.workspace, cwd) : this.paths.workspace, {
+      child = spawnDetached(launch.argv, launch.cwd, {
         ...this.env,
         ...env,
         [EXEC_TOKEN_ENV]: token.slice(EXEC_TOKEN_ENV.length + 1),
@@ -92,7 +191,6 @@ export class LocalSandbox implements Sandbox {
     const onAbort = () => stopTree('cancel');
     request.signal?.addEventListener('abort', onAbort, { once: true });
     const onStop = () => stopTree('cancel');
-    this.running.add(onStop);
 
     // The Node process object, for its exit event: execa's own promise also waits for the output pipes, which
     // an escaped child may hold open.
@@ -104,6 +202,7 @@ export class LocalSandbox implements Sandbox {
       },
     );
     const streamsClosed = Promise.all([closed(child.stdout), closed(child.stderr)]);
+    this.running.set(onStop, exited);
 
     const exit = await exited;
     if (timer) clearTimeout(timer);
@@ -146,14 +245,25 @@ export class LocalSandbox implements Sandbox {
     };
   }
 
-  /** Kills every command still running. Safe to call twice. */
+  /** Kills every command still running and removes the private folders. Safe to call twice. */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const stop of [...this.running]) stop();
+    const ends = [...this.running].map(([stop, end]) => {
+      stop();
+      return end;
+    });
+    // The private folders go once nothing runs in them any more.
+    await Promise.race([Promise.all(ends), delay(5000)]);
+    if (this.confinement.kind !== 'none') {
+      fs.rmSync(this.confinement.privateDir, { recursive: true, force: true, maxRetries: 3 });
+    }
   }
 }
 
-/** Starts a run's local sandbox: checks the spec and that the Python runs. */
+/**
+ * Starts a run's local sandbox: checks the spec, finds the OS sandbox (refusing to go on without one unless
+ * `unisolated`), and picks the Python (the spec's, or the first python3 with the workspace's packages).
+ */
 export async function startLocalSandbox(
   spec: SandboxSpec,
   options: LocalSandboxOptions = {},
@@ -162,51 +272,129 @@ export async function startLocalSandbox(
   if (!checked.ok) return checked;
   const s = checked.value;
   const baseEnv = options.baseEnv ?? process.env;
-  const python = await probePython(s.python ?? 'python3', baseEnv);
-  if (!python.ok) return python;
-
-  // The interpreter's folder goes first on PATH, so python, pip and pytest are the chosen environment's.
-  const bin = path.dirname(python.value.executable);
-  const env: NodeJS.ProcessEnv = {
-    ...baseEnv,
-    PATH: [bin, baseEnv.PATH ?? ''].filter(Boolean).join(path.delimiter),
+  let os_: OsSandbox = { kind: 'none', reason: 'local-unisolated was chosen' };
+  if (!options.unisolated) {
+    os_ = await (options.probe ?? probeOsSandbox)(baseEnv);
+    if (os_.kind === 'none') return failWith('isolation_unavailable', noOsSandboxMessage(os_.reason));
+  }
+  const chosen = await choosePython(s.python, baseEnv);
+  if (!chosen.ok) return chosen;
+  const python = chosen.value;
+  const bin = path.dirname(python.executable);
+  const common = {
     MPLBACKEND: 'Agg',
     PYTHONUNBUFFERED: '1',
     MLE_BEAST_RUN_ID: s.runId,
-    MLE_BEAST_WORKSPACE: s.workspaceDir,
-    ...(s.dataDir ? { MLE_BEAST_DATA: s.dataDir } : {}),
-    ...(python.value.venv ? { VIRTUAL_ENV: python.value.venv } : {}),
+    ...(python.venv ? { VIRTUAL_ENV: python.venv } : {}),
+  };
+
+  if (os_.kind === 'none') {
+    // The interpreter's folder goes first on PATH, so python, pip and pytest are the chosen environment's.
+    const env: NodeJS.ProcessEnv = {
+      ...baseEnv,
+      PATH: [bin, baseEnv.PATH ?? ''].filter(Boolean).join(path.delimiter),
+      ...common,
+      MLE_BEAST_WORKSPACE: s.workspaceDir,
+      ...(s.dataDir ? { MLE_BEAST_DATA: s.dataDir } : {}),
+      ...s.env,
+    };
+    delete env.PYTHONHOME;
+    return succeed(new LocalSandbox(s.runId, s.workspaceDir, s.dataDir ?? null, python, env));
+  }
+
+  let privateDir: string;
+  try {
+    // Real paths: Seatbelt matches resolved paths (macOS's /var is /private/var).
+    privateDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mle-beast-sandbox-')));
+    fs.mkdirSync(path.join(privateDir, 'home'), { mode: 0o700 });
+    fs.mkdirSync(path.join(privateDir, 'tmp'), { mode: 0o700 });
+  } catch (error) {
+    return failWith(
+      'start_failed',
+      `cannot create the sandbox's private folders: ${messageOf(error)}`,
+      error,
+    );
+  }
+  const bubblewrap = os_.kind === 'bubblewrap';
+  const home = bubblewrap ? OS_SANDBOX_PATHS.home : path.join(privateDir, 'home');
+  const tmp = bubblewrap ? OS_SANDBOX_PATHS.tmp : path.join(privateDir, 'tmp');
+  // `python` means the chosen interpreter even where its folder has only python3 (Debian's /usr/bin).
+  const localBin = path.join(home, '.local', 'bin');
+  if (!fs.existsSync(path.join(bin, 'python'))) {
+    const hostLocalBin = path.join(privateDir, 'home', '.local', 'bin');
+    fs.mkdirSync(hostLocalBin, { recursive: true });
+    fs.symlinkSync(python.executable, path.join(hostLocalBin, 'python'));
+  }
+  const env: NodeJS.ProcessEnv = {
+    ...isolatedEnv(baseEnv, {
+      path: bubblewrap
+        ? isolatedPath(`${bin}:${localBin}`)
+        : [bin, localBin, baseEnv.PATH ?? ''].filter(Boolean).join(':'),
+      home,
+      tmp,
+    }),
+    ...common,
+    MLE_BEAST_WORKSPACE: bubblewrap ? OS_SANDBOX_PATHS.workspace : s.workspaceDir,
+    ...(s.dataDir ? { MLE_BEAST_DATA: bubblewrap ? OS_SANDBOX_PATHS.data : s.dataDir } : {}),
     ...s.env,
   };
-  delete env.PYTHONHOME;
-  return succeed(new LocalSandbox(s.runId, s.workspaceDir, s.dataDir ?? null, python.value, env));
+  return succeed(
+    new LocalSandbox(s.runId, s.workspaceDir, s.dataDir ?? null, python, env, {
+      kind: os_.kind,
+      program: os_.program,
+      privateDir,
+      hidden: hiddenPaths(baseEnv, options.hiddenPaths ?? []),
+      readOnly: python.roots,
+      network: s.network,
+      devices: bubblewrap ? gpuDevices() : [],
+    }),
+  );
 }
 
-async function probePython(python: string, env: NodeJS.ProcessEnv): Promise<SandboxResult<PythonInfo>> {
-  const script =
-    'import sys; print(sys.executable); print(sys.prefix if sys.prefix != sys.base_prefix else ""); print(sys.version.split()[0])';
-  try {
-    const result = await execa(python, ['-c', script], {
-      env,
-      extendEnv: false,
-      timeout: 20_000,
-      reject: false,
-    });
-    if (result.exitCode !== 0 || result.failed) {
-      const why = String(result.stderr || result.shortMessage || '')
-        .trim()
-        .split('\n')
-        .pop();
-      return failWith(
-        'python_unavailable',
-        `the Python interpreter ${python} does not run (${why}). Give the path of a working python ` +
-          "(a virtual environment's bin/python, or python3).",
-      );
+/**
+ * What the sandbox must never show, wherever it lies: the engine's home (runs with their hidden labels and
+ * holdouts, the database, the user's policy file), the database named by MLE_BEAST_DB_PATH, credentials and
+ * keychains. Bubblewrap binds none of the user's home anyway; these matter where a bound folder holds them (a
+ * Python prefix under HOME) and for Seatbelt, which filters a full view of the disk.
+ */
+export function hiddenPaths(env: NodeJS.ProcessEnv, extra: readonly string[]): string[] {
+  const home = env.HOME || os.homedir();
+  const list = [
+    path.join(home, '.mle-beast'),
+    path.join(home, '.ssh'),
+    path.join(home, '.aws'),
+    path.join(home, '.gnupg'),
+    path.join(home, '.docker'),
+    path.join(home, '.kube'),
+    path.join(home, '.netrc'),
+    path.join(home, '.git-credentials'),
+    path.join(home, '.config', 'gcloud'),
+    path.join(home, 'Library', 'Keychains'),
+    '/Library/Keychains',
+    ...extra,
+  ];
+  if (env.MLE_BEAST_DB_PATH) list.push(path.dirname(path.resolve(env.MLE_BEAST_DB_PATH)));
+  // Both spellings where a link leads elsewhere: bubblewrap and Seatbelt see resolved paths.
+  const real = list.flatMap((p) => {
+    try {
+      return [p, fs.realpathSync(p)];
+    } catch {
+      return [p];
     }
-    const [executable = python, venv = '', version = ''] = String(result.stdout).split('\n');
-    return succeed({ executable, venv: venv || null, version });
-  } catch (error) {
-    return failWith('python_unavailable', `cannot run ${python}: ${messageOf(error)}`, error);
+  });
+  return [...new Set(real)];
+}
+
+/** NVIDIA device nodes, passed through so a local PyTorch still finds the GPU. */
+function gpuDevices(): string[] {
+  try {
+    return fs
+      .readdirSync('/dev')
+      .filter((name) => /^nvidia/.test(name))
+      .map((name) => `/dev/${name}`)
+      .filter((p) => !fs.statSync(p).isDirectory());
+  } catch {
+    return [];
   }
 }
 

@@ -70,7 +70,7 @@ export async function sandboxStatus(
     status.docker.problem = { code: connection.error.code, message: connection.error.message };
     status.advice.push(
       connection.error.message,
-      'Without Docker, `mle-beast sandbox exec --local` runs commands unisolated.',
+      'Without Docker, `mle-beast sandbox exec --local` runs commands on this machine in an OS sandbox (bubblewrap, Seatbelt), without memory or CPU limits.',
     );
     return status;
   }

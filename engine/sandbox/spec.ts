@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SandboxError, failWith, succeed, type SandboxResult } from './errors';
-import type { ExecRequest, ExecResult, NetworkMode, SandboxSpec } from './types';
+import type { ExecRequest, ExecResult, NetworkMode, Sandbox, SandboxSpec, TransientMount } from './types';
 
 /** Checks shared by both sandboxes: the spec and each exec request. */
 
@@ -141,3 +141,10 @@ export function timeoutMessage(timeoutMs: number): string {
 }
 
 export const CANCEL_MESSAGE = '\n[mle-beast: cancelled; the command and all its processes were killed.]\n';
+
+/** Where a command of `sandbox` sees a transient mount: its sandbox path where the sandbox can place one. */
+export function mountPathOf(sandbox: Pick<Sandbox, 'isolation'>, mount: TransientMount): string {
+  return sandbox.isolation === 'container' || sandbox.isolation === 'bubblewrap'
+    ? mount.sandboxPath
+    : mount.hostPath;
+}

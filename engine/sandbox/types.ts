@@ -4,6 +4,13 @@
  */
 
 export type SandboxKind = 'docker' | 'local';
+/**
+ * What a run asks for (settings, project.yaml, --sandbox): a kind, or the local sandbox without an OS sandbox,
+ * chosen on purpose where none is available (`local-unisolated`).
+ */
+export type SandboxChoice = SandboxKind | 'local-unisolated';
+/** What confines commands: a container, an OS sandbox around each local command, or nothing. */
+export type SandboxIsolation = 'container' | 'bubblewrap' | 'seatbelt' | 'none';
 export type NetworkMode = 'none' | 'bridge';
 
 export interface SandboxLimits {
@@ -39,7 +46,10 @@ export interface SandboxSpec {
 /** A read-only mount that exists only for one command (e.g. holdout features while predict.py runs). */
 export interface TransientMount {
   hostPath: string;
-  /** Where the command sees it (an absolute path in Docker; locally the host path is used as is). */
+  /**
+   * Where the command sees it: an absolute path in Docker and in the bubblewrap sandbox; Seatbelt and the
+   * unisolated local sandbox cannot move folders, so there the command reads the host path (see mountPathOf).
+   */
   sandboxPath: string;
 }
 
@@ -86,6 +96,8 @@ export interface Sandbox {
   readonly paths: { workspace: string; data: string | null };
   /** Whether a GPU was granted. */
   readonly gpu: boolean;
+  /** What confines its commands ('none': the unisolated local sandbox, chosen on purpose). */
+  readonly isolation: SandboxIsolation;
   /** Things the user should see (e.g. "GPU requested but the daemon refused it; running on CPU"). */
   readonly warnings: readonly string[];
   exec(request: ExecRequest): Promise<ExecResult>;

@@ -74,6 +74,14 @@ describe('run repository', () => {
     store.close();
   });
 
+  it('a local run that chose local-unisolated is summarised as such (the column keeps the kind)', () => {
+    repo.create(newRun('iso', { sandbox: 'local', config: { sandbox: { kind: 'local' } } }));
+    repo.create(newRun('uniso', { sandbox: 'local', config: { sandbox: { kind: 'local-unisolated' } } }));
+    expect(repo.get('iso')!.summary.sandbox).toBe('local');
+    expect(repo.get('uniso')!.summary.sandbox).toBe('local-unisolated');
+    expect(store.db.prepare("SELECT sandbox FROM runs WHERE id = 'uniso'").pluck().get()).toBe('local');
+  });
+
   it('creates a pending run and reads it back with its config, owner and contract-shaped summary', () => {
     const created = repo.create(newRun('r1'));
     expect(created).toEqual(repo.get('r1'));

@@ -164,7 +164,7 @@ export const toSummary = (row: RunRow) =>
     completionTokens: row.completion_tokens,
     llmCalls: row.llm_calls,
     model: row.model,
-    sandbox: row.sandbox,
+    sandbox: sandboxChoice(row),
     createdAt: row.created_at,
     startedAt: row.started_at,
     endedAt: row.ended_at,
@@ -301,4 +301,18 @@ export function capMessage(message: unknown, cap = MESSAGE_CONTENT_CAP): unknown
     });
   }
   return out;
+}
+
+/**
+ * The sandbox the run chose. The column holds the kind (docker, local); a local run that chose to go without
+ * an OS sandbox says so in its stored config, and is shown as such.
+ */
+function sandboxChoice(row: { sandbox: string; config_json: string }): string {
+  if (row.sandbox !== 'local') return row.sandbox;
+  try {
+    const config = JSON.parse(row.config_json) as { sandbox?: { kind?: unknown } } | null;
+    return config?.sandbox?.kind === 'local-unisolated' ? 'local-unisolated' : 'local';
+  } catch {
+    return 'local';
+  }
 }

@@ -56,6 +56,7 @@ export {
 export {
   describeCounts,
   parseFailedIds,
+  parseImportErrors,
   parsePytestSummary,
   runTests,
   runTestsTool,

@@ -8,7 +8,7 @@ import { makeTempDir } from '../testing/temp-dir';
 import type { ToolContext } from './context';
 import { executeTool } from './execute';
 import { launchScript } from './launch';
-import { runTests } from './pytest';
+import { parseImportErrors, runTests } from './pytest';
 import { makeToolContext } from './test-support';
 
 // The executors against the LOCAL sandbox (python3 with pytest on this machine).
@@ -54,7 +54,8 @@ describe('run_shell_command (local sandbox)', () => {
     const { run, logs } = await setup();
     const r = await run('run_shell_command', { command: 'pwd; echo oops >&2; exit 3' });
     expect(r.ok).toBe(false);
-    expect(r.text).toMatch(/^Output:\n.*ws\d+\nErrors:\noops\nExit code: 3$/);
+    // In the OS sandbox the workspace is at /workspace, as in Docker.
+    expect(r.text).toBe('Output:\n/workspace\nErrors:\noops\nExit code: 3');
     expect(logs).toContainEqual({ source: 'tool', stream: 'stderr', line: 'oops' });
     expect((await run('run_shell_command', { command: 'head -1 "$MLE_BEAST_DATA/train.csv"' })).text).toBe(
       'Output:\nx,y\nErrors:\n\nExit code: 0',
@@ -146,6 +147,23 @@ describe('run_tests / runTests (local sandbox)', () => {
     );
     expect((await run('run_tests', { test_file: 'tests/other.py' })).text).toMatch(
       /^No tests were collected/,
+    );
+  });
+});
+
+describe('import errors behind failing tests (local sandbox)', () => {
+  it("quote Python's own line, not pytest's collection header", async () => {
+    const { run, write, ctx } = await setup();
+    write('model.py', 'import mle_beast_no_such_module as m\n');
+    write('tests/test_smoke.py', 'import model\n\ndef test_ok():\n    assert True\n');
+    const result = await runTests(ctx, { timeoutMs: 60_000 });
+    expect(result.output).toMatch(/ImportError while importing test module/);
+    expect(parseImportErrors(result.output)).toEqual([
+      "ModuleNotFoundError: No module named 'mle_beast_no_such_module'",
+    ]);
+    const r = await run('run_tests', {});
+    expect(r.text).toMatch(
+      /\nImport errors: ModuleNotFoundError: No module named 'mle_beast_no_such_module'\n/,
     );
   });
 });

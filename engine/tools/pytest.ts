@@ -47,6 +47,20 @@ export function parsePytestSummary(text: string): PytestCounts | null {
   return null;
 }
 
+/**
+ * The import errors in pytest's output, as Python raised them ("ModuleNotFoundError: No module named
+ * 'pandas'"), in order, without duplicates: the real cause behind "error collecting tests/test_smoke.py"
+ * ("ImportError while importing test module"), which is what an explanation of the failure must quote.
+ */
+export function parseImportErrors(text: string): string[] {
+  const found: string[] = [];
+  for (const raw of text.split('\n')) {
+    const m = /^(?:E\s+)?((?:ModuleNotFoundError|ImportError): .+)$/.exec(raw.trim());
+    if (m && !found.includes(m[1]!)) found.push(m[1]!);
+  }
+  return found;
+}
+
 /** The ids pytest's short summary (-rA) lists as FAILED or ERROR, in order, without duplicates. */
 export function parseFailedIds(text: string): string[] {
   const ids: string[] = [];
@@ -130,6 +144,8 @@ export async function runTestsTool(
   else head.push(`Tests FAILED (exit code ${run.exitCode ?? 'none'}).`);
   if (run.summaryFound) head.push(`Summary: ${describeCounts(run.counts)}`);
   if (run.failedIds.length > 0) head.push(`Failing: ${run.failedIds.slice(0, 20).join(', ')}`);
+  const imports = parseImportErrors(run.output);
+  if (imports.length > 0) head.push(`Import errors: ${imports.slice(0, 5).join('; ')}`);
   const body = capText(run.output.trim(), Math.max(500, ctx.outputCapChars - head.join('\n').length));
   return { ok: run.exitCode === 0, text: `${head.join('\n')}\n\nOutput:\n${body}` };
 }

@@ -23,6 +23,7 @@ export function makeToolContext(
     options.sandbox ??
     ({
       kind: 'local',
+      isolation: 'none',
       runId: 'test',
       id: 'fake',
       paths: options.sandboxPaths ?? { workspace: ws, data: dataDir },

@@ -139,7 +139,7 @@ export async function followRun(
   let lastSeq = options.fromSeq ?? (mine.length > 0 ? Math.min(...mine.map((e) => e.seq)) - 1 : run.lastSeq);
 
   if (!json) {
-    writer.lines(startLines(run, options.verb ?? 'started'));
+    writer.lines(startLines(run, options.verb ?? 'started', !json && io.out.isTTY === true));
     writer.setStatus(statusLine(state, now(), writer.width));
   }
 

@@ -19,6 +19,7 @@ export interface RunFlags {
   maxCost?: string;
   forceCpu?: boolean;
   network?: string;
+  python?: string;
   metric?: string;
   target?: number;
   json?: boolean;
@@ -44,6 +45,7 @@ export function overridesFrom(flags: RunFlags): RunOverrides {
   if (flags.maxCost !== undefined) overrides.maxCost = flags.maxCost;
   if (flags.forceCpu) overrides.forceCpu = true;
   if (flags.network !== undefined) overrides.network = flags.network;
+  if (flags.python !== undefined) overrides.python = flags.python;
   return overrides;
 }
 
@@ -134,7 +136,14 @@ export function registerRun(program: Command): void {
     .argument('[task]', 'with a folder: the goal in one sentence, quoted')
     .option('--dataset <path>', 'the dataset (overrides project.yaml)')
     .option('--workspace <dir>', 'where the code goes: a new folder, or an existing repository to improve')
-    .option('--sandbox <kind>', 'docker or local (default: docker when a daemon answers)')
+    .option(
+      '--sandbox <kind>',
+      'docker, local (in an OS sandbox: bubblewrap or Seatbelt) or local-unisolated (default: docker)',
+    )
+    .option(
+      '--python <path>',
+      'local sandbox: the Python interpreter (default: the first python3 with the packages)',
+    )
     .option('--max-steps <n>', 'experiments to try at most (default 30)')
     .option('--max-cost <usd>', 'stop when the LLM calls have cost this many dollars')
     .option('--force-cpu', 'do not ask for a GPU')

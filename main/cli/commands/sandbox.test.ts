@@ -74,8 +74,20 @@ describe('mle-beast sandbox (no Docker needed)', () => {
     ).toBe(7);
     expect(io.out()).toBe('out\n');
     expect(io.err()).toMatch(/err\n/);
-    expect(io.err()).toMatch(/not isolated/);
+    expect(io.err()).toMatch(/isolated by the OS/);
     expect(fs.existsSync(path.join(ws, 'made'))).toBe(true);
+  });
+
+  it('--local runs in the OS sandbox, with the paths of the Docker sandbox; --unisolated says it is not isolated', async () => {
+    let io = capture();
+    expect(await run('exec', '--local', '--workspace', ws, '--', 'pwd; echo "$HOME"')).toBe(0);
+    expect(io.out()).toBe('/workspace\n/home/sandbox\n');
+    vi.restoreAllMocks();
+    io = capture();
+    expect(await run('exec', '--local', '--unisolated', '--workspace', ws, '--', 'pwd')).toBe(0);
+    expect(io.out()).toBe(`${fs.realpathSync(ws)}\n`);
+    expect(io.err()).toMatch(/not isolated/);
+    expect(await run('exec', '--unisolated', '--workspace', ws, '--', 'true')).toBe(EXIT.badInput);
   });
 
   it('--timeout kills the command and exits 124', async () => {

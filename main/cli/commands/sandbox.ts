@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { NetworkMode } from '../../../engine/sandbox/types';
+import type { NetworkMode, Sandbox } from '../../../engine/sandbox/types';
 import { EXIT } from '../exit-codes';
 import { ExitWith, UsageError } from '../index';
 
@@ -67,8 +67,16 @@ export function registerSandbox(program: Command): void {
     )
     .option('--workspace <dir>', 'workspace folder, mounted read-write (default: the current folder)')
     .option('--data <dir>', 'data folder, mounted read-only at /data')
-    .option('--local', 'run on this machine instead of Docker (not isolated)', false)
-    .option('--python <path>', 'local only: the Python interpreter (default python3)')
+    .option(
+      '--local',
+      'run on this machine instead of Docker, inside an OS sandbox (bubblewrap on Linux, Seatbelt on macOS)',
+      false,
+    )
+    .option('--unisolated', 'with --local: run without an OS sandbox, on purpose (not isolated)', false)
+    .option(
+      '--python <path>',
+      'local only: the Python interpreter (default: the first python3 with the packages)',
+    )
     .option('--network <mode>', 'none or bridge', parseNetwork, 'none' as NetworkMode)
     .option('--force-cpu', 'do not request a GPU', false)
     .option('--image <tag>', 'Docker image (default: the sandbox image)')
@@ -156,6 +164,7 @@ interface ExecOptions {
   workspace?: string;
   data?: string;
   local: boolean;
+  unisolated: boolean;
   python?: string;
   network: NetworkMode;
   forceCpu: boolean;
@@ -173,12 +182,14 @@ async function execCommand(words: string[], opts: ExecOptions): Promise<number> 
   if (opts.local && (opts.image || opts.forceCpu))
     throw new UsageError('--image and --force-cpu apply to Docker, not --local');
   if (!opts.local && opts.python) throw new UsageError('--python applies to --local only');
+  if (!opts.local && opts.unisolated) throw new UsageError('--unisolated applies to --local only');
   const workspaceDir = path.resolve(opts.workspace ?? process.cwd());
   const dataDir = opts.data ? path.resolve(opts.data) : undefined;
   const line = commandLine(words);
 
   // The policy first, exactly as for the agent's run_shell_command. The command line is read where it runs:
-  // in Docker its paths are the container's (/workspace, HOME /home/sandbox), locally the host's.
+  // in Docker and in the bubblewrap sandbox its paths are the sandbox's (/workspace, HOME /home/sandbox),
+  // otherwise the host's. A local sandbox is started first to learn which (it starts nothing but a probe).
   const { blockMessage, checkShellCommand, loadPolicy, recordBlock, PolicyFileError } =
     await import('../../../policy/index');
   let policy;
@@ -189,37 +200,18 @@ async function execCommand(words: string[], opts: ExecOptions): Promise<number> 
       throw new UsageError(`the safety policy does not load: ${error.message}`);
     throw error;
   }
-  const { CONTAINER_PATHS } = await import('../../../engine/sandbox/docker-container');
-  const verdict = opts.local
-    ? await checkShellCommand(policy, line, { workspaceDir })
-    : await checkShellCommand(
-        // In Docker, HOME is a volume of this run only, thrown away with it: writing there harms nothing.
-        {
-          ...policy,
-          allowPathsOutsideWorkspace: [...policy.allowPathsOutsideWorkspace, CONTAINER_PATHS.home],
-        },
-        line,
-        {
-          workspaceDir: CONTAINER_PATHS.workspace,
-          homeDir: CONTAINER_PATHS.home,
-          // The command names files as the container sees them; the scripts it runs are read from this machine.
-          hostPathOf: (p) =>
-            p === CONTAINER_PATHS.workspace || p.startsWith(`${CONTAINER_PATHS.workspace}/`)
-              ? path.join(workspaceDir, p.slice(CONTAINER_PATHS.workspace.length))
-              : p,
-        },
-      );
-  if (!verdict.allowed) {
-    try {
-      recordBlock(workspaceDir, verdict, line);
-    } catch (error) {
-      console.error(`mle-beast: warning: ${(error as Error).message}`);
-    }
-    console.error(blockMessage(verdict));
-    return EXEC_EXIT.blocked;
-  }
-
   const { startSandbox } = await import('../../../engine/sandbox/index');
+  const spec = {
+    runId: `cli-exec-${Date.now().toString(36)}-${process.pid}`,
+    workspaceDir,
+    ...(dataDir ? { dataDir } : {}),
+    network: opts.network,
+    forceCpu: opts.forceCpu,
+    ...(opts.image ? { image: opts.image } : {}),
+    ...(opts.python ? { python: opts.python } : {}),
+  };
+  const choice = opts.local ? (opts.unisolated ? 'local-unisolated' : 'local') : 'docker';
+  const { CONTAINER_PATHS } = await import('../../../engine/sandbox/docker-container');
   const controller = new AbortController();
   let interrupted = false;
   const onSignal = () => {
@@ -228,44 +220,73 @@ async function execCommand(words: string[], opts: ExecOptions): Promise<number> 
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  let sandbox: Sandbox | null = null;
   try {
-    const started = await startSandbox(
-      {
-        runId: `cli-exec-${Date.now().toString(36)}-${process.pid}`,
-        workspaceDir,
-        ...(dataDir ? { dataDir } : {}),
-        network: opts.network,
-        forceCpu: opts.forceCpu,
-        ...(opts.image ? { image: opts.image } : {}),
-        ...(opts.python ? { python: opts.python } : {}),
-      },
-      opts.local ? 'local' : 'docker',
-    );
-    if (!started.ok) {
-      console.error(`mle-beast: ${started.error.message}`);
-      return started.error.code === 'invalid_spec' ? EXIT.badInput : EXIT.failed;
-    }
-    const sandbox = started.value;
-    try {
-      for (const warning of sandbox.warnings) console.error(`mle-beast: warning: ${warning}`);
-      if (interrupted) return EXEC_EXIT.cancelled;
-      const result = await sandbox.exec({
-        shell: line,
-        signal: controller.signal,
-        onOutput: (stream, chunk) => (stream === 'stdout' ? process.stdout : process.stderr).write(chunk),
-        ...(opts.timeout ? { timeoutMs: opts.timeout * 1000 } : {}),
-      });
-      const dropped = result.stdoutDroppedBytes + result.stderrDroppedBytes;
-      if (dropped > 0) {
-        console.error(`mle-beast: the agent would see ${dropped} fewer bytes of this output (output cap)`);
+    if (opts.local) {
+      const started = await startSandbox(spec, choice);
+      if (!started.ok) {
+        console.error(`mle-beast: ${started.error.message}`);
+        return started.error.code === 'invalid_spec' ? EXIT.badInput : EXIT.failed;
       }
-      if (result.cancelled) return EXEC_EXIT.cancelled;
-      if (result.timedOut) return EXEC_EXIT.timedOut;
-      return result.exitCode ?? EXEC_EXIT.killed;
-    } finally {
-      await sandbox.stop();
+      sandbox = started.value;
     }
+    const inSandboxPaths = !opts.local || sandbox?.paths.workspace === CONTAINER_PATHS.workspace;
+    const verdict = !inSandboxPaths
+      ? await checkShellCommand(policy, line, { workspaceDir })
+      : await checkShellCommand(
+          // In the sandbox, HOME is the run's own, thrown away with it: writing there harms nothing.
+          {
+            ...policy,
+            allowPathsOutsideWorkspace: [...policy.allowPathsOutsideWorkspace, CONTAINER_PATHS.home],
+          },
+          line,
+          {
+            workspaceDir: CONTAINER_PATHS.workspace,
+            homeDir: CONTAINER_PATHS.home,
+            // The command names files as the sandbox sees them; the scripts it runs are read from this machine.
+            hostPathOf: (p) =>
+              p === CONTAINER_PATHS.workspace || p.startsWith(`${CONTAINER_PATHS.workspace}/`)
+                ? path.join(workspaceDir, p.slice(CONTAINER_PATHS.workspace.length))
+                : p,
+          },
+        );
+    if (!verdict.allowed) {
+      try {
+        recordBlock(workspaceDir, verdict, line);
+      } catch (error) {
+        console.error(`mle-beast: warning: ${(error as Error).message}`);
+      }
+      console.error(blockMessage(verdict));
+      return EXEC_EXIT.blocked;
+    }
+    if (!sandbox) {
+      const started = await startSandbox(spec, choice);
+      if (!started.ok) {
+        console.error(`mle-beast: ${started.error.message}`);
+        return started.error.code === 'invalid_spec' ? EXIT.badInput : EXIT.failed;
+      }
+      sandbox = started.value;
+    }
+    for (const warning of sandbox.warnings) {
+      const text = `mle-beast: warning: ${warning}`;
+      console.error(sandbox.isolation === 'none' && process.stderr.isTTY ? `\x1b[31m${text}\x1b[0m` : text);
+    }
+    if (interrupted) return EXEC_EXIT.cancelled;
+    const result = await sandbox.exec({
+      shell: line,
+      signal: controller.signal,
+      onOutput: (stream, chunk) => (stream === 'stdout' ? process.stdout : process.stderr).write(chunk),
+      ...(opts.timeout ? { timeoutMs: opts.timeout * 1000 } : {}),
+    });
+    const dropped = result.stdoutDroppedBytes + result.stderrDroppedBytes;
+    if (dropped > 0) {
+      console.error(`mle-beast: the agent would see ${dropped} fewer bytes of this output (output cap)`);
+    }
+    if (result.cancelled) return EXEC_EXIT.cancelled;
+    if (result.timedOut) return EXEC_EXIT.timedOut;
+    return result.exitCode ?? EXEC_EXIT.killed;
   } finally {
+    await sandbox?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

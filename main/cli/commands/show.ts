@@ -52,7 +52,10 @@ export function summaryLines(run: RunSummary, branch: string | null): string[] {
     ['status', `${run.status}${run.endReason ? ` (${endReasonText(run.endReason)})` : ''}`],
     ...(run.message ? ([['message', cut(run.message, 300)]] as [string, string][]) : []),
     ['task', run.task],
-    ['mode', `${run.mode}; ${run.sandbox} sandbox; model ${run.model}`],
+    [
+      'mode',
+      `${run.mode}; ${run.sandbox} sandbox${run.sandbox === 'local-unisolated' ? ' (not isolated)' : ''}; model ${run.model}`,
+    ],
     ['workspace', run.workspace],
     ...(branch ? ([['branch', branch]] as [string, string][]) : []),
     [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent, RunEventBody } from '../../../engine/api/runs';
 import { fakeExperiment, fakeSummary } from '../testing/fake-engine';
-import { describeEvent, eventLines, finalLines, statusLine } from './render';
+import { describeEvent, eventLines, finalLines, startLines, statusLine } from './render';
 import { applyEvent, initialProgress, type ProgressState } from './state';
 
 const run = fakeSummary();
@@ -228,5 +228,17 @@ describe('the final summary', () => {
       '  5/6 steps (1 baseline, 1 kept); $2.00 + 1 call of unknown cost; 12,345 tokens in 31 LLM calls; 1h 02m',
       '  workspace: /tmp/ws',
     ]);
+  });
+});
+
+describe('the start lines name the sandbox and whether it is isolated', () => {
+  it('docker and OS-isolated local runs as such; local-unisolated as not isolated, in red on a terminal', () => {
+    expect(startLines(fakeSummary({ sandbox: 'docker' }))[1]).toMatch(/; docker sandbox; /);
+    expect(startLines(fakeSummary({ sandbox: 'local' }))[1]).toMatch(/; local sandbox \(OS-isolated\); /);
+    const plain = startLines(fakeSummary({ sandbox: 'local-unisolated' }))[1];
+    expect(plain).toMatch(/; local sandbox \(not isolated\); /);
+    expect(plain).not.toContain('\x1b[');
+    const colored = startLines(fakeSummary({ sandbox: 'local-unisolated' }), 'started', true)[1];
+    expect(colored).toContain('\x1b[31m(not isolated)\x1b[0m');
   });
 });

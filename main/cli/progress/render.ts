@@ -164,10 +164,14 @@ export function eventLines(state: ProgressState, event: RunEvent, verbose: boole
 }
 
 /** What `run` prints when it starts following a run. */
-export function startLines(run: RunSummary, verb = 'started'): string[] {
+export function startLines(run: RunSummary, verb = 'started', color = false): string[] {
+  const unisolated = run.sandbox === 'local-unisolated';
+  const sandbox = unisolated
+    ? `local sandbox ${red('(not isolated)', color)}`
+    : `${run.sandbox} sandbox${run.sandbox === 'local' ? ' (OS-isolated)' : ''}`;
   return [
     `run ${shortId(run.id)} ${verb}: ${cut(run.task, 100)}`,
-    `  goal: ${targetText(run.metric)}${run.metric.trusted ? '' : ' (self-reported: no hidden holdout)'}; up to ${run.maxSteps} ${run.maxSteps === 1 ? 'step' : 'steps'}; ${run.sandbox} sandbox${run.sandbox === 'local' ? ' (not isolated)' : ''}; model ${run.model}`,
+    `  goal: ${targetText(run.metric)}${run.metric.trusted ? '' : ' (self-reported: no hidden holdout)'}; up to ${run.maxSteps} ${run.maxSteps === 1 ? 'step' : 'steps'}; ${sandbox}; model ${run.model}`,
     `  workspace: ${run.workspace}`,
   ];
 }
@@ -200,4 +204,9 @@ export function finalLines(run: RunSummary, experiments: readonly Experiment[]):
   );
   lines.push(`  workspace: ${run.workspace}`);
   return lines;
+}
+
+/** Red on a terminal (SGR 31), as is elsewhere. */
+export function red(text: string, color: boolean): string {
+  return color ? `\x1b[31m${text}\x1b[0m` : text;
 }

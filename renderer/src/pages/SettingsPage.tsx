@@ -10,7 +10,8 @@ const THEME_OPTIONS: Options<Settings['theme']> = [
 ];
 const SANDBOX_OPTIONS: Options<Settings['defaultSandbox']> = [
   ['docker', 'Docker container (isolated)'],
-  ['local', 'Local Python (not isolated)'],
+  ['local', 'Local Python in an OS sandbox (bubblewrap / Seatbelt)'],
+  ['local-unisolated', 'Local Python, NOT isolated'],
 ];
 const NETWORK_OPTIONS: Options<Settings['defaultNetwork']> = [
   ['none', 'None (recommended)'],
