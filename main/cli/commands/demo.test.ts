@@ -6,7 +6,7 @@ import { UsageError } from '../index';
 import { FakeEngine, fakeIO } from '../testing/fake-engine';
 import { demoCommand, folderStamp, type DemoEnv } from './demo';
 
-function fakeDemoEnv(docker: boolean) {
+function fakeDemoEnv(docker: boolean, osSandbox = true) {
   const closed = vi.fn(async () => undefined);
   const created: string[] = [];
   const env: DemoEnv = {
@@ -25,6 +25,8 @@ function fakeDemoEnv(docker: boolean) {
       docker
         ? { available: true, error: null }
         : { available: false, error: 'connect ENOENT /var/run/docker.sock' },
+    probeOsSandbox: async () =>
+      osSandbox ? { isolated: true, reason: null } : { isolated: false, reason: 'bwrap is not installed' },
     env: { LOCAL_LLM_BASE_URL: 'http://mine', OPENAI_API_KEY: 'sk-x' },
     now: () => new Date('2026-11-26T17:12:19.456Z'),
   };
@@ -66,11 +68,37 @@ describe('mle-beast demo', () => {
     const out = io.out.text();
     expect(out).toMatch(/^Offline demo: scripted model on loopback, no API key needed$/m);
     expect(out).toContain(`workspace: ${path.join(dir, 'workspace')}`);
-    expect(out).toMatch(/^ {2}no Docker sandbox \(connect ENOENT .*\): using the local sandbox instead\.$/m);
+    expect(out).toMatch(
+      /^ {2}no Docker sandbox \(connect ENOENT .*\): using the local sandbox \(isolated by the OS\) instead\.$/m,
+    );
     expect(out).toMatch(/completed: target reached/);
     // Afterwards: the model is stopped and the environment is as it was.
     expect(closed).toHaveBeenCalledTimes(1);
     expect(env.env).toEqual({ LOCAL_LLM_BASE_URL: 'http://mine', OPENAI_API_KEY: 'sk-x' });
+  });
+
+  it('without Docker or an OS sandbox, runs the scripted code unisolated and says so in one line', async () => {
+    const { env } = fakeDemoEnv(false, false);
+    let input: unknown;
+    const engine = new FakeEngine({
+      onStart: (e, run, i) => {
+        input = i;
+        setTimeout(() => e.scriptSuccess(run.id), 2);
+      },
+    });
+    const io = fakeIO();
+    expect(await demoCommand(engine, 'churn', {}, env, { io, onInterrupt: () => () => undefined })).toBe(
+      EXIT.ok,
+    );
+    expect(input).toMatchObject({ overrides: { sandbox: 'local-unisolated' } });
+    const notes = io.out
+      .text()
+      .split('\n')
+      .filter((line) => line.includes('no Docker sandbox'));
+    expect(notes).toEqual([
+      '  no Docker sandbox (connect ENOENT /var/run/docker.sock) and no OS sandbox (bwrap is not installed): ' +
+        "running the demo's scripted code NOT isolated.",
+    ]);
   });
 
   it('uses Docker when it answers, the flags given, and keeps stdout for the JSON with --json', async () => {

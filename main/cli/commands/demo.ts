@@ -44,6 +44,8 @@ export interface DemoEnv {
   startModel(name: DemoExample): Promise<ScriptedModel>;
   /** Whether a Docker sandbox can start now (daemon answers and an image is built), and if not, why. */
   probeDocker(): Promise<{ available: boolean; error: string | null }>;
+  /** Whether the local sandbox can be isolated by the OS (bubblewrap, Seatbelt), and if not, why. */
+  probeOsSandbox(): Promise<{ isolated: boolean; reason: string | null }>;
   /** The environment the provider is resolved from (process.env). */
   env: Record<string, string | undefined>;
   now(): Date;
@@ -87,9 +89,16 @@ export async function demoCommand(
   let sandboxNote: string | null = null;
   if (sandbox === undefined) {
     const docker = await env.probeDocker();
-    sandbox = docker.available ? 'docker' : 'local';
-    if (!docker.available) {
-      sandboxNote = `no Docker sandbox (${docker.error?.split('\n')[0] ?? 'Docker does not answer'}): using the local sandbox instead.`;
+    if (docker.available) sandbox = 'docker';
+    else {
+      const why = docker.error?.split('\n')[0] ?? 'Docker does not answer';
+      const os = await env.probeOsSandbox();
+      // The demo runs only the scripted model's own code, so without any OS sandbox it may run unisolated, and
+      // says so; a real run must choose `local-unisolated` itself.
+      sandbox = os.isolated ? 'local' : 'local-unisolated';
+      sandboxNote = os.isolated
+        ? `no Docker sandbox (${why}): using the local sandbox (isolated by the OS) instead.`
+        : `no Docker sandbox (${why}) and no OS sandbox (${os.reason}): running the demo's scripted code NOT isolated.`;
     }
   }
 
@@ -146,6 +155,7 @@ async function realDemoEnv(storePath: string): Promise<DemoEnv> {
   const examples = await import('../../../engine/examples/index');
   const { startScenarioModel, greenfieldTabular } = await import('../../../engine/demo/index');
   const { sandboxStatus } = await import('../../../engine/sandbox/sandbox-status');
+  const { probeOsSandbox } = await import('../../../engine/sandbox/os-sandbox/probe');
   return {
     home: path.dirname(storePath),
     createExample: (name, dir) => examples.createExample(name, dir),
@@ -163,6 +173,10 @@ async function realDemoEnv(storePath: string): Promise<DemoEnv> {
       if (status.ready) return { available: true, error: null };
       return { available: false, error: status.docker.problem?.message ?? status.advice[0] ?? null };
     },
+    probeOsSandbox: async () => {
+      const os = await probeOsSandbox(process.env);
+      return os.kind === 'none' ? { isolated: false, reason: os.reason } : { isolated: true, reason: null };
+    },
     env: process.env,
     now: () => new Date(),
   };
@@ -175,7 +189,10 @@ export function registerDemo(program: Command): void {
       'a whole run offline: a generated example dataset and a scripted model on loopback (no API key needed)',
     )
     .argument('[example]', `which example: ${DEMO_EXAMPLES.join(' or ')}`, 'churn')
-    .option('--sandbox <kind>', 'docker or local (default: docker when a daemon answers, else local)')
+    .option(
+      '--sandbox <kind>',
+      'docker, local or local-unisolated (default: docker when a sandbox can start there, else local)',
+    )
     .option('--workspace <dir>', 'where the code goes (default: a new folder beside the demo data)')
     .option('--max-steps <n>', 'experiments to try at most', '6');
   addFollowOptions(demo).action(async (example: string, flags: DemoFlags) => {
