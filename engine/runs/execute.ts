@@ -38,6 +38,11 @@ export interface LaunchContext {
 export interface ExecuteDeps {
   repo: RunRepository;
   bus: EventBus;
+  /**
+   * The engine's home (the database's folder, with runs/ and workspaces/): the safety policy lets no command
+   * read or write it, except the run's own workspace and visible data.
+   */
+  home: string;
   /** Tests: the policy (default: the shipped one merged with ~/.mle-beast/policy.json). */
   policy?: Policy;
   tuning?: Partial<RunTuning>;
@@ -94,6 +99,7 @@ export async function executeRun(
       runDir: ctx.runDir,
       runData: ctx.runData,
       dataDir: visibleData(ctx),
+      privateDirs: [deps.home],
       metric: ctx.metric,
       sandbox,
       policy,

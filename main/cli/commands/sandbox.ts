@@ -202,6 +202,8 @@ async function execCommand(words: string[], opts: ExecOptions): Promise<number> 
         {
           workspaceDir: CONTAINER_PATHS.workspace,
           homeDir: CONTAINER_PATHS.home,
+          // The container's /tmp is its own tmpfs: the private temp folder.
+          tempDir: CONTAINER_PATHS.tmp,
           // The command names files as the container sees them; the scripts it runs are read from this machine.
           hostPathOf: (p) =>
             p === CONTAINER_PATHS.workspace || p.startsWith(`${CONTAINER_PATHS.workspace}/`)
