@@ -681,7 +681,7 @@ class ScriptCheck {
         const c = classifyWrite(this.options.scope, cwd, value, false);
         if (c.ok && c.where !== 'sink') continue;
         return {
-          rule: c.ok || c.why !== 'private' ? 'path-containment' : 'private-path',
+          rule: 'path-containment',
           reason:
             `\`${verb}\` would make a hard link to ${displayPath(c.resolved, this.options.home)}, outside the ` +
             'workspace: writing to the link later would change that file. Copy it instead (cp), or use a symbolic ' +

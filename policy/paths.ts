@@ -131,7 +131,8 @@ export function classifyWrite(scope: WriteScope, cwd: string, target: string, re
   // when the allow-list names it or a folder above it; removing a folder that holds it is too.
   const touchesPrivate = (p: string) =>
     scope.privateDirs.some((d) => isWithin(p, d) || (removes && isWithin(d, p)));
-  if (!inside && (touchesPrivate(resolved) || touchesPrivate(lexical)))
+  const lexicallyInside = isWithin(lexical, scope.workspace);
+  if (!inside && (touchesPrivate(resolved) || (!lexicallyInside && touchesPrivate(lexical))))
     return { resolved, ok: false, why: 'private' };
   // Writing the user's policy file, or removing a folder that holds it, would let the agent change its own
   // rules.
