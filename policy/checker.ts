@@ -1139,15 +1139,27 @@ function listArchiveMembers(tool: 'tar' | 'unzip', file: string): Promise<Archiv
 
 const escapes = (name: string) => name.startsWith('/') || name.split('/').includes('..');
 
-/** `tar -tvf` / `unzip -Z` lines: permissions first (`l` for a link), the name last (`name -> target` for tar). */
-export function parseListing(tool: 'tar' | 'unzip', text: string): ArchiveListing {
+/** Where the name starts in a listing line: after the time (GNU tar, bsdtar, zipinfo) or the year (bsdtar, old files). */
+const LISTING_LINE = [
+  // GNU tar: perms owner/group size 2024-01-01 00:00 name
+  /^\S{10}\S*\s+\S+\s+\d+\s+\d{4}-\d{2}-\d{2}\s+\d{2}:\d{2}(?::\d{2})?\s(.*)$/,
+  // bsdtar: perms links owner group size Jan  1 00:00 name (or a year instead of the time)
+  /^\S{10}\S*\s+\d+\s+\S+\s+\S+\s+\d+\s+\w{3}\s+\d+\s+(?:\d{1,2}:\d{2}|\d{4})\s(.*)$/,
+  // unzip -Z: perms version os size type method 24-Jan-01 00:00 name
+  /^\S{10}\s+\S+\s+\S+\s+\d+\s+\S+\s+\S+\s+\d{2}-\w{3}-\d{2}\s+\d{2}:\d{2}\s(.*)$/,
+];
+
+/**
+ * `tar -tvf` / `unzip -Z` lines: permissions first (`l` for a link), the name last (`name -> target` for a tar
+ * link). Null when an entry line does not parse: the members then count as unknown.
+ */
+export function parseListing(tool: 'tar' | 'unzip', text: string): ArchiveListing | null {
   const listing: ArchiveListing = { unsafe: [], links: [] };
   for (const line of text.split('\n')) {
     if (!/^[-dlhcbpsD?][rwxsStT-]{9}/.test(line)) continue;
-    const fields = line.split(/\s+/);
-    // tar: perms owner size date time name; unzip -Z: perms version os size type method date time name.
-    const nameAt = tool === 'tar' ? 5 : 8;
-    let name = fields.slice(nameAt).join(' ');
+    const m = LISTING_LINE.map((re) => re.exec(line)).find(Boolean);
+    if (!m) return null;
+    let name = m[1]!;
     let target: string | null = null;
     if (line[0] === 'l' && tool === 'tar') {
       const arrow = name.indexOf(' -> ');

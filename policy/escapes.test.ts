@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkPythonFile } from './check-python';
 import { type CheckContext, checkShellCommand } from './check-shell';
+import { parseListing } from './checker';
 import { loadPolicy } from './load-policy';
 
 // Issue 8, section 2: the escapes a red-team pass found through the local sandbox, each against real files.
@@ -238,5 +239,28 @@ describe('issue 8: Python files may not name the app data folder', () => {
   it('names the line and the file', async () => {
     const v = await checkPythonFile(policy, write('named.py', 'x = 1\ny = "~/.mle-beast/runs"\n'), ctx);
     expect(v.reason).toMatch(/^named\.py: line 2 names ~\/\.mle-beast\/runs, in the app's data folder/);
+  });
+});
+
+describe('archive listings', () => {
+  it('reads GNU tar, bsdtar and zipinfo lines, and gives up on a line it cannot read', () => {
+    const gnu = [
+      'drwxr-xr-x root/root         0 2026-01-01 00:00 data/',
+      'lrwxrwxrwx root/root         0 2026-01-01 00:00 data/up -> ../../x',
+      'lrwxrwxrwx root/root         0 2026-01-01 00:00 a b -> c',
+      'hrw-r--r-- root/root         0 2026-01-01 00:00 data/h link to data/a.csv',
+      '-rw-r--r-- root/root         2 2026-01-01 00:00 ../evil',
+    ].join('\n');
+    expect(parseListing('tar', gnu)).toEqual({
+      unsafe: ['data/up -> ../../x', '../evil'],
+      links: ['data/up', 'a b'],
+    });
+    const bsd =
+      'lrwxr-xr-x  0 me staff 0 Jan  1  2020 lk -> /etc\n-rw-r--r--  0 me staff 2 Jan  1 00:00 ok.csv\n';
+    expect(parseListing('tar', bsd)).toEqual({ unsafe: ['lk -> /etc'], links: ['lk'] });
+    const zip =
+      'Archive:  x.zip\nlrwxrwxrwx  3.0 unx       13 bx stor 26-Jan-01 00:00 lk\n1 file, 13 bytes\n';
+    expect(parseListing('unzip', zip)).toEqual({ unsafe: [], links: ['lk'] });
+    expect(parseListing('tar', '-rw-r--r-- something unexpected\n')).toBeNull();
   });
 });
