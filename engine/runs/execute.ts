@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { RunStatus, RunSummary } from '../api/runs';
 import type { ProjectConfig, ResolvedProvider } from '../config';
 import type { PreparedRunData } from '../datasets';
@@ -12,7 +13,7 @@ import {
   type RunMetric,
   type RunTuning,
 } from '../pipeline';
-import { loadPolicy, type Policy } from '../../policy';
+import { defaultPrivateDirs, loadPolicy, type Policy } from '../../policy';
 import { startSandbox, type DockerSandboxOptions, type LocalSandboxOptions, type Sandbox } from '../sandbox';
 import type { EventBus } from '../service/event-bus';
 import type { RunRepository } from '../store/run-repository';
@@ -99,7 +100,8 @@ export async function executeRun(
       runDir: ctx.runDir,
       runData: ctx.runData,
       dataDir: visibleData(ctx),
-      privateDirs: [deps.home],
+      // The engine's home, and ~/.mle-beast (with MLE_BEAST_DB_PATH's folder) when the home is elsewhere.
+      privateDirs: [...new Set([deps.home, ...defaultPrivateDirs(os.homedir())])],
       metric: ctx.metric,
       sandbox,
       policy,
