@@ -49,7 +49,10 @@ describe('the policy context of the tools', () => {
       expect(ok.text).toBe('Output:\nx,y\nErrors:\n\nExit code: 0');
 
       fs.writeFileSync(path.join(ws, 'peek.py'), `print(open("${data}/labels/final.csv").read())\n`);
-      const py = await executeTool({ id: null, name: 'run_python_file', args: { file_path: 'peek.py' } }, ctx);
+      const py = await executeTool(
+        { id: null, name: 'run_python_file', args: { file_path: 'peek.py' } },
+        ctx,
+      );
       expect(py.text).toMatch(
         /^ERROR: blocked by safety policy: peek\.py: line 1 names .*labels\/final\.csv/,
       );
