@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkPythonFile } from './check-python';
 import { type CheckContext, checkShellCommand } from './check-shell';
-import { parseListing } from './checker';
+import { parseListing } from './shell/archives';
 import { loadPolicy } from './load-policy';
 
 // Issue 8, section 2: the escapes a red-team pass found through the local sandbox, each against real files.
