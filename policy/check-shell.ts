@@ -36,8 +36,22 @@ export interface CheckContext {
 export function defaultPrivateDirs(homeDir: string, env: NodeJS.ProcessEnv = process.env): string[] {
   const dirs = [path.join(homeDir, '.mle-beast')];
   const db = env.MLE_BEAST_DB_PATH?.trim();
-  if (db) dirs.push(path.dirname(path.resolve(db)));
-  return dirs;
+  if (db) dirs.push(...appDataPaths(path.dirname(path.resolve(db)), homeDir, path.resolve(db)));
+  return [...new Set(dirs)];
+}
+
+/**
+ * What to keep private of an app home (the database's folder). Normally the whole folder; but a database put
+ * directly in the home directory, /tmp or / must not make all of it private: then only what the app keeps
+ * there (runs/, workspaces/, the database and its journal files).
+ */
+export function appDataPaths(appHome: string, homeDir: string, database?: string): string[] {
+  const home = path.resolve(appHome);
+  const broad = [path.resolve(homeDir), path.resolve(os.tmpdir()), '/tmp', '/var/tmp'];
+  if (!broad.some((b) => b === home || b.startsWith(home === '/' ? '/' : `${home}${path.sep}`)))
+    return [home];
+  const db = database ?? path.join(home, 'mle_beast.db');
+  return [path.join(home, 'runs'), path.join(home, 'workspaces'), db, `${db}-wal`, `${db}-shm`];
 }
 
 export function checkOptions(policy: Policy, ctx: CheckContext): CheckOptions {

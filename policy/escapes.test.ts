@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkPythonFile } from './check-python';
-import { type CheckContext, checkShellCommand } from './check-shell';
+import { type CheckContext, appDataPaths, checkShellCommand, defaultPrivateDirs } from './check-shell';
 import { parseListing } from './shell/archives';
 import { loadPolicy } from './load-policy';
 
@@ -262,5 +262,26 @@ describe('archive listings', () => {
       'Archive:  x.zip\nlrwxrwxrwx  3.0 unx       13 bx stor 26-Jan-01 00:00 lk\n1 file, 13 bytes\n';
     expect(parseListing('unzip', zip)).toEqual({ unsafe: [], links: ['lk'] });
     expect(parseListing('tar', '-rw-r--r-- something unexpected\n')).toBeNull();
+  });
+});
+
+describe('the default private folders', () => {
+  it('are ~/.mle-beast and the database folder, but only the app files of a broad folder', () => {
+    expect(defaultPrivateDirs('/home/u', {})).toEqual(['/home/u/.mle-beast']);
+    expect(defaultPrivateDirs('/home/u', { MLE_BEAST_DB_PATH: '/srv/mle/db.sqlite' })).toEqual([
+      '/home/u/.mle-beast',
+      '/srv/mle',
+    ]);
+    expect(defaultPrivateDirs('/home/u', { MLE_BEAST_DB_PATH: '/tmp/db.sqlite' })).toEqual([
+      '/home/u/.mle-beast',
+      '/tmp/runs',
+      '/tmp/workspaces',
+      '/tmp/db.sqlite',
+      '/tmp/db.sqlite-wal',
+      '/tmp/db.sqlite-shm',
+    ]);
+    expect(appDataPaths('/home/u', '/home/u')).toContain('/home/u/mle_beast.db');
+    expect(appDataPaths('/', '/home/u')).toContain('/runs');
+    expect(appDataPaths('/home/u/.mle-beast', '/home/u')).toEqual(['/home/u/.mle-beast']);
   });
 });

@@ -13,7 +13,7 @@ import {
   type RunMetric,
   type RunTuning,
 } from '../pipeline';
-import { defaultPrivateDirs, loadPolicy, type Policy } from '../../policy';
+import { appDataPaths, defaultPrivateDirs, loadPolicy, type Policy } from '../../policy';
 import { startSandbox, type DockerSandboxOptions, type LocalSandboxOptions, type Sandbox } from '../sandbox';
 import type { EventBus } from '../service/event-bus';
 import type { RunRepository } from '../store/run-repository';
@@ -101,7 +101,9 @@ export async function executeRun(
       runData: ctx.runData,
       dataDir: visibleData(ctx),
       // The engine's home, and ~/.mle-beast (with MLE_BEAST_DB_PATH's folder) when the home is elsewhere.
-      privateDirs: [...new Set([deps.home, ...defaultPrivateDirs(os.homedir())])],
+      privateDirs: [
+        ...new Set([...appDataPaths(deps.home, os.homedir()), ...defaultPrivateDirs(os.homedir())]),
+      ],
       metric: ctx.metric,
       sandbox,
       policy,
