@@ -25,7 +25,9 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(ws, { recursive: true, force: true }));
 
-const check = (command: string) => checkShellCommand(policy, command, { workspaceDir: ws, homeDir: HOME });
+// The private temp folder is /tmp, as in a container (whose /tmp is its own).
+const check = (command: string) =>
+  checkShellCommand(policy, command, { workspaceDir: ws, homeDir: HOME, tempDir: '/tmp' });
 
 const PATTERN = {
   rmRoot: 'pattern:\\brm\\s+(-{1,2}[a-zA-Z-]+\\s+)*/(\\s|$)',
@@ -54,7 +56,9 @@ const TABLE: [string, string | null][] = [
   ['ls /usr/lib', null],
   ['echo hi > /tmp/x', null],
   ['rm -rf /tmp/scratch', null],
-  ['cp checkpoints/model.pt /var/tmp/model.pt', null],
+  ['cp checkpoints/model.pt /tmp/model.pt', null],
+  // Issue 8: /var/tmp is shared with other programs; only the private temp folder is writable.
+  ['cp checkpoints/model.pt /var/tmp/model.pt', 'path-containment'],
   ['rm -rf ~/.cache/pip', null],
   ['du -sh ~/.cache/huggingface', null],
   // Everyday agent commands.
@@ -211,7 +215,7 @@ describe('checkShellCommand reasons', () => {
   it('names the resolved path and the allowed places for a containment block', async () => {
     const verdict = await check('rm -rf escape/cron.d');
     expect(verdict.reason).toContain('/etc/cron.d');
-    expect(verdict.reason).toContain('/tmp, /var/tmp, ~/.cache');
+    expect(verdict.reason).toContain('~/.cache, ~/.config/pypoetry, /tmp (private temp folder)');
   });
 
   it('says where a cd leads when a relative path escapes through it', async () => {

@@ -1,19 +1,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Policy, displayPath } from './load-policy';
-import { classifyWrite, isWithin, resolveReal, type WriteScope } from './paths';
+import { classifyRead, classifyWrite, isWithin, resolveReal, type WriteScope } from './paths';
 import { findPythonCalls } from './python-calls';
 import type { Command, Redirect, Script, SimpleCommand, Word } from './shell/ast';
 import {
+  type Extraction,
   FETCHERS,
   type Inner,
   WRAPPERS,
   commandName,
+  extraction,
   findWrites,
   innerCommands,
+  linkPlan,
   writeTargets,
 } from './shell/commands';
-import { analyseGit } from './shell/git';
+import { GIT_LOCATION_VARIABLES, analyseGit } from './shell/git';
+import { type ArchiveListing, listArchiveMembers } from './shell/archives';
+import { expandGlob } from './shell/glob';
 import { ShellReadError, readShell, scriptsOf } from './shell/parse';
 import { bashSyntaxProblem } from './shell/syntax';
 import { knownVariables, otherOccurrences } from './shell/variables';
@@ -22,6 +27,7 @@ import {
   type KnownVariable,
   type WordEnv,
   expandArgs,
+  expandFields,
   expandWord,
   staticValue,
 } from './shell/words';
@@ -58,12 +64,27 @@ interface Place {
   cwds: string[];
   /** A `cd` to a directory only known at run time. */
   cwdUnknown: boolean;
+  /** Links made by the command line so far (shared with the code it runs: `bash -c`, `python -c`). */
+  links?: NewLinks;
 }
 
-/** Symlinks the script itself creates (ln): a path through them cannot be resolved before it runs. */
+/**
+ * Links the command line itself creates (ln, cp -s, a link carried by mv or cp -a, an archive's link
+ * members): a path through them cannot be resolved before it runs, since they do not exist yet.
+ */
 interface NewLinks {
-  paths: string[];
+  entries: NewLink[];
+  /** A link whose name is only known when it runs. */
   unknown: boolean;
+}
+
+interface NewLink {
+  /** Absolute, lexical. */
+  path: string;
+  /** false: `path` itself may be a link; true: anything below `path` may be (an extracted archive, a copied tree). */
+  below: boolean;
+  /** The command word of the command that makes it: its own arguments may name it. */
+  creator: Word | null;
 }
 
 type StdinSource =
@@ -73,6 +94,8 @@ type StdinSource =
 
 const MAX_DEPTH = 8;
 const MAX_SCREENED_FILE = 5 * 1024 * 1024;
+/** Entries looked at when checking whether a copied or moved folder holds links; past it, assume it does. */
+const MAX_TREE_ENTRIES = 5000;
 const MAX_DIRECTORIES = 16;
 const PRIVILEGE = new Set(['sudo', 'su', 'doas', 'pkexec', 'sudoedit', 'run0']);
 const WRITE_REDIRECTS = new Set(['>', '>>', '>|', '&>', '&>>', '<>']);
@@ -125,6 +148,8 @@ export async function screenPython(
   place: Place,
 ): Promise<Violation | null> {
   const lenient: CheckOptions = { ...options, lenient: true, depth: options.depth + 1 };
+  const mention = privateMention(code, options);
+  if (mention) return mention;
   const check = new ScriptCheck('', { items: [], text: '' }, lenient, place);
   for (const call of findPythonCalls(code)) {
     const at = `line ${call.line}: ${call.callee}(...)`;
@@ -149,6 +174,46 @@ export async function screenPython(
     }
   }
   return scanTokens(options.policy, code);
+}
+
+/**
+ * A Python program (or shell text) that names a path in the app's data folder: its database, the run folders
+ * with the hidden labels, other workspaces. A text scan, since Python builds paths in ways no checker can
+ * follow: the folder's absolute path, `~/...`, or (for a hidden folder under home such as `.mle-beast`) its
+ * name. Mentions of the workspace and of the visible data inside the folder are fine.
+ */
+export function privateMention(code: string, options: CheckOptions): Violation | null {
+  const { scope, home } = options;
+  for (const dir of scope.privateDirs) {
+    const forms: { text: string; base: string }[] = [{ text: dir, base: '/' }];
+    const rel = path.relative(home, dir);
+    if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) {
+      forms.push({ text: `~/${rel}`, base: home });
+      if (rel.startsWith('.')) forms.push({ text: rel, base: home });
+    }
+    for (const form of forms) {
+      for (let at = code.indexOf(form.text); at >= 0; at = code.indexOf(form.text, at + 1)) {
+        if (form.base === home && form.text === rel && /[\w.-]/.test(code[at - 1] ?? '')) continue;
+        const token = /^[^\s'"`,;()<>|&{}[\]]*/.exec(code.slice(at))![0];
+        const full = token.startsWith('~/')
+          ? path.join(home, token.slice(2))
+          : token.startsWith('/')
+            ? token
+            : path.join(form.base, token);
+        const read = classifyRead(scope, '/', full);
+        if (read.ok) continue;
+        const line = code.slice(0, at).split('\n').length;
+        return {
+          rule: 'private-path',
+          reason:
+            `line ${line} names ${displayPath(read.resolved, home)}, in the app's data folder (its database, the runs' ` +
+            'hidden labels and other workspaces), which code run by the agent may not read or write; use the ' +
+            'workspace and the visible data',
+        };
+      }
+    }
+  }
+  return null;
 }
 
 /**
@@ -186,8 +251,9 @@ export function matchPatterns(policy: Policy, text: string): Violation | null {
 class ScriptCheck {
   private readonly env: WordEnv & { vars: Map<string, KnownVariable> };
   private readonly place: Place;
-  private readonly links: NewLinks = { paths: [], unknown: false };
+  private readonly links: NewLinks;
   private readonly tokens: ReadonlySet<string>;
+  private readonly archives = new Map<string, Promise<ArchiveListing | null>>();
 
   constructor(
     private readonly text: string,
@@ -203,12 +269,16 @@ class ScriptCheck {
     const pwd = otherOccurrences(text, 'PWD') || changesDirectory(script) ? null : single;
     const base = { home, pwd, vars: new Map<string, KnownVariable>() };
     this.env = { ...base, vars: knownVariables(script, text, base) };
-    this.place = { cwds: [...inherited.cwds], cwdUnknown: inherited.cwdUnknown };
+    this.links = inherited.links ?? { entries: [], unknown: false };
+    this.place = { cwds: [...inherited.cwds], cwdUnknown: inherited.cwdUnknown, links: this.links };
     this.collectPlaces(script);
     if (this.place.cwdUnknown || this.place.cwds.length !== 1) this.env.pwd = null;
   }
 
-  run(): Promise<Violation | null> {
+  async run(): Promise<Violation | null> {
+    const setting = settingViolation(this.text);
+    if (setting) return setting;
+    await this.collectLinks();
     return this.visitScript(this.script, null);
   }
 
@@ -221,12 +291,9 @@ class ScriptCheck {
    * does not exist yet when the command is checked.
    */
   private collectPlaces(script: Script): void {
-    const linkNames: (string | null)[] = [];
     for (const cmd of simpleCommands(script)) {
       for (const argv of expandArgs(cmd.words, this.env)) {
         const name = argv[0]?.value ? commandName(argv[0].value) : null;
-        if (name === 'ln')
-          linkNames.push(...(writeTargets('ln', argv.slice(1))?.targets ?? []).map((t) => t.value));
         let targets: (string | null)[] = [];
         if (name === 'cd' || name === 'pushd') {
           const operands = argv
@@ -247,10 +314,84 @@ class ScriptCheck {
         for (const target of targets) this.addDirectory(target);
       }
     }
-    for (const link of linkNames) {
-      if (link === null) this.links.unknown = true;
-      else for (const cwd of this.place.cwds) this.links.paths.push(path.resolve(cwd, link));
+  }
+
+  /** Every link the script may create, wherever it stands (also behind wrappers: `timeout 5 ln -s ...`). */
+  private async collectLinks(): Promise<void> {
+    const visit = async (argv: Arg[], depth: number): Promise<void> => {
+      const name = argv[0]?.value ? commandName(argv[0].value) : null;
+      if (!name || depth > MAX_DEPTH) return;
+      const creator = argv[0]!.word;
+      const args = argv.slice(1);
+      const plan = linkPlan(name, args);
+      for (const link of plan?.links ?? []) this.addLink(link.value, false, creator);
+      if (plan?.carries) {
+        const { sources, landing } = plan.carries;
+        const carried = sources.map((s) => this.carriesLinks(s));
+        const asLink = carried.some((c) => c === 'link' || c === 'unknown');
+        const inside = carried.some((c) => c === 'tree' || c === 'unknown');
+        for (const l of landing) {
+          if (asLink) this.addLink(l.value, false, creator);
+          if (inside) this.addLink(l.value, true, creator);
+        }
+      }
+      const unpack = extraction(name, args);
+      if (unpack) {
+        const listing = await this.listArchive(unpack);
+        const dir = unpack.dir?.value === undefined ? '.' : unpack.dir.value;
+        if (listing === null || dir === null) this.addLink(dir, true, creator);
+        else for (const member of listing.links) this.addLink(path.posix.join(dir, member), false, creator);
+      }
+      for (const inner of innerCommands(name, args))
+        if (inner.type === 'argv') await visit(inner.argv, depth + 1);
+    };
+    for (const cmd of simpleCommands(this.script)) {
+      for (const argv of expandArgs(cmd.words, this.env)) await visit(argv, 0);
     }
+  }
+
+  private addLink(value: string | null, below: boolean, creator: Word | null): void {
+    if (value === null) {
+      this.links.unknown = true;
+      return;
+    }
+    for (const cwd of value.startsWith('/') ? ['/'] : this.place.cwds)
+      this.links.entries.push({ path: path.resolve(cwd, value), below, creator });
+  }
+
+  /** Whether a source of mv / cp -a / rsync is a link, or a folder holding one, now or made by this command. */
+  private carriesLinks(source: Arg): 'link' | 'tree' | 'unknown' | null {
+    if (source.value === null || source.glob) return 'unknown';
+    for (const cwd of source.value.startsWith('/') ? ['/'] : this.place.cwds) {
+      const lexical = path.resolve(cwd, source.value);
+      if (this.links.entries.some((l) => isWithin(lexical, l.path) || isWithin(l.path, lexical)))
+        return 'unknown';
+      const host = this.options.hostPathOf(lexical);
+      let stat: fs.Stats;
+      try {
+        stat = fs.lstatSync(host);
+      } catch {
+        continue;
+      }
+      if (stat.isSymbolicLink()) return 'link';
+      if (stat.isDirectory() && treeHoldsLink(host)) return 'tree';
+    }
+    return null;
+  }
+
+  /** The members of an archive a command extracts, or null when they cannot be listed (stdin, missing, unreadable). */
+  private listArchive(unpack: Extraction): Promise<ArchiveListing | null> {
+    const file = unpack.archive?.value ?? null;
+    if (file === null || unpack.archive?.glob) return Promise.resolve(null);
+    const cwd = file.startsWith('/') ? '/' : this.place.cwds[0]!;
+    const host = this.options.hostPathOf(path.resolve(cwd, file));
+    const key = `${unpack.tool}\0${host}`;
+    let listing = this.archives.get(key);
+    if (!listing) {
+      listing = listArchiveMembers(unpack.tool, host);
+      this.archives.set(key, listing);
+    }
+    return listing;
   }
 
   private addDirectory(target: string | null): void {
@@ -341,19 +482,38 @@ class ScriptCheck {
 
   private async checkRedirects(redirects: Redirect[]): Promise<Violation | null> {
     for (const r of redirects) {
-      const value = staticValue(r.target, this.env);
-      const duplicate =
-        (r.op === '>&' || r.op === '<&') && (value === null ? false : /^(\d+-?|-)$/.test(value));
-      // `>&word` is a redirection to a file unless the word is a descriptor number or `-`.
-      if (r.op === '>&' && !duplicate) {
-        const v = this.checkWrite({ value, raw: r.target.raw, word: r.target }, `>&`, false);
-        if (v) return v;
+      if (r.op === '<<' || r.op === '<<-' || r.op === '<<<') continue;
+      // A loop variable with several known values gives several alternatives: each is checked.
+      for (const target of this.redirectTargets(r)) {
+        const value = target.value;
+        const duplicate =
+          (r.op === '>&' || r.op === '<&') && (value === null ? false : /^(\d+-?|-)$/.test(value));
+        if (duplicate) continue;
+        // `>&word` is a redirection to a file unless the word is a descriptor number or `-`.
+        if (r.op === '>&' || WRITE_REDIRECTS.has(r.op)) {
+          const v = this.checkWrite(target, r.op, false);
+          if (v) return v;
+        }
+        if (r.op === '<' || r.op === '<>' || r.op === '<&') {
+          const v = this.checkRead(target, r.op);
+          if (v) return v;
+        }
       }
-      if (!WRITE_REDIRECTS.has(r.op)) continue;
-      const v = this.checkWrite({ value, raw: r.target.raw, word: r.target }, r.op, false);
-      if (v) return v;
     }
     return null;
+  }
+
+  private redirectTargets(r: Redirect): Arg[] {
+    const alternatives = expandFields(r.target, this.env);
+    if (alternatives === null || !alternatives.length)
+      return [{ value: null, raw: r.target.raw, word: r.target }];
+    return alternatives.map((fields) => {
+      // Several fields make an "ambiguous redirect" that bash refuses; as one word it writes nothing.
+      if (fields.length !== 1) return { value: null, raw: r.target.raw, word: r.target };
+      const arg: Arg = { value: fields[0]!.value, raw: r.target.raw, word: r.target };
+      if (fields[0]!.glob !== null) arg.glob = fields[0]!.glob;
+      return arg;
+    });
   }
 
   // ---- one command ----
@@ -396,6 +556,8 @@ class ScriptCheck {
         const v = await this.checkInner(inner, stdin);
         if (v) return v;
       }
+      const v = this.checkGitScope(git);
+      if (v) return v;
     }
     if (WRAPPERS.has(name) && name !== 'find' && name !== 'xargs') {
       // Backstop for options the wrapper tables do not know (`ionice --new-option X sudo ...`): a blocked
@@ -408,12 +570,197 @@ class ScriptCheck {
       const v = await this.checkInner(inner, stdin);
       if (v) return v;
     }
+    const creator = head.word;
     const writes = name === 'find' ? findWrites(args) : writeTargets(name, args);
     for (const target of writes?.targets ?? []) {
-      const v = this.checkWrite(target, name, writes!.removes);
+      const v = this.checkWrite(target, name, writes!.removes, creator);
+      if (v) return v;
+    }
+    for (const target of writes?.into ?? []) {
+      const v = this.checkWrite(target, name, false, creator);
+      if (v) return v;
+    }
+    const links = linkPlan(name, args);
+    for (const target of links?.links ?? []) {
+      const v = this.checkWrite(target, name, false, creator);
+      if (v) return v;
+    }
+    for (const source of links?.hardTargets ?? []) {
+      const v = this.checkHardLink(source, name);
+      if (v) return v;
+    }
+    const unpack = extraction(name, args);
+    if (unpack) {
+      const v = await this.checkExtraction(unpack);
+      if (v) return v;
+    }
+    for (const arg of argv) {
+      const v = this.checkRead(arg, name);
       if (v) return v;
     }
     return null;
+  }
+
+  /** git may only act on the workspace's repository, with its own configuration. */
+  private checkGitScope(git: ReturnType<typeof analyseGit>): Violation | null {
+    if (git.foreignConfig) {
+      return {
+        rule: 'git-scope',
+        reason:
+          `\`${git.foreignConfig}\` is blocked: it changes git's configuration outside this repository or points ` +
+          "git at hooks or settings elsewhere, which git would also apply to the engine's own commits; use " +
+          '`git -c key=value <command>` for one command instead',
+      };
+    }
+    // -C, --git-dir and --work-tree: each relative to the -C before it.
+    let base = '.';
+    let baseUnknown = false;
+    for (const dir of git.dirs) {
+      if (dir.value === null) baseUnknown = true;
+      else base = dir.value.startsWith('/') ? dir.value : path.posix.join(base, dir.value);
+      const v = this.checkGitPath(baseUnknown ? null : base, dir.raw, 'git -C');
+      if (v) return v;
+    }
+    const under = (p: Arg): string | null =>
+      baseUnknown || p.value === null
+        ? null
+        : p.value.startsWith('/')
+          ? p.value
+          : path.posix.join(base, p.value);
+    for (const { option, path: p } of git.locations) {
+      const v = this.checkGitPath(under(p), p.raw, `git ${option}`);
+      if (v) return v;
+    }
+    if (git.configFile) {
+      const file: Arg = { value: under(git.configFile.file), raw: git.configFile.file.raw, word: null };
+      const v = git.configFile.writes
+        ? this.checkWrite(file, 'git config --file', false)
+        : this.checkRead(file, 'git config --file');
+      if (v) return v;
+    }
+    for (const target of git.writes) {
+      const v = this.checkWrite({ value: under(target), raw: target.raw, word: null }, 'git', false);
+      if (v) return v;
+    }
+    return null;
+  }
+
+  /** A folder git is pointed at: it may change anything there, so it must be a place commands may write. */
+  private checkGitPath(value: string | null, raw: string, via: string): Violation | null {
+    const v = this.checkWrite({ value, raw, word: null }, via, false);
+    return (
+      v && {
+        rule: v.rule,
+        reason: `${v.reason} (git run there may change that repository: use git in the workspace)`,
+      }
+    );
+  }
+
+  /** A hard link to a file outside the workspace would let a later write to the link change that file. */
+  private checkHardLink(source: Arg, verb: string): Violation | null {
+    if (source.value === null) {
+      if (this.options.lenient) return null;
+      return {
+        rule: 'path-containment',
+        reason: `\`${verb}\` makes a hard link to \`${source.raw}\`, which is only known when it runs; write the path literally`,
+      };
+    }
+    const targets = source.glob ? this.globMatches(source.glob) : null;
+    if (targets === 'too-many') return tooManyMatches(source, verb);
+    for (const value of targets?.length ? targets : [source.value]) {
+      for (const cwd of value.startsWith('/') ? ['/'] : this.place.cwds) {
+        const c = classifyWrite(this.options.scope, cwd, value, false);
+        if (c.ok && c.where !== 'sink') continue;
+        return {
+          rule: 'path-containment',
+          reason:
+            `\`${verb}\` would make a hard link to ${displayPath(c.resolved, this.options.home)}, outside the ` +
+            'workspace: writing to the link later would change that file. Copy it instead (cp), or use a symbolic ' +
+            'link (ln -s) to read it',
+        };
+      }
+    }
+    return null;
+  }
+
+  /** tar -x, unzip: no absolute names, no members that land outside the folder or links leading out of it. */
+  private async checkExtraction(unpack: Extraction): Promise<Violation | null> {
+    if (unpack.absoluteNames) {
+      return {
+        rule: 'path-containment',
+        reason:
+          '`tar -P` / `--absolute-names` extracts members to absolute paths and through `..`, anywhere on the ' +
+          'machine; extract without it (tar then keeps every member under the target folder)',
+      };
+    }
+    const listing = await this.listArchive(unpack);
+    if (listing?.unsafe.length) {
+      return {
+        rule: 'path-containment',
+        reason:
+          `the archive \`${unpack.archive!.raw}\` holds members that would land outside the extraction folder or ` +
+          `links that lead out of it (${listing.unsafe.slice(0, 3).join(', ')}${listing.unsafe.length > 3 ? ', ...' : ''}); ` +
+          'extract only the members you need, by name',
+      };
+    }
+    return null;
+  }
+
+  /** Reads are free, except in the app's data folder (database, hidden labels, other runs' workspaces). */
+  checkRead(arg: Arg, verb: string): Violation | null {
+    if (arg.value === null || arg.value === '') return null;
+    const candidates = [arg.value];
+    // `--input=/x/y`, `key=/x/y`: the value after `=` is a path too.
+    const eq = /^(?:-{1,2}[A-Za-z0-9][\w.-]*|[A-Za-z_][\w.-]*)=(.+)$/s.exec(arg.value);
+    if (eq) candidates.push(eq[1]!);
+    const { scope } = this.options;
+    if (!scope.privateDirs.length) return null;
+    for (const candidate of candidates) {
+      const matches = arg.glob && candidate === arg.value ? this.globMatches(arg.glob) : null;
+      if (matches === 'too-many') continue;
+      for (const value of matches?.length ? matches : [candidate]) {
+        for (const cwd of value.startsWith('/') ? ['/'] : this.place.cwds) {
+          const read = classifyRead(scope, cwd, value);
+          if (read.ok) continue;
+          return {
+            rule: 'private-path',
+            reason:
+              `\`${verb}\` names ${displayPath(read.resolved, this.options.home)}, in the app's data folder (its ` +
+              "database, the runs' hidden labels and other workspaces), which commands may not read or write; use " +
+              'the workspace and the visible data',
+          };
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * What a glob matches now, from every directory the script may be in (the links it makes count as
+   * entries). Matches of a relative pattern stay relative, so each is checked from every directory.
+   */
+  private globMatches(pattern: string): string[] | 'too-many' {
+    const out: string[] = [];
+    const readDir = (dir: string): string[] | null => {
+      let names: string[] = [];
+      try {
+        names = fs.readdirSync(this.options.hostPathOf(dir));
+      } catch {
+        // a folder that does not exist yet, or a link made by this command
+      }
+      for (const l of this.links.entries)
+        if (!l.below && path.dirname(l.path) === dir) names.push(path.basename(l.path));
+      return [...new Set(names)];
+    };
+    for (const cwd of pattern.startsWith('/') ? ['/'] : this.place.cwds) {
+      const result = expandGlob(pattern, cwd, readDir);
+      if (result.tooMany) return 'too-many';
+      for (const match of result.matches) {
+        if (pattern.startsWith('/')) out.push(match);
+        else out.push((path.relative(cwd, match) || '.') + (match.endsWith('/') ? '/' : ''));
+      }
+    }
+    return [...new Set(out)];
   }
 
   /** Blocked patterns on the command as it will run: quotes removed, known variables expanded. */
@@ -556,23 +903,55 @@ class ScriptCheck {
 
   // ---- writes ----
 
-  private throughNewLink(target: Arg): Violation | null {
-    if (!this.links.paths.length && !this.links.unknown) return null;
+  /**
+   * Does writing `value` go through a link this command line creates? A component below a new link is
+   * followed; so is the link itself unless the verb acts on the path itself (rm, mv's sources) and the path
+   * does not end with `/`. `link/..` is followed too, to the parent of wherever the link leads.
+   */
+  private throughNewLink(target: Arg, removes: boolean, creator: Word | null): Violation | null {
+    const entries = this.links.entries.filter((l) => creator === null || l.creator !== creator);
+    if (!entries.length && !this.links.unknown) return null;
     const reason = (link: string) =>
-      `\`${target.raw}\` goes through ${link}, a symlink this same command creates, so where it leads cannot be ` +
-      'checked in advance; create the link in one command and use it in the next';
+      `\`${target.raw}\` goes through ${link}, a link this same command creates (or may create: an archive's ` +
+      'members, a copied or moved link), so where it leads cannot be checked in advance; create the link in one ' +
+      'command and use it in the next';
     if (this.links.unknown && !this.options.lenient) {
-      return { rule: 'path-containment', reason: reason('a symlink whose name is only known when it runs') };
+      return { rule: 'path-containment', reason: reason('a link whose name is only known when it runs') };
     }
-    for (const cwd of this.place.cwds) {
-      const lexical = path.resolve(cwd, target.value!);
-      const link = this.links.paths.find((l) => lexical !== l && isWithin(lexical, l));
-      if (link) return { rule: 'path-containment', reason: reason(link) };
+    const value = target.value!;
+    const followsLast = !removes || /(^|\/)\.{0,2}$/.test(value);
+    const trailing = /(^|\/)\.{0,2}$/.test(value);
+    for (const cwd of value.startsWith('/') ? ['/'] : this.place.cwds) {
+      // The prefixes of the path followed as folders (before a further component, before `..`, before a
+      // trailing slash), and the path itself when the verb follows it.
+      const through: string[] = [];
+      let last: string | null = null;
+      let current = cwd;
+      const parts = value.split('/').filter((p) => p !== '' && p !== '.');
+      parts.forEach((part, i) => {
+        if (part === '..') {
+          through.push(current);
+          current = path.dirname(current);
+          return;
+        }
+        current = path.join(current, part);
+        if (i < parts.length - 1 || trailing) through.push(current);
+        else if (followsLast) last = current;
+      });
+      const followed = last === null ? through : [...through, last];
+      for (const l of entries) {
+        // Below an extracted archive or a copied tree, only a path going through a member as a folder counts:
+        // `curl -o data/x.zip ... && unzip data/x.zip -d data` must pass.
+        const hit = l.below
+          ? through.some((p) => p !== l.path && isWithin(p, l.path))
+          : followed.some((p) => isWithin(p, l.path));
+        if (hit) return { rule: 'path-containment', reason: reason(l.path) };
+      }
     }
     return null;
   }
 
-  checkWrite(target: Arg, verb: string, removes: boolean): Violation | null {
+  checkWrite(target: Arg, verb: string, removes: boolean, creator: Word | null = null): Violation | null {
     const { scope } = this.options;
     if (target.value === null) {
       if (this.options.lenient) return null;
@@ -584,6 +963,20 @@ class ScriptCheck {
       };
     }
     if (target.value === '') return null;
+    if (target.glob) {
+      // The shell expands the pattern first: check what it matches (`etc_lin?/x` through a link to /etc).
+      const matches = this.globMatches(target.glob);
+      if (matches === 'too-many') return tooManyMatches(target, verb);
+      for (const match of matches) {
+        const v = this.checkWrite(
+          { value: match, raw: target.raw, word: target.word },
+          verb,
+          removes,
+          creator,
+        );
+        if (v) return v;
+      }
+    }
     const absolute = target.value.startsWith('/');
     if (!absolute && this.place.cwdUnknown) {
       if (this.options.lenient) return null;
@@ -594,7 +987,7 @@ class ScriptCheck {
           'it runs; use a path inside the workspace without cd, or an absolute path',
       };
     }
-    const throughLink = this.throughNewLink(target);
+    const throughLink = this.throughNewLink(target, removes, creator);
     if (throughLink) return throughLink;
     for (const cwd of absolute ? ['/'] : this.place.cwds) {
       const c = classifyWrite(scope, cwd, target.value, removes);
@@ -608,6 +1001,14 @@ class ScriptCheck {
           reason: `\`${verb}\` would change ${shown}, which holds the user's safety policy; commands may not write it`,
         };
       }
+      if (c.why === 'private') {
+        return {
+          rule: 'path-containment',
+          reason:
+            `\`${verb}\` would change ${shown}${via}, in the app's data folder (its database, the runs' hidden labels ` +
+            'and other workspaces), which commands may not read or write; write inside the workspace instead',
+        };
+      }
       if (c.why === 'workspace-root') {
         const what =
           c.resolved === scope.workspace
@@ -618,16 +1019,93 @@ class ScriptCheck {
           reason: `\`${verb}\` would remove or move ${what}${via}; remove the files inside the workspace instead`,
         };
       }
-      const allowed = this.options.policy.allowPathsOutsideWorkspace.join(', ');
+      if (c.why === 'allowed-root') {
+        return {
+          rule: 'path-containment',
+          reason:
+            `\`${verb}\` would remove or move ${shown}${via}, a shared folder (or one holding it) that other ` +
+            'programs use; remove only the files this command made, by name',
+        };
+      }
       return {
         rule: 'path-containment',
         reason:
           `\`${verb}\` would write to ${shown}${via}, outside the workspace (${scope.workspace}) and the ` +
-          `allowed paths (${allowed}); write inside the workspace instead`,
+          `allowed paths (${this.allowedShown()}); write inside the workspace instead`,
       };
     }
     return null;
   }
+
+  private allowedShown(): string {
+    const listed = this.options.policy.allowPathsOutsideWorkspace;
+    const temp = this.options.scope.allowed.slice(listed.length);
+    return [...listed, ...temp.map((t) => `${t} (private temp folder)`)].join(', ');
+  }
+}
+
+function tooManyMatches(target: Arg, verb: string): Violation {
+  return {
+    rule: 'path-containment',
+    reason:
+      `\`${verb}\`: \`${target.raw}\` matches too many files for the safety policy to check each one; ` +
+      'narrow the pattern or name a folder inside the workspace',
+  };
+}
+
+/**
+ * Variables a command may not set: CDPATH (a relative `cd` could then leave the workspace: `CDPATH=..;
+ * cd other`) and those that point git at another repository or configuration. Reading them is fine;
+ * so is `unset`. A text check: any spelling that could set one (assignment, export, declare, read, env).
+ */
+function settingViolation(text: string): Violation | null {
+  const names = ['CDPATH', ...GIT_LOCATION_VARIABLES];
+  for (const name of names) {
+    const unsets = [...text.matchAll(new RegExp(`\\bunset\\s+(-v\\s+)?${name}(?![A-Za-z0-9_])`, 'g'))].length;
+    if (otherOccurrences(text, name) - unsets <= 0) continue;
+    return name === 'CDPATH'
+      ? {
+          rule: 'path-containment',
+          reason:
+            'setting CDPATH is blocked: it makes a relative `cd` go to folders outside the workspace, where the ' +
+            'safety policy would check the wrong place; use `cd ./dir` or a path inside the workspace',
+        }
+      : {
+          rule: 'git-scope',
+          reason:
+            `setting ${name} is blocked: it points git at another repository, work tree or configuration; run git ` +
+            'in the workspace without it',
+        };
+  }
+  const indexed = /(?<![$A-Za-z0-9_{])GIT_CONFIG_(KEY|VALUE)_\d+/.exec(text);
+  if (indexed) {
+    return {
+      rule: 'git-scope',
+      reason: `setting ${indexed[0]} is blocked: it changes git's configuration; use \`git -c key=value\` for one command`,
+    };
+  }
+  return null;
+}
+
+/** Whether a folder holds a symbolic link (bounded: a huge tree counts as holding one). */
+function treeHoldsLink(dir: string): boolean {
+  let seen = 0;
+  const stack = [dir];
+  while (stack.length) {
+    const current = stack.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(current, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (++seen > MAX_TREE_ENTRIES) return true;
+      if (e.isSymbolicLink()) return true;
+      if (e.isDirectory()) stack.push(path.join(current, e.name));
+    }
+  }
+  return false;
 }
 
 function tokenViolation(name: string): Violation {

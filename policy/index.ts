@@ -1,7 +1,7 @@
 // The safety policy: what a command or Python file the agent runs may do. See README.md.
 export { recordBlock, formatLogLine, SAFETY_LOG } from './audit-log';
 export { checkPythonFile } from './check-python';
-export { type CheckContext, checkShellCommand } from './check-shell';
+export { type CheckContext, appDataPaths, checkShellCommand, defaultPrivateDirs } from './check-shell';
 export {
   type BlockedPattern,
   type LoadPolicyOptions,

@@ -28,9 +28,13 @@ function loadError(content: unknown): PolicyFileError {
 describe('the shipped policy', () => {
   it('keeps every rule of the original', () => {
     expect(shipped.blocked_tokens).toEqual(expect.arrayContaining(['sudo', 'su', 'doas', 'pkexec']));
+    // The original also allowed /tmp, /var/tmp and ~/.mle-beast. Issue 8 narrowed that: the app's data folder
+    // (database, hidden labels) is never writable, and the only temp folder is the sandbox's private one.
     expect(shipped.allow_paths_outside_workspace).toEqual(
-      expect.arrayContaining(['/tmp', '/var/tmp', '~/.cache', '~/.config/pypoetry', '~/.mle-beast']),
+      expect.arrayContaining(['~/.cache', '~/.config/pypoetry']),
     );
+    for (const gone of ['/tmp', '/var/tmp', '~/.mle-beast'])
+      expect(shipped.allow_paths_outside_workspace).not.toContain(gone);
     const policy = loadPolicy({ userPolicyPath: null });
     const blocks = (text: string) => policy.blockedPatterns.some((p) => p.regex.test(text));
     // One command per pattern family of the original, and the case-insensitive matching it used.

@@ -17,29 +17,48 @@ const SINKS = [
 export interface WriteScope {
   /** The workspace, resolved. */
   readonly workspace: string;
-  /** Allowed roots outside the workspace, resolved. */
+  /** Allowed roots outside the workspace, resolved (the allow-list, then the private temp folder). */
   readonly allowed: readonly string[];
   /** Files that must never be written (the user's policy file), resolved. */
   readonly protectedPaths: readonly string[];
+  /**
+   * Folders no command may read or write (the app's data folder: the database, the run folders with their
+   * hidden labels, other runs' workspaces), resolved. The workspace and `readable` stay usable inside them.
+   */
+  readonly privateDirs: readonly string[];
+  /** Folders inside a private one that commands may read (the run's visible data), resolved. */
+  readonly readable: readonly string[];
 }
 
 export type WriteClass = { resolved: string } & (
   | { ok: true; where: 'workspace' | 'allowed' | 'sink' }
-  | { ok: false; why: 'outside' | 'protected' | 'workspace-root' }
+  | { ok: false; why: 'outside' | 'protected' | 'private' | 'workspace-root' | 'allowed-root' }
 );
 
-export function makeWriteScope(
-  workspaceDir: string,
-  homeDir: string,
-  allowEntries: readonly string[],
-  protectedPaths: readonly string[],
-): WriteScope {
+export interface ScopeOptions {
+  workspaceDir: string;
+  homeDir: string;
+  allowEntries: readonly string[];
+  protectedPaths: readonly string[];
+  /** The private temp folder (writable, but not removable itself); null when the sandbox has none. */
+  tempDir: string | null;
+  privateDirs: readonly string[];
+  readableDirs: readonly string[];
+}
+
+export function makeWriteScope(o: ScopeOptions): WriteScope {
+  const allowed = o.allowEntries.map((entry) => realpathOrResolve(expandHome(entry, o.homeDir)));
+  if (o.tempDir !== null) allowed.push(realpathOrResolve(o.tempDir));
   return {
-    workspace: realpathOrResolve(workspaceDir),
-    allowed: allowEntries.map((entry) => realpathOrResolve(expandHome(entry, homeDir))),
-    protectedPaths: protectedPaths.map((p) => resolveReal('/', p)),
+    workspace: realpathOrResolve(o.workspaceDir),
+    allowed,
+    protectedPaths: o.protectedPaths.map((p) => resolveReal('/', p)),
+    privateDirs: o.privateDirs.flatMap((p) => unique([path.resolve(p), realpathOrResolve(p)])),
+    readable: o.readableDirs.map(realpathOrResolve),
   };
 }
+
+const unique = (items: string[]) => [...new Set(items)];
 
 export function expandHome(entry: string, homeDir: string): string {
   if (entry === '~') return homeDir;
@@ -87,22 +106,56 @@ export function isWithin(child: string, parent: string): boolean {
 }
 
 /**
+ * Where a path leads. A verb that deletes or moves the path itself (rm, rmdir, unlink, mv's sources) does
+ * not follow a final symlink (`rm link` removes the link), unless the path ends with `/`, which does.
+ */
+export function resolveTarget(cwd: string, target: string, removes: boolean): string {
+  const base = path.posix.basename(target);
+  const followsLast = !removes || target.endsWith('/') || base === '.' || base === '..' || base === '';
+  if (followsLast) return resolveReal(cwd, target);
+  return path.join(resolveReal(cwd, path.posix.dirname(target)), base);
+}
+
+/**
  * Classifies a write to `target` (as written, after shell expansion) from `cwd`. `removes` is true for
- * verbs that delete or move the path itself (rm, rmdir, mv, shred, unlink): those may not take the
- * workspace root away.
+ * verbs that delete or move the path itself (rm, rmdir, mv, unlink): those may not take the workspace
+ * root, an allowed root (/tmp itself) or a folder holding a private one away.
  */
 export function classifyWrite(scope: WriteScope, cwd: string, target: string, removes: boolean): WriteClass {
   const lexical = path.resolve(cwd, target);
   if (SINKS.some((re) => re.test(lexical))) return { resolved: lexical, ok: true, where: 'sink' };
-  const resolved = resolveReal(cwd, target);
+  const resolved = resolveTarget(cwd, target, removes);
   if (removes && isWithin(scope.workspace, resolved)) return { resolved, ok: false, why: 'workspace-root' };
   const inside = isWithin(resolved, scope.workspace);
-  if (!inside && !scope.allowed.some((root) => isWithin(resolved, root)))
-    return { resolved, ok: false, why: 'outside' };
-  // Writing the user's policy file (it sits in the allowed ~/.mle-beast), or removing a folder that
-  // holds it, would let the agent change its own rules.
+  // The app's data folder (database, run folders with hidden labels, other workspaces) is off limits, even
+  // when the allow-list names it or a folder above it; removing a folder that holds it is too.
+  const touchesPrivate = (p: string) =>
+    scope.privateDirs.some((d) => isWithin(p, d) || (removes && isWithin(d, p)));
+  const lexicallyInside = isWithin(lexical, scope.workspace);
+  if (!inside && (touchesPrivate(resolved) || (!lexicallyInside && touchesPrivate(lexical))))
+    return { resolved, ok: false, why: 'private' };
+  // Writing the user's policy file, or removing a folder that holds it, would let the agent change its own
+  // rules.
   if (scope.protectedPaths.some((p) => isWithin(p, resolved) || isWithin(p, lexical))) {
     return { resolved, ok: false, why: 'protected' };
   }
+  if (removes && scope.allowed.some((root) => isWithin(root, resolved)))
+    return { resolved, ok: false, why: 'allowed-root' };
+  if (!inside && !scope.allowed.some((root) => isWithin(resolved, root)))
+    return { resolved, ok: false, why: 'outside' };
   return { resolved, ok: true, where: inside ? 'workspace' : 'allowed' };
+}
+
+/** A path a command may read: anything but what lies in a private folder (outside the workspace and `readable`). */
+export function classifyRead(
+  scope: WriteScope,
+  cwd: string,
+  target: string,
+): { ok: true } | { ok: false; resolved: string } {
+  const lexical = path.resolve(cwd, target);
+  for (const p of [resolveReal(cwd, target), lexical]) {
+    if (isWithin(p, scope.workspace) || scope.readable.some((r) => isWithin(p, r))) continue;
+    if (scope.privateDirs.some((d) => isWithin(p, d))) return { ok: false, resolved: p };
+  }
+  return { ok: true };
 }

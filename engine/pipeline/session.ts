@@ -217,6 +217,7 @@ export class RunSession {
       policy: input.policy,
       workspaceDir: input.workspaceDir,
       dataDir: input.dataDir,
+      ...(input.privateDirs ? { privateDirs: input.privateDirs } : {}),
       timeouts: input.tuning.timeouts,
       outputCapChars: input.tuning.outputCapChars,
       network: input.config.sandbox.network === 'bridge',

@@ -140,6 +140,8 @@ export interface PipelineInput {
   runData: PreparedRunData | null;
   /** Host path of the data the sandbox mounts read-only (the visible part, or an `other` dataset); null: none. */
   dataDir: string | null;
+  /** Host folders no command may read or write (the app's data folder); undefined: the policy's default. */
+  privateDirs?: readonly string[];
   metric: RunMetric;
   sandbox: Sandbox;
   policy: Policy;

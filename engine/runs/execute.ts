@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { RunStatus, RunSummary } from '../api/runs';
 import type { ProjectConfig, ResolvedProvider } from '../config';
 import type { PreparedRunData } from '../datasets';
@@ -12,7 +13,7 @@ import {
   type RunMetric,
   type RunTuning,
 } from '../pipeline';
-import { loadPolicy, type Policy } from '../../policy';
+import { appDataPaths, defaultPrivateDirs, loadPolicy, type Policy } from '../../policy';
 import path from 'node:path';
 import {
   IMPORT_CHECK_SCRIPT,
@@ -48,6 +49,11 @@ export interface LaunchContext {
 export interface ExecuteDeps {
   repo: RunRepository;
   bus: EventBus;
+  /**
+   * The engine's home (the database's folder, with runs/ and workspaces/): the safety policy lets no command
+   * read or write it, except the run's own workspace and visible data.
+   */
+  home: string;
   /** Tests: the policy (default: the shipped one merged with ~/.mle-beast/policy.json). */
   policy?: Policy;
   tuning?: Partial<RunTuning>;
@@ -104,6 +110,10 @@ export async function executeRun(
       runDir: ctx.runDir,
       runData: ctx.runData,
       dataDir: visibleData(ctx),
+      // The engine's home, and ~/.mle-beast (with MLE_BEAST_DB_PATH's folder) when the home is elsewhere.
+      privateDirs: [
+        ...new Set([...appDataPaths(deps.home, os.homedir()), ...defaultPrivateDirs(os.homedir())]),
+      ],
       metric: ctx.metric,
       sandbox,
       policy,

@@ -180,6 +180,10 @@ export function gitMountKind(gitPath: string): 'absent' | 'real' | 'link' {
 
 /** The full create request for a sandbox container. */
 export function containerOptions(plan: ContainerPlan): Dockerode.ContainerCreateOptions {
+  // The workspace cannot be mounted nosuid,nodev: Docker refuses those options on a bind, and its local volume
+  // driver only applies them to a read-only one. The container gets the same guarantees otherwise:
+  // no-new-privileges (setuid bits are ignored), no capabilities (no mknod) and the device cgroup (a device
+  // node in the workspace cannot be opened). workspace-mount.docker.test.ts proves both.
   const mounts: Dockerode.MountSettings[] = [
     { Type: 'bind', Source: plan.workspaceDir, Target: CONTAINER_PATHS.workspace, ReadOnly: false },
     { Type: 'volume', Source: plan.homeVolume, Target: CONTAINER_PATHS.home, ReadOnly: false },

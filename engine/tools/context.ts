@@ -11,6 +11,11 @@ export interface ToolContext {
   /** Host path of the visible (read-only) data, readable by read_file and list_files; null when none. */
   dataDir: string | null;
   /**
+   * Host folders the safety policy lets no command read or write: the app's data folder (database, run
+   * folders with hidden labels, other workspaces). Undefined: the policy's default (~/.mle-beast).
+   */
+  privateDirs?: readonly string[];
+  /**
    * Settings values (ms) that replace a timeout the model left at its schema default; an explicit value from
    * the model is kept but capped at 4x the setting.
    */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { ExecRequest } from '../sandbox';
 import { blockMessage, checkPythonFile, checkShellCommand, recordBlock } from '../../policy';
-import type { PolicyVerdict } from '../../policy';
+import type { CheckContext, PolicyVerdict } from '../../policy';
 import type { ExecResult } from '../sandbox/types';
 import { splitArgs } from './args';
 import { ToolError, type LogSource, type ToolContext } from './context';
@@ -11,9 +11,20 @@ import { displayPath, hostPathOf, readablePath, sandboxPathOf } from './paths';
 /** Raw output kept per stream (head and tail) before it is cut down for the model. */
 export const RAW_OUTPUT_CAP_BYTES = 512 * 1024;
 
-/** The policy's view of the sandbox: the workspace as commands see it, and how to read their files here. */
-export function policyContext(ctx: ToolContext) {
-  return { workspaceDir: ctx.sandbox.paths.workspace, hostPathOf: (p: string) => hostPathOf(ctx, p) };
+/**
+ * The policy's view of the sandbox: the workspace as commands see it, how to read their files here, the private
+ * temp folder (private in a container and under bubblewrap), the app's data folder that is off limits, and the
+ * visible data that may be read even where it lies inside that folder.
+ */
+export function policyContext(ctx: ToolContext): CheckContext {
+  return {
+    workspaceDir: ctx.sandbox.paths.workspace,
+    hostPathOf: (p: string) => hostPathOf(ctx, p),
+    // A container's /tmp is its own tmpfs, and bubblewrap gives each sandbox a private /tmp too.
+    ...(ctx.sandbox.kind === 'docker' || ctx.sandbox.isolation === 'bubblewrap' ? { tempDir: '/tmp' } : {}),
+    ...(ctx.privateDirs ? { privateDirs: ctx.privateDirs } : {}),
+    readableDirs: ctx.sandbox.paths.data ? [ctx.sandbox.paths.data] : [],
+  };
 }
 
 /** Records a block in <workspace>/logs/safety.log and returns the message for the model. */

@@ -84,8 +84,13 @@ const hasOption = (parsed: Parsed, ...names: string[]) => parsed.options.some((o
 
 export interface Writes {
   targets: Arg[];
-  /** The command deletes or moves the paths themselves (it may not take the workspace away). */
+  /**
+   * The command deletes or moves the paths themselves (it may not take the workspace away, and a final
+   * symlink is not followed: `rm link` removes the link).
+   */
   removes: boolean;
+  /** Where a move lands (mv's destination): written into, following links. */
+  into?: Arg[];
 }
 
 const lastOperandOrTarget = (parsed: Parsed): Arg[] => {
@@ -102,10 +107,11 @@ export function writeTargets(name: string, args: readonly Arg[]): Writes | null 
     case 'unlink':
       return { targets: parseOptions(args).operands, removes: true };
     case 'shred':
+      // shred overwrites what a link points to, so it is a write that follows links, not a removal.
       return {
         targets: parseOptions(args, { short: 'ns', long: ['--iterations', '--size', '--random-source'] })
           .operands,
-        removes: true,
+        removes: false,
       };
     case 'truncate':
       return {
@@ -123,10 +129,13 @@ export function writeTargets(name: string, args: readonly Arg[]): Writes | null 
       return { targets: parseOptions(args).operands, removes: false };
     case 'mv': {
       const parsed = parseOptions(args, { short: 'tS', long: ['--target-directory', '--suffix'] });
-      return {
-        targets: [...parsed.operands, ...optionValues(parsed, '-t', '--target-directory')],
-        removes: true,
-      };
+      const t = optionValues(parsed, '-t', '--target-directory');
+      const sources = t.length ? parsed.operands : parsed.operands.slice(0, -1);
+      const into = t.length ? t : parsed.operands.slice(-1);
+      // `mv x` alone fails; its operand is still checked as a source.
+      return parsed.operands.length === 1 && !t.length
+        ? { targets: parsed.operands, removes: true }
+        : { targets: sources, removes: true, into };
     }
     case 'cp':
     case 'ln':
@@ -256,15 +265,19 @@ function sedTargets(args: readonly Arg[]): Writes | null {
   return { targets: scriptGiven ? parsed.operands : parsed.operands.slice(1), removes: false };
 }
 
-function tarTargets(args: readonly Arg[]): Writes | null {
+function parseTar(args: readonly Arg[]): Parsed {
   let list = [...args];
   // Old style: `tar xzf a.tgz -C dir` bundles the letters in the first argument without a dash.
   const first = list[0]?.value;
   if (first && /^[A-Za-z]+$/.test(first)) list = [synthetic(`-${first}`, first), ...list.slice(1)];
-  const parsed = parseOptions(list, {
+  return parseOptions(list, {
     short: 'fCTXbHgLNVK',
     long: ['--file', '--directory', '--files-from'],
   });
+}
+
+function tarTargets(args: readonly Arg[]): Writes | null {
+  const parsed = parseTar(args);
   const letters = parsed.options.map((o) => o.name);
   const extract = letters.some((n) => ['-x', '--extract', '--get'].includes(n));
   const create = letters.some((n) =>
@@ -274,6 +287,130 @@ function tarTargets(args: readonly Arg[]): Writes | null {
   if (extract) targets.push(...optionValues(parsed, '-C', '--directory'));
   if (create) targets.push(...optionValues(parsed, '-f', '--file').filter((f) => f.value !== '-'));
   return targets.length ? { targets, removes: false } : null;
+}
+
+/** An archive a command unpacks: tar -x, unzip. */
+export interface Extraction {
+  tool: 'tar' | 'unzip';
+  /** The archive; null when it comes from standard input (`tar -x` without -f, `-f -`). */
+  archive: Arg | null;
+  /** Where members land (-C, -d); null: the working directory. */
+  dir: Arg | null;
+  /** tar -P / --absolute-names: members keep a leading `/` and `..`, so they land anywhere. */
+  absoluteNames: boolean;
+}
+
+export function extraction(name: string, args: readonly Arg[]): Extraction | null {
+  if (name === 'tar') {
+    const parsed = parseTar(args);
+    const letters = parsed.options.map((o) => o.name);
+    if (!letters.some((n) => ['-x', '--extract', '--get'].includes(n))) return null;
+    const file = optionValues(parsed, '-f', '--file').at(-1) ?? null;
+    return {
+      tool: 'tar',
+      archive: file === null || file.value === '-' ? null : file,
+      dir: optionValues(parsed, '-C', '--directory').at(-1) ?? null,
+      absoluteNames: hasOption(parsed, '-P', '--absolute-names'),
+    };
+  }
+  if (name === 'unzip') {
+    let archive: Arg | null = null;
+    let dir: Arg | null = null;
+    for (let i = 0; i < args.length; i++) {
+      const v = args[i]!.value;
+      if (v === '-d') dir = args[++i] ?? null;
+      else if (v?.startsWith('-d') && v.length > 2) dir = synthetic(v.slice(2), args[i]!.raw);
+      else if (v === '-x') break;
+      else if (v?.startsWith('-') && archive === null) {
+        if (/^-[lvtzZ]/.test(v)) return null; // listing, testing, comments: nothing lands
+      } else if (archive === null) archive = args[i]!;
+    }
+    return archive ? { tool: 'unzip', archive, dir, absoluteNames: false } : null;
+  }
+  return null;
+}
+
+// ---- links ----
+
+/** The links a command makes or carries along, so a path through them later in the same command is caught. */
+export interface LinkPlan {
+  /** Names the command makes into links (ln, cp -s, cp -l): each path it may create. */
+  links: Arg[];
+  /** What hard links point to (ln without -s, cp -l): a hard link to a file outside lets later writes change it. */
+  hardTargets: Arg[];
+  /** Copies and moves that keep links as links (mv, cp -a/-r/-P/-d, rsync): the sources, and where they land. */
+  carries: { sources: Arg[]; landing: Arg[] } | null;
+}
+
+const join = (dir: Arg, name: Arg): Arg =>
+  synthetic(
+    dir.value === null || name.value === null
+      ? null
+      : path.posix.join(dir.value, path.posix.basename(name.value.replace(/\/+$/, '')) || '.'),
+    `${dir.raw}/${name.raw}`,
+  );
+
+/** Each path `ln` or `cp` may create for its sources: DEST, DEST/basename(SOURCE), DIR/basename(SOURCE). */
+function landings(parsed: Parsed, singleMeansHere: boolean): { sources: Arg[]; landing: Arg[] } {
+  const t = optionValues(parsed, '-t', '--target-directory');
+  if (t.length) {
+    return {
+      sources: parsed.operands,
+      landing: t.flatMap((dir) => parsed.operands.map((s) => join(dir, s))),
+    };
+  }
+  if (parsed.operands.length === 1 && singleMeansHere) {
+    const only = parsed.operands[0]!;
+    return { sources: [only], landing: [join(synthetic('.', '.'), only)] };
+  }
+  if (parsed.operands.length < 2) return { sources: [], landing: [] };
+  const dest = parsed.operands[parsed.operands.length - 1]!;
+  const sources = parsed.operands.slice(0, -1);
+  const intoOnly = hasOption(parsed, '-T', '--no-target-directory');
+  return {
+    sources,
+    landing: intoOnly ? [dest] : [dest, ...sources.map((s) => join(dest, s))],
+  };
+}
+
+const LINK_OPTIONS: OptionSpec = {
+  short: 'tS',
+  long: ['--target-directory', '--suffix', '--backup'],
+};
+
+export function linkPlan(name: string, args: readonly Arg[]): LinkPlan | null {
+  if (name === 'ln') {
+    const parsed = parseOptions(args, LINK_OPTIONS);
+    const { sources, landing } = landings(parsed, true);
+    const symbolic = hasOption(parsed, '-s', '--symbolic');
+    return { links: landing, hardTargets: symbolic ? [] : sources, carries: null };
+  }
+  if (name === 'cp') {
+    const parsed = parseOptions(args, LINK_OPTIONS);
+    const { sources, landing } = landings(parsed, false);
+    if (hasOption(parsed, '-s', '--symbolic-link')) return { links: landing, hardTargets: [], carries: null };
+    if (hasOption(parsed, '-l', '--link')) return { links: landing, hardTargets: sources, carries: null };
+    const keepsLinks = hasOption(
+      parsed,
+      '-a',
+      '-r',
+      '-R',
+      '-d',
+      '-P',
+      '--archive',
+      '--recursive',
+      '--no-dereference',
+    );
+    return keepsLinks ? { links: [], hardTargets: [], carries: { sources, landing } } : null;
+  }
+  if (name === 'mv') {
+    return { links: [], hardTargets: [], carries: landings(parseOptions(args, LINK_OPTIONS), false) };
+  }
+  if (name === 'rsync') {
+    const parsed = parseOptions(args, { short: 'eBfTM' });
+    return { links: [], hardTargets: [], carries: landings(parsed, false) };
+  }
+  return null;
 }
 
 // ---- commands that run other commands or programs ----

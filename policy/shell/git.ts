@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Inner } from './commands';
 import type { Arg } from './words';
 
@@ -45,6 +46,32 @@ const VALUE_OPTIONS = new Set([
 const COMMAND_KEY =
   /^(alias\..+|core\.(pager|editor|sshcommand|fsmonitor)|sequence\.editor|diff\.external|credential\.helper|gpg(\..+)?\.program|pager\..+|.+\.(textconv|clean|smudge|process|command|cmd|tool))$/i;
 
+/**
+ * Config keys that make git run or read code or settings from elsewhere: a hooks folder outside the
+ * repository's read-only .git (its hooks then run on the engine's own commits), or another config file.
+ */
+const FOREIGN_KEY = /^(core\.hookspath|include\.path|includeif\..+\.path)$/i;
+
+/**
+ * Environment variables that point git at another repository, work tree, object store or config. A command
+ * may not set them (reading them is fine).
+ */
+export const GIT_LOCATION_VARIABLES = [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_COMMON_DIR',
+  'GIT_INDEX_FILE',
+  'GIT_OBJECT_DIRECTORY',
+  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+  'GIT_CONFIG',
+  'GIT_CONFIG_GLOBAL',
+  'GIT_CONFIG_SYSTEM',
+  'GIT_CONFIG_PARAMETERS',
+  'GIT_CONFIG_COUNT',
+  'GIT_EXEC_PATH',
+  'GIT_TEMPLATE_DIR',
+];
+
 export interface GitAnalysis {
   /** The pushing subcommand, e.g. `push` or `subtree push`; null when none. */
   pushes: string | null;
@@ -52,24 +79,53 @@ export interface GitAnalysis {
   unknownSubcommand: boolean;
   /** Commands git would run. */
   inner: Inner[];
+  /** `-C DIR` in order (each relative to the one before): where git runs, and so the repository it changes. */
+  dirs: Arg[];
+  /** `--git-dir`, `--work-tree`, `--exec-path=DIR`: another repository, tree or git. Relative to the last -C. */
+  locations: { option: string; path: Arg }[];
+  /** Why the command acts on configuration outside this repository, or sets a hooks path; null: it does not. */
+  foreignConfig: string | null;
+  /** `git config --file FILE` (written when the command sets a value): relative to the last -C. */
+  configFile: { file: Arg; writes: boolean } | null;
+  /** Paths git itself creates: clone's and worktree add's folder, init's, archive -o, bundle create. */
+  writes: Arg[];
 }
 
 export function analyseGit(args: readonly Arg[]): GitAnalysis {
   const inner: Inner[] = [];
   const aliases = new Map<string, string>();
+  const dirs: Arg[] = [];
+  const locations: GitAnalysis['locations'] = [];
+  let foreignConfig: string | null = null;
   let i = 0;
   for (; i < args.length; i++) {
-    const v = args[i]!.value;
+    const arg = args[i]!;
+    const v = arg.value;
     if (v === null || !v.startsWith('-')) break;
     const name = v.includes('=') ? v.slice(0, v.indexOf('=')) : v;
     let value: string | null | undefined;
     if (v.includes('=') && name.startsWith('--')) value = v.slice(v.indexOf('=') + 1);
     else if (VALUE_OPTIONS.has(name)) value = args[++i]?.value;
-    if (name === '-c' && value !== undefined) configValue(value, args[i]!, aliases, inner);
+    if (name === '-c' && value !== undefined) {
+      configValue(value, args[i]!, aliases, inner);
+      const key = value === null ? null : value.split('=')[0]!;
+      if (key === null || FOREIGN_KEY.test(key)) foreignConfig ??= `-c ${key ?? args[i]!.raw}`;
+    }
+    if (name === '--config-env') {
+      const key = value?.split('=')[0] ?? null;
+      if (key === null || FOREIGN_KEY.test(key) || COMMAND_KEY.test(key))
+        foreignConfig ??= `--config-env ${key ?? args[i]!.raw}`;
+    }
+    const given = (value === undefined ? null : value) as string | null;
+    const valueArg: Arg = { value: given, raw: args[i]!.raw, word: args[i]!.word };
+    if (name === '-C') dirs.push(valueArg);
+    if (name === '--git-dir' || name === '--work-tree') locations.push({ option: name, path: valueArg });
+    if (name === '--exec-path' && v.includes('=')) locations.push({ option: name, path: valueArg });
   }
+  const base = { dirs, locations, foreignConfig, configFile: null, writes: [] as Arg[] };
   const sub = args[i];
-  if (!sub) return { pushes: null, unknownSubcommand: false, inner };
-  if (sub.value === null) return { pushes: null, unknownSubcommand: true, inner };
+  if (!sub) return { ...base, pushes: null, unknownSubcommand: false, inner };
+  if (sub.value === null) return { ...base, pushes: null, unknownSubcommand: true, inner };
   let words = [sub.value, ...args.slice(i + 1).map((a) => a.value)];
   const alias = aliases.get(sub.value);
   if (alias !== undefined) {
@@ -79,7 +135,7 @@ export function analyseGit(args: readonly Arg[]): GitAnalysis {
         code: { value: alias.slice(1), raw: sub.raw, word: null },
         via: 'git alias',
       });
-      return { pushes: null, unknownSubcommand: false, inner };
+      return { ...base, pushes: null, unknownSubcommand: false, inner };
     }
     words = [...alias.split(/\s+/).filter(Boolean), ...words.slice(1)];
   }
@@ -90,9 +146,69 @@ export function analyseGit(args: readonly Arg[]): GitAnalysis {
       ? first!
       : null;
   const rest = args.slice(i + 1);
+  const result: GitAnalysis = { ...base, pushes, unknownSubcommand: false, inner };
   switch (first) {
-    case 'config':
-      configCommand(rest, inner);
+    case 'config': {
+      const config = configCommand(rest, inner);
+      result.foreignConfig ??= config.foreign;
+      result.configFile = config.file;
+      break;
+    }
+    case 'clone': {
+      const operands = gitOperands(rest, [
+        '-o',
+        '--origin',
+        '-b',
+        '--branch',
+        '-u',
+        '--upload-pack',
+        '--reference',
+        '--separate-git-dir',
+        '--depth',
+        '-c',
+        '--config',
+        '-j',
+        '--jobs',
+        '--template',
+        '--filter',
+      ]);
+      const source = operands[0];
+      if (operands[1]) result.writes.push(operands[1]);
+      else if (source?.value) {
+        const name = path.posix.basename(source.value.replace(/\/+$/, '').replace(/\.git$/, ''));
+        result.writes.push({ value: name || null, raw: source.raw, word: null });
+      } else if (source) result.writes.push({ value: null, raw: source.raw, word: null });
+      result.writes.push(...optionArgs(rest, ['--separate-git-dir', '--template']));
+      break;
+    }
+    case 'init':
+      result.writes.push(
+        ...gitOperands(rest, [
+          '-b',
+          '--initial-branch',
+          '--template',
+          '--separate-git-dir',
+          '--object-format',
+          '--shared',
+        ]).slice(0, 1),
+      );
+      result.writes.push(...optionArgs(rest, ['--separate-git-dir', '--template']));
+      break;
+    case 'worktree':
+      if (rest[0]?.value === 'add' || rest[0]?.value === 'move') {
+        const operands = gitOperands(rest.slice(1), ['-b', '-B', '--reason']);
+        const target = rest[0].value === 'add' ? operands[0] : operands[1];
+        if (target) result.writes.push(target);
+      }
+      break;
+    case 'archive':
+      result.writes.push(...optionArgs(rest, ['-o', '--output']));
+      break;
+    case 'bundle':
+      if (rest[0]?.value === 'create' && rest[1]) result.writes.push(rest[1]);
+      break;
+    case 'format-patch':
+      result.writes.push(...optionArgs(rest, ['-o', '--output-directory']));
       break;
     case 'submodule': {
       const at = rest.findIndex((a) => a.value === 'foreach');
@@ -126,7 +242,39 @@ export function analyseGit(args: readonly Arg[]): GitAnalysis {
       }
       break;
   }
-  return { pushes, unknownSubcommand: false, inner };
+  return result;
+}
+
+/** Values of options that take one (`-o X`, `--output X`, `--output=X`). */
+function optionArgs(rest: readonly Arg[], names: readonly string[]): Arg[] {
+  const out: Arg[] = [];
+  for (let k = 0; k < rest.length; k++) {
+    const v = rest[k]!.value;
+    if (v === null) continue;
+    if (names.includes(v) && rest[k + 1]) out.push(rest[++k]!);
+    const eq = v.indexOf('=');
+    if (eq > 0 && names.includes(v.slice(0, eq)))
+      out.push({ value: v.slice(eq + 1), raw: rest[k]!.raw, word: rest[k]!.word });
+  }
+  return out;
+}
+
+/** Operands of a subcommand: arguments that are not options or the values of `valued` options. */
+function gitOperands(rest: readonly Arg[], valued: readonly string[]): Arg[] {
+  const out: Arg[] = [];
+  for (let k = 0; k < rest.length; k++) {
+    const v = rest[k]!.value;
+    if (v === '--') {
+      out.push(...rest.slice(k + 1));
+      break;
+    }
+    if (v !== null && v.startsWith('-')) {
+      if (valued.includes(v)) k++;
+      continue;
+    }
+    out.push(rest[k]!);
+  }
+  return out;
 }
 
 function joinArgs(args: readonly Arg[]): Arg {
@@ -153,27 +301,66 @@ function configValue(setting: string | null, arg: Arg, aliases: Map<string, stri
   if (COMMAND_KEY.test(key)) configCommandValue(key, value, arg, inner);
 }
 
-/** `git config [scope options] KEY VALUE`: a persistent alias or command setting. */
-function configCommand(rest: readonly Arg[], inner: Inner[]): void {
+/** `git config` options that change the configuration (with a key, and without, like --edit). */
+const CONFIG_WRITE_OPTIONS = new Set([
+  '--add',
+  '--replace-all',
+  '--unset',
+  '--unset-all',
+  '--rename-section',
+  '--remove-section',
+  '--edit',
+  '-e',
+]);
+const CONFIG_SUBCOMMANDS_WRITING = new Set(['set', 'unset', 'rename-section', 'remove-section', 'edit']);
+
+/**
+ * `git config [scope options] KEY VALUE`: a persistent alias or command setting, a hooks path, or a change
+ * to the user's or the system's configuration (outside the workspace).
+ */
+function configCommand(
+  rest: readonly Arg[],
+  inner: Inner[],
+): { foreign: string | null; file: { file: Arg; writes: boolean } | null } {
   const operands: Arg[] = [];
+  let scope: string | null = null;
+  let file: Arg | null = null;
+  let writeOption = false;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
-    if (a.value !== null && CONFIG_VALUE_OPTIONS.has(a.value))
-      i++; // `--file .git/config` is not the key
-    else if (a.value === null || !a.value.startsWith('-')) operands.push(a);
+    const v = a.value;
+    if (v === '--global' || v === '--system') scope = v;
+    else if (v === '-f' || v === '--file') file = rest[++i] ?? { value: null, raw: v, word: null };
+    else if (v?.startsWith('--file=')) file = { value: v.slice(7), raw: a.raw, word: a.word };
+    else if (v !== null && CONFIG_VALUE_OPTIONS.has(v))
+      i++; // `--type bool` is not the key
+    else if (v !== null && CONFIG_WRITE_OPTIONS.has(v)) writeOption = true;
+    else if (v === null || !v.startsWith('-')) operands.push(a);
   }
   // `git config set KEY VALUE` (git 2.46+) or `git config KEY VALUE`.
-  const start = operands[0]?.value === 'set' ? 1 : 0;
+  const verb = operands[0]?.value ?? null;
+  const hasVerb = verb !== null && /^(set|get|unset|list|edit|rename-section|remove-section)$/.test(verb);
+  const start = hasVerb ? 1 : 0;
   const key = operands[start];
   const value = operands[start + 1];
-  if (!key || !value) return;
+  const writes =
+    writeOption ||
+    (hasVerb ? CONFIG_SUBCOMMANDS_WRITING.has(verb) : value !== undefined) ||
+    key?.value === null;
+  let foreign: string | null = null;
+  if (scope && writes) foreign = `git config ${scope}`;
+  if (key && (key.value === null || FOREIGN_KEY.test(key.value)) && writes)
+    foreign ??= `git config ${key.value ?? key.raw}`;
+  const result = { foreign, file: file && { file, writes } };
+  if (!key || !value) return result;
   if (key.value === null) {
     inner.push({ type: 'shell', code: value, via: 'git config' });
-    return;
+    return result;
   }
-  if (!COMMAND_KEY.test(key.value)) return;
+  if (!COMMAND_KEY.test(key.value)) return result;
   if (value.value === null) inner.push({ type: 'shell', code: value, via: 'git config' });
   else configCommandValue(key.value, value.value, value, inner);
+  return result;
 }
 
 function configCommandValue(key: string, value: string, arg: Arg, inner: Inner[]): void {

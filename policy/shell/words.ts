@@ -13,6 +13,11 @@ export interface Arg {
   raw: string;
   /** The word it came from (null for synthetic arguments such as split strings). */
   word: Word | null;
+  /**
+   * The value as a glob pattern when it holds unquoted `*`, `?` or `[` that the shell would expand against
+   * the filesystem (quoted ones escaped with `\\`); absent when the shell does not glob it.
+   */
+  glob?: string;
 }
 
 /** A variable whose value is known: for `from` on in `source`, or anywhere when source is -1. */
@@ -46,6 +51,17 @@ interface Char {
  * several alternatives; brace expansion and splitting give several fields). Null when unknown.
  */
 export function expandWord(word: Word, env: WordEnv): string[][] | null {
+  return expandFields(word, env)?.map((fields) => fields.map((f) => f.value)) ?? null;
+}
+
+/** One field of an expanded word, with its glob pattern when the shell would glob it. */
+export interface Field {
+  value: string;
+  glob: string | null;
+}
+
+/** expandWord, keeping which characters the shell would treat as glob characters. */
+export function expandFields(word: Word, env: WordEnv): Field[][] | null {
   let alternatives: Char[][] = [[]];
   for (let i = 0; i < word.parts.length; i++) {
     const part = word.parts[i]!;
@@ -57,13 +73,29 @@ export function expandWord(word: Word, env: WordEnv): string[][] | null {
     alternatives = next;
   }
   const quoted = word.parts.some((p) => 'quoted' in p && p.quoted);
-  const out: string[][] = [];
+  const out: Field[][] = [];
   for (const chars of alternatives) {
     const braced = expandBraces(chars, 0);
     if (braced === null) return null;
-    out.push(braced.flatMap((b) => splitFields(b, quoted)));
+    out.push(braced.flatMap((b) => splitFields(b, quoted)).map(toField));
   }
   return out;
+}
+
+const GLOB_CHARS = new Set(['*', '?', '[']);
+
+/** Unquoted literal characters and unquoted expansions are globbed by the shell; quoted ones are not. */
+function toField(chars: Char[]): Field {
+  let value = '';
+  let glob = '';
+  let globbed = false;
+  for (const ch of chars) {
+    value += ch.c;
+    const active = ch.active || ch.splits;
+    if (active && GLOB_CHARS.has(ch.c)) globbed = true;
+    glob += !active && (GLOB_CHARS.has(ch.c) || ch.c === '\\') ? `\\${ch.c}` : ch.c;
+  }
+  return { value, glob: globbed ? glob : null };
 }
 
 /** The single value of a word, or null when unknown or when it expands to several fields. */
@@ -78,14 +110,20 @@ export function expandArgs(words: readonly Word[], env: WordEnv): Arg[][] {
   if (!words.length) return [[]];
   const rest: Arg[] = [];
   for (const word of words.slice(1)) {
-    const values = expandWord(word, env);
+    const values = expandFields(word, env);
     if (values === null) rest.push({ value: null, raw: word.raw, word });
-    else for (const field of values.flat()) rest.push({ value: field, raw: word.raw, word });
+    else for (const field of values.flat()) rest.push(fieldArg(field, word));
   }
   const first = words[0]!;
-  const heads = expandWord(first, env);
+  const heads = expandFields(first, env);
   if (heads === null) return [[{ value: null, raw: first.raw, word: first }, ...rest]];
-  return heads.map((fields) => [...fields.map((value) => ({ value, raw: first.raw, word: first })), ...rest]);
+  return heads.map((fields) => [...fields.map((f) => fieldArg(f, first)), ...rest]);
+}
+
+function fieldArg(field: Field, word: Word): Arg {
+  const arg: Arg = { value: field.value, raw: word.raw, word };
+  if (field.glob !== null) arg.glob = field.glob;
+  return arg;
 }
 
 function lit(text: string, active: boolean, splits = false): Char[] {
@@ -206,22 +244,22 @@ function braceSequence(body: string): string[] | null | undefined {
 }
 
 /** Splits on whitespace that came from unquoted expansions; drops a field that expanded to nothing. */
-function splitFields(chars: Char[], quoted: boolean): string[] {
-  const fields: string[] = [];
-  let current = '';
+function splitFields(chars: Char[], quoted: boolean): Char[][] {
+  const fields: Char[][] = [];
+  let current: Char[] = [];
   let hasContent = false;
   for (const ch of chars) {
     if (ch.splits && /\s/.test(ch.c)) {
       if (hasContent) fields.push(current);
-      current = '';
+      current = [];
       hasContent = false;
       continue;
     }
-    current += ch.c;
+    current.push(ch);
     hasContent = true;
   }
   if (hasContent) fields.push(current);
   // A quoted empty string ("") is an argument; an unquoted expansion to nothing is not.
-  if (!fields.length && chars.length === 0 && quoted) return [''];
+  if (!fields.length && chars.length === 0 && quoted) return [[]];
   return fields;
 }

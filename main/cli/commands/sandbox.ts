@@ -243,6 +243,8 @@ async function execCommand(words: string[], opts: ExecOptions): Promise<number> 
           {
             workspaceDir: CONTAINER_PATHS.workspace,
             homeDir: CONTAINER_PATHS.home,
+            // The sandbox's /tmp is its own (a tmpfs in Docker, a private folder under bubblewrap).
+            tempDir: CONTAINER_PATHS.tmp,
             // The command names files as the sandbox sees them; the scripts it runs are read from this machine.
             hostPathOf: (p) =>
               p === CONTAINER_PATHS.workspace || p.startsWith(`${CONTAINER_PATHS.workspace}/`)
