@@ -11,6 +11,7 @@ import {
   outcomeCounts,
   scoreDelta,
   targetReached,
+  type MetricPoint,
   type RunView,
 } from './run-view';
 import {
@@ -460,7 +461,7 @@ describe('derived figures', () => {
   });
 
   it('splits training metrics per step into chart series, epoch on x', () => {
-    const points = [
+    const points: MetricPoint[] = [
       { seq: 1, step: 1, values: { epoch: 1, loss: 0.9 } },
       { seq: 2, step: 2, values: { epoch: 1, loss: 0.8, val_accuracy: 0.6 } },
       { seq: 3, step: 2, values: { epoch: 2, loss: 0.5 } },

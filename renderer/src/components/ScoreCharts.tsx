@@ -72,6 +72,9 @@ export function ScoreChart({ experiments, metric }: { experiments: readonly Expe
           stroke: colors.muted,
           grid: { stroke: colors.border },
           ticks: { stroke: colors.border },
+          // Steps are whole numbers.
+          incrs: [1, 2, 5, 10, 20, 50, 100],
+          values: (_u: uPlot, splits: number[]) => splits.map((v) => (Number.isInteger(v) ? String(v) : '')),
         },
         {
           label: metric.name,
@@ -82,19 +85,38 @@ export function ScoreChart({ experiments, metric }: { experiments: readonly Expe
       ],
       series: [
         { label: 'step' },
+        // Each experiment's own score as a point, kept and reverted apart (no line: a reverted step does not
+        // lead to the next one).
         {
-          label: 'score',
-          stroke: colors.muted,
-          width: 1,
-          points: { show: true, size: 6, fill: colors.muted },
+          label: 'kept',
+          stroke: colors.ok,
+          paths: () => null,
+          points: { show: true, size: 8, fill: colors.ok },
         },
-        { label: 'best', stroke: colors.accent, width: 2 },
+        {
+          label: 'reverted',
+          stroke: colors.warn,
+          paths: () => null,
+          points: { show: true, size: 8, fill: colors.warn },
+        },
+        { label: 'best so far', stroke: colors.accent, width: 2, points: { show: false } },
         { label: 'target', stroke: colors.ok, width: 1, dash: [6, 4], points: { show: false } },
       ],
     }),
     [colors, metric.name],
   );
-  const data = useMemo(() => scoreData(experiments, metric), [experiments, metric]);
+  const data = useMemo<uPlot.AlignedData>(() => {
+    const points = bestTrajectory(experiments, metric.direction);
+    const outcome = new Map(experiments.map((e) => [e.step, e.outcome]));
+    const kept = (step: number) => outcome.get(step) === 'kept' || outcome.get(step) === 'baseline';
+    return [
+      points.map((p) => p.step),
+      points.map((p) => (kept(p.step) ? p.score : null)),
+      points.map((p) => (kept(p.step) ? null : p.score)),
+      points.map((p) => p.best),
+      points.map(() => metric.target),
+    ];
+  }, [experiments, metric]);
   if (data[0].length === 0) return <p className="hint">No experiment has a score yet.</p>;
   return <UPlotChart className="chart" options={options} data={data} label={`${metric.name} by step`} />;
 }

@@ -7,6 +7,8 @@ let timer: ReturnType<typeof setInterval> | null = null;
 
 const subscribe = (listener: () => void) => {
   listeners.add(listener);
+  // The clock stood still while nobody watched: start from the real time, not the last tick.
+  if (!timer) now = Date.now();
   timer ??= setInterval(() => {
     now = Date.now();
     listeners.forEach((l) => l());

@@ -8,7 +8,8 @@ import { onRunEvents } from '../../lib/run-events';
 import { runHash } from '../../state/route';
 import { StatusBadge } from '../../components/StatusBadge';
 import { RunCard } from './RunCard';
-import { selectHistory, useRunsStore, type SortKey } from './store';
+import { selectHistory, type SortKey } from './history';
+import { useRunsStore } from './store';
 
 /**
  * How often the page asks the store for runs and events it was not told about. The host pushes the events of
