@@ -1,7 +1,8 @@
 import { useEffect } from 'react';
 import { api } from './api';
+import { RunDetailPage } from './features/run-detail/RunDetailPage';
+import { RunsPage } from './features/runs/RunsPage';
 import { NewRunPage } from './pages/NewRunPage';
-import { RunsPage } from './pages/RunsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { useAppStore } from './state/app-store';
 import { ROUTES, useRoute } from './state/route';
@@ -34,7 +35,12 @@ export function App() {
         <ul>
           {ROUTES.map((r) => (
             <li key={r.id}>
-              <a href={r.hash} aria-current={route === r.id ? 'page' : undefined}>
+              <a
+                href={r.hash}
+                aria-current={
+                  route.id === r.id ? 'page' : route.id === 'run' && r.id === 'runs' ? 'location' : undefined
+                }
+              >
                 {r.label}
               </a>
             </li>
@@ -52,7 +58,15 @@ export function App() {
         )}
         {(status === 'loading' || status === 'idle') && <p className="hint">Loading…</p>}
         {status === 'ready' &&
-          (route === 'runs' ? <RunsPage /> : route === 'new' ? <NewRunPage /> : <SettingsPage />)}
+          (route.id === 'run' ? (
+            <RunDetailPage key={route.runId} runId={route.runId} />
+          ) : route.id === 'runs' ? (
+            <RunsPage />
+          ) : route.id === 'new' ? (
+            <NewRunPage />
+          ) : (
+            <SettingsPage />
+          ))}
       </main>
     </div>
   );

@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { useMemo, useSyncExternalStore } from 'react';
 
 export const ROUTES = [
   { id: 'runs', hash: '#/runs', label: 'Runs' },
@@ -7,7 +7,22 @@ export const ROUTES = [
 ] as const;
 export type RouteId = (typeof ROUTES)[number]['id'];
 
-const current = (): RouteId => ROUTES.find((r) => r.hash === location.hash)?.id ?? 'runs';
+/** Where the app is: a top-level page, or one run's detail (`#/runs/<id>`, under Runs in the menu). */
+export type Route = { id: RouteId; runId: null } | { id: 'run'; runId: string };
+
+export const runHash = (id: string): string => `#/runs/${encodeURIComponent(id)}`;
+
+export function parseRoute(hash: string): Route {
+  const run = /^#\/runs\/([^/?#]+)$/.exec(hash);
+  if (run) {
+    try {
+      return { id: 'run', runId: decodeURIComponent(run[1]!) };
+    } catch {
+      return { id: 'runs', runId: null };
+    }
+  }
+  return { id: ROUTES.find((r) => r.hash === hash)?.id ?? 'runs', runId: null };
+}
 
 const subscribe = (callback: () => void) => {
   window.addEventListener('hashchange', callback);
@@ -15,4 +30,7 @@ const subscribe = (callback: () => void) => {
 };
 
 /** Hash routing: works the same on app:// and http://, and survives a reload. */
-export const useRoute = (): RouteId => useSyncExternalStore(subscribe, current);
+export function useRoute(): Route {
+  const hash = useSyncExternalStore(subscribe, () => location.hash);
+  return useMemo(() => parseRoute(hash), [hash]);
+}

@@ -1,0 +1,143 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, test } from '../fixtures/serve';
+
+// The Runs page and the run detail through `mle-beast serve`, with a real run: `mle-beast demo` (the scripted
+// model on loopback, the Docker sandbox) started from the CLI, in another process, against the same database
+// while the page is open. The server pushes only its own runs' events, so this also proves that a run of
+// another process shows up live (the page reads the shared store).
+
+const SCREENS = 'test-results/screens';
+
+async function screen(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENS, { recursive: true });
+  // The content pane scrolls, not the page: a tall viewport shows the whole view in one picture.
+  const size = page.viewportSize()!;
+  const height = await page.locator('main.content').evaluate((el) => el.scrollHeight);
+  await page.setViewportSize({ width: size.width, height: Math.min(Math.max(height + 40, 800), 4000) });
+  await page.screenshot({ path: path.join(SCREENS, `${name}.png`) });
+  await page.setViewportSize(size);
+}
+
+function startDemo(databasePath: string) {
+  const child = spawn(process.execPath, ['bin/mle-beast.js', 'demo', 'churn', '--max-steps', '3'], {
+    env: { ...process.env, MLE_BEAST_DB_PATH: databasePath },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { child, exited, output: () => output };
+}
+
+test.describe('runs in the dashboard', () => {
+  test('an unknown run id says so and leads back to the runs', async ({ page, served }) => {
+    await page.goto(`${served.urlWithToken}#/runs/no-such-run`);
+    await expect(page.getByRole('heading', { name: 'No such run' })).toBeVisible();
+    await page.getByRole('link', { name: 'the runs' }).click();
+    await expect(page.getByText('No runs yet.')).toBeVisible();
+    await screen(page, 'runs-empty');
+  });
+
+  test('a CLI demo run appears live; its detail shows stages, experiments and scores; delete asks first', async ({
+    page,
+    served,
+  }) => {
+    test.setTimeout(9 * 60_000);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(served.urlWithToken);
+    await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'loaded');
+    await expect(page.getByText('No runs yet.')).toBeVisible();
+
+    const demo = startDemo(served.databasePath);
+    try {
+      // The run appears as an active card without a reload, with its live stage and step.
+      const card = page.getByTestId('run-card');
+      await expect(card).toBeVisible({ timeout: 60_000 });
+      await expect(card.getByTestId('card-step')).toContainText('of 3');
+      await expect(card.getByTestId('card-stage')).not.toHaveText('—', { timeout: 30_000 });
+      await expect(page.getByTestId('run-row')).toHaveCount(1);
+      await screen(page, 'runs-active');
+
+      // Open it while it runs: the detail follows it live to the end.
+      await card.getByRole('link').click();
+      await expect(page).toHaveURL(/#\/runs\/[^/]+$/);
+      await expect(page.getByRole('heading', { level: 1 })).toContainText('churn');
+      await expect(page.getByTestId('stage').first()).toHaveAttribute('data-status', /pass|active/);
+      await screen(page, 'detail-live');
+
+      const code = await demo.exited;
+      expect(code, demo.output()).toBe(0);
+    } finally {
+      demo.child.kill('SIGTERM');
+    }
+
+    // Ended: status, scores and experiments as the CLI reported them, without a reload.
+    await expect(page.locator('.run-status-line [data-status]')).toHaveText('completed', { timeout: 15_000 });
+    await expect(page.locator('.run-status-line')).toContainText('target reached');
+    await expect(page.getByTestId('run-best')).toContainText(/0\.\d{4}/);
+    await expect(page.getByTestId('run-final')).toHaveText(/^0\.\d{4}$/);
+    await expect(page.getByTestId('run-step')).toHaveText('3 of 3');
+    await expect(page.getByTestId('run-calls')).not.toHaveText('0');
+    // The scripted run: baseline, then an abandoned, a reverted and a kept experiment.
+    const rows = page.getByTestId('experiment-row');
+    await expect(rows).toHaveCount(4);
+    await expect(rows.nth(0)).toHaveAttribute('data-outcome', 'baseline');
+    await expect(page.locator('[data-testid=experiment-row][data-outcome=abandoned]')).toHaveCount(1);
+    await expect(page.locator('[data-testid=experiment-row][data-outcome=reverted]')).toHaveCount(1);
+    await expect(page.locator('[data-testid=experiment-row][data-outcome=kept]')).toHaveCount(1);
+    for (const stage of ['setup', 'data_analysis', 'baseline', 'training', 'scoring', 'final_scoring']) {
+      await expect(page.locator(`[data-testid=stage][data-stage=${stage}]`)).toHaveAttribute(
+        'data-status',
+        'pass',
+      );
+    }
+    // The training chart and the console have the run's output.
+    await expect(page.getByRole('img', { name: /Training metrics of step/ })).toBeVisible();
+    await expect(page.getByTestId('console')).toContainText('epoch');
+    // Sorting the experiments by score puts the best last (ascending, unscored first).
+    await page.getByRole('button', { name: 'Score', exact: true }).click();
+    await expect(rows.last()).toHaveAttribute('data-outcome', 'kept');
+    await screen(page, 'detail-done');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screen(page, 'detail-done-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // Back to the runs: it left the cards for the table.
+    await page.getByRole('link', { name: 'Runs' }).first().click();
+    await expect(page.getByText('No run is going now.')).toBeVisible();
+    const row = page.getByTestId('run-row');
+    await expect(row).toHaveCount(1);
+    await expect(row.locator('[data-status]')).toHaveText('completed');
+
+    // Search and filter narrow the table; clearing brings the run back.
+    await page.getByLabel('Search').fill('no such task anywhere');
+    await expect(page.getByText('No run matches.')).toBeVisible();
+    await page.getByRole('button', { name: 'Clear the search and filter' }).click();
+    await page.getByLabel('Status').selectOption('failed');
+    await expect(row).toHaveCount(0);
+    await page.getByLabel('Status').selectOption('completed');
+    await expect(row).toHaveCount(1);
+    await screen(page, 'runs-history');
+
+    // Delete asks first; Keep (or Escape) leaves the run.
+    await row.getByRole('button', { name: /^Delete run/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete this run?' });
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByRole('button', { name: 'Keep' })).toBeFocused();
+    await screen(page, 'runs-delete-dialog');
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+    await expect(row).toHaveCount(1);
+    await row.getByRole('button', { name: /^Delete run/ }).click();
+    await dialog.getByRole('button', { name: 'Delete run' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByText('No runs yet.')).toBeVisible();
+    // Gone from the store too, not only from the page.
+    await page.reload();
+    await expect(page.getByText('No runs yet.')).toBeVisible();
+  });
+});

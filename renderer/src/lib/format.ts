@@ -1,0 +1,41 @@
+import { ApiCallError } from '../../../engine/api';
+
+/** Figures as every view shows them. Scores keep 4 decimals: the metric's own precision matters here. */
+export const fmtScore = (v: number | null | undefined): string =>
+  v === null || v === undefined ? '—' : Math.abs(v) >= 1000 ? v.toFixed(1) : v.toFixed(4);
+
+export const fmtDelta = (v: number | null): string =>
+  v === null ? '—' : `${v >= 0 ? '+' : ''}${v.toFixed(4)}`;
+
+export const fmtCost = (usd: number, unknownCalls = 0): string =>
+  `$${usd < 1 ? usd.toFixed(4) : usd.toFixed(2)}${unknownCalls > 0 ? ` + ${unknownCalls} unpriced` : ''}`;
+
+export const fmtCount = (n: number): string => n.toLocaleString('en-US');
+
+/** 1h 02m, 3m 05s, 42s. */
+export function fmtDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+export function fmtDate(iso: string | null): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export const shortId = (id: string): string => id.slice(0, 8);
+
+export const shortSha = (sha: string | null): string => (sha ? sha.slice(0, 7) : '—');
+
+export const comparison = (direction: 'higher' | 'lower'): string => (direction === 'higher' ? '≥' : '≤');
+
+export const messageOf = (error: unknown): string =>
+  error instanceof ApiCallError ? error.message : error instanceof Error ? error.message : String(error);
+
+export const isNotFound = (error: unknown): boolean =>
+  error instanceof ApiCallError && error.error.code === 'not_found';
