@@ -109,16 +109,17 @@ export async function predictSplit(
   const mountPoint = `/holdout/${split}`;
   const input = docker ? `${mountPoint}/${path.basename(paths.input)}` : paths.input;
   const log = logStreams(ctx, 'tool');
-  const result = await sandbox.exec({
-    argv: ['python3', 'predict.py', '--input', input, '--output', `${PREDICTIONS_DIR}/${split}.csv`],
-    timeoutMs: tuning.timeouts.evaluateMs,
-    signal: session.input.signal,
-    outputCapBytes: 256 * 1024,
-    env: { PYTHONPATH: sandbox.paths.workspace, MPLBACKEND: 'Agg' },
-    ...(docker ? { mounts: [{ hostPath: paths.dir, sandboxPath: mountPoint }] } : {}),
-    onOutput: log.onOutput,
-  });
-  log.flush();
+  const result = await sandbox
+    .exec({
+      argv: ['python3', 'predict.py', '--input', input, '--output', `${PREDICTIONS_DIR}/${split}.csv`],
+      timeoutMs: tuning.timeouts.evaluateMs,
+      signal: session.input.signal,
+      outputCapBytes: 256 * 1024,
+      env: { PYTHONPATH: sandbox.paths.workspace, MPLBACKEND: 'Agg' },
+      ...(docker ? { mounts: [{ hostPath: paths.dir, sandboxPath: mountPoint }] } : {}),
+      onOutput: log.onOutput,
+    })
+    .finally(log.flush);
   session.checkStop();
   if (result.exitCode !== 0) {
     const why = failureWhy(result, tuning.timeouts.evaluateMs);

@@ -14,9 +14,10 @@ import {
 } from '../pipeline';
 import { loadPolicy, type Policy } from '../../policy';
 import { startSandbox, type DockerSandboxOptions, type LocalSandboxOptions, type Sandbox } from '../sandbox';
-import type { EventBus } from '../service/event-bus';
 import type { RunRepository } from '../store/run-repository';
 import { storeLedger } from './ledger';
+import type { OutputBounds } from './command-log';
+import type { EventPublisher } from './publisher';
 import { removeDeadSandboxes, settleWorkspace } from './settle';
 
 /** What a run needs to execute, whether it was just started or is being resumed. */
@@ -37,11 +38,13 @@ export interface LaunchContext {
 
 export interface ExecuteDeps {
   repo: RunRepository;
-  bus: EventBus;
+  publisher: EventPublisher;
   /** Tests: the policy (default: the shipped one merged with ~/.mle-beast/policy.json). */
   policy?: Policy;
   tuning?: Partial<RunTuning>;
   sandboxOptions?: { docker?: DockerSandboxOptions; local?: LocalSandboxOptions };
+  /** What the database keeps of each command's output (default DEFAULT_OUTPUT_BOUNDS). */
+  outputBounds?: OutputBounds;
 }
 
 interface Control {
@@ -59,7 +62,7 @@ export async function executeRun(
   savedState: unknown,
   deps: ExecuteDeps & Control,
 ): Promise<void> {
-  const ledger = storeLedger(id, deps.repo, deps.bus);
+  const ledger = storeLedger(id, deps.repo, deps.publisher, ctx.runDir, deps.outputBounds);
   const state: PipelineState = { ...INITIAL_STATE, ...(isState(savedState) ? savedState : {}) };
   if (ctx.resumed && state.phase === 'loop') {
     // The step under way when the run stopped left no record and was reverted: it is done again.
@@ -117,6 +120,7 @@ export async function executeRun(
     });
   } finally {
     await sandbox.stop().catch(() => undefined);
+    await ledger.closeLogs();
   }
   if (outcome.status !== 'interrupted') await settle(ctx, ledger);
   deps.finish(outcome.status, outcome.reason, outcome.message);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { runEventsOf } from '../api/contract';
 import { dispatch } from '../api/dispatch';
 import type { RunEvent, RunSnapshot, RunStartInput } from '../api/runs';
 import { startScenarioModel, type Scenario, type ScenarioModel } from '../demo';
@@ -42,7 +43,7 @@ export async function openTestRun(scenario: Scenario): Promise<TestRun> {
   });
   const events: RunEvent[] = [];
   engine.events.subscribe((m) => {
-    if (m.name === 'run.event') events.push(m.payload);
+    for (const e of runEventsOf(m)) events.push(e);
   });
   return {
     home: temp.dir,

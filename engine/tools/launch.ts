@@ -3,9 +3,9 @@ import { GROUP_WRITABLE, shareWithSandbox } from './files';
 import path from 'node:path';
 import { splitArgs } from './args';
 import { ToolError, type ToolContext } from './context';
-import { LineSplitter, Ring, capText, seconds } from './output';
+import { Ring, capText, seconds } from './output';
 import { adoptOwner, writablePath } from './paths';
-import { endingNote, pythonEnv, screenPythonFile } from './shell';
+import { endingNote, logStreams, pythonEnv, screenPythonFile } from './shell';
 
 // launch_training / launch_evaluate, and launchScript, which the pipeline also calls to run train.py and
 // evaluate.py itself: `python3 -u <script> ...args` in the sandbox, every output line streamed to a log file in
@@ -88,16 +88,7 @@ export async function launchScript(ctx: ToolContext, options: LaunchOptions): Pr
       logBroken = true; // a full disk must not stop the run; the tail still comes back
     }
   };
-  const splitters = {
-    stdout: new LineSplitter((line) => {
-      tail.push(line);
-      ctx.onLog?.(options.kind, 'stdout', line);
-    }),
-    stderr: new LineSplitter((line) => {
-      tail.push(line);
-      ctx.onLog?.(options.kind, 'stderr', line);
-    }),
-  };
+  const output = logStreams(ctx, options.kind, (_stream, line) => tail.push(line));
   const metrics = options.kind === 'training' && ctx.onMetrics ? new MetricsTail(ctx) : null;
   metrics?.start();
   try {
@@ -109,11 +100,10 @@ export async function launchScript(ctx: ToolContext, options: LaunchOptions): Pr
       outputCapBytes: 64 * 1024,
       onOutput: (stream, chunk) => {
         writeLog(chunk);
-        splitters[stream].push(chunk);
+        output.onOutput(stream, chunk);
       },
     });
-    splitters.stdout.flush();
-    splitters.stderr.flush();
+    output.flush();
     return {
       exitCode: result.exitCode,
       timedOut: result.timedOut,
@@ -124,6 +114,7 @@ export async function launchScript(ctx: ToolContext, options: LaunchOptions): Pr
       logPath,
     };
   } finally {
+    output.flush();
     metrics?.stop();
     fs.closeSync(fd);
   }

@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Each log file's cap: past it the file becomes `<name>.log.1` (replacing the older one) and a new one starts. */
+export const LOG_FILE_CAP_BYTES = 50 * 1024 * 1024;
+/** Output waiting for the disk beyond this is dropped (and said so in the file), never held in memory. */
+const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+
+export const logFileName = (name: string) => `${name}.log`;
+export const rotatedFileName = (name: string) => `${name}.log.1`;
+
+/**
+ * A command's whole output in the run folder: `<dir>/<name>.log`, at most two files of `capBytes` (the older
+ * as `<name>.log.1`). Writes are asynchronous and batched; a disk that falls behind costs a counted gap in the
+ * file, never memory or the event loop.
+ */
+export class RotatingLogFile {
+  private queue: string[] = [];
+  private queued = 0;
+  private droppedChars = 0;
+  private size = 0;
+  private handle: fs.promises.FileHandle | null = null;
+  private pumping: Promise<void> | null = null;
+  private closed = false;
+  private broken = false;
+  readonly file: string;
+
+  constructor(
+    private readonly dir: string,
+    readonly name: string,
+    private readonly capBytes: number = LOG_FILE_CAP_BYTES,
+  ) {
+    this.file = path.join(dir, logFileName(name));
+  }
+
+  write(text: string): void {
+    if (this.closed || this.broken || text.length === 0) return;
+    if (this.queued + text.length > MAX_QUEUED_BYTES) {
+      this.droppedChars += text.length;
+      return;
+    }
+    this.queue.push(text);
+    this.queued += text.length;
+    this.pumping ??= this.pump().finally(() => (this.pumping = null));
+  }
+
+  /** Writes what waits, then closes the file. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.pumping) await this.pumping;
+    if (this.queue.length > 0 && !this.broken) await this.pump();
+    await this.handle?.close().catch(() => undefined);
+    this.handle = null;
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      while (this.queue.length > 0 && !this.broken) {
+        let text = this.queue.join('');
+        this.queue = [];
+        this.queued = 0;
+        if (this.droppedChars > 0) {
+          text = `[... ${this.droppedChars} characters of output dropped here: the disk fell behind ...]\n${text}`;
+          this.droppedChars = 0;
+        }
+        await this.append(Buffer.from(text, 'utf8'));
+      }
+    } catch {
+      // A full disk or a removed run folder must not stop the run: the log ends here.
+      this.broken = true;
+      this.queue = [];
+      this.queued = 0;
+    }
+  }
+
+  private async append(data: Buffer): Promise<void> {
+    let offset = 0;
+    while (offset < data.length) {
+      if (!this.handle) await this.open();
+      if (this.size >= this.capBytes) await this.rotate();
+      const n = Math.min(data.length - offset, this.capBytes - this.size);
+      await this.handle!.write(data, offset, n);
+      offset += n;
+      this.size += n;
+    }
+  }
+
+  private async open(): Promise<void> {
+    await fs.promises.mkdir(this.dir, { recursive: true });
+    const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = fs.constants;
+    this.handle = await fs.promises.open(this.file, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0o640);
+    this.size = 0;
+  }
+
+  private async rotate(): Promise<void> {
+    await this.handle?.close();
+    this.handle = null;
+    await fs.promises.rename(this.file, path.join(this.dir, rotatedFileName(this.name)));
+    await this.open();
+  }
+}
