@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RunEventBody, StageName } from '../api/runs';
 import type { CommandLog } from '../tools';
-import { logFileName, RotatingLogFile, rotatedFileName } from './log-file';
+import { logFileName, RotatingLogFile, rotatedFileName } from '../tools/output-file';
 import type { EventPublisher } from './publisher';
 
 type LogBody = Extract<RunEventBody, { type: 'log' }>;

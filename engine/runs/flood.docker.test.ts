@@ -9,7 +9,7 @@ import type { RunEvent, RunLogList, RunLogPage, RunSnapshot } from '../api/runs'
 import { actorScript, contractFiles, greenfieldTabular, toolCall } from '../demo';
 import { daemon, dockerSuiteTitle } from '../datasets/docker-test-support';
 import { DEFAULT_OUTPUT_BOUNDS } from './command-log';
-import { LOG_FILE_CAP_BYTES } from './log-file';
+import { LOG_FILE_CAP_BYTES } from '../tools/output-file';
 import { churnData, openTestRun, waitForEvent, type TestRun } from './test-support';
 
 // Issue 8 section 4: a train.py that prints as fast as it can (a loss line per batch) must not stall the engine.

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { EngineError } from '../api/errors';
 import type { RunLogInfo, RunLogPage } from '../api/runs';
 import { logsDir } from './command-log';
-import { logFileName, rotatedFileName } from './log-file';
+import { logFileName, rotatedFileName } from '../tools/output-file';
 
 /**
  * Reading a run's command logs (`<run folder>/logs/<name>.log`, with its rotated older part `<name>.log.1`) a

@@ -9,7 +9,7 @@ import { openStore, type Store } from '../store/database';
 import { RunRepository } from '../store/run-repository';
 import { useTempDir } from '../testing/temp-dir';
 import { CommandOutputLog, logsDir, newLogName } from './command-log';
-import { RotatingLogFile } from './log-file';
+import { RotatingLogFile } from '../tools/output-file';
 import { COALESCE_MAX, EventPublisher } from './publisher';
 import { listRunLogs, readRunLog } from './run-logs';
 

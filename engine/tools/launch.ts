@@ -4,6 +4,7 @@ import path from 'node:path';
 import { splitArgs } from './args';
 import { ToolError, type ToolContext } from './context';
 import { Ring, capText, seconds } from './output';
+import { FdOutputFile } from './output-file';
 import { adoptOwner, writablePath } from './paths';
 import { endingNote, logStreams, pythonEnv, screenPythonFile } from './shell';
 
@@ -79,15 +80,9 @@ export async function launchScript(ctx: ToolContext, options: LaunchOptions): Pr
     adoptOwner(ctx, log.host);
   }
   const tail = new Ring<string>(TAIL_LINES);
-  let logBroken = false;
-  const writeLog = (text: string) => {
-    if (logBroken) return;
-    try {
-      fs.writeSync(fd, text);
-    } catch {
-      logBroken = true; // a full disk must not stop the run; the tail still comes back
-    }
-  };
+  // Written asynchronously: a flood of output must not hold the event loop in write(2) (a full disk ends the
+  // file quietly; the tail still comes back).
+  const logFile = new FdOutputFile(fd);
   const output = logStreams(ctx, options.kind, (_stream, line) => tail.push(line));
   const metrics = options.kind === 'training' && ctx.onMetrics ? new MetricsTail(ctx) : null;
   metrics?.start();
@@ -99,7 +94,7 @@ export async function launchScript(ctx: ToolContext, options: LaunchOptions): Pr
       signal: ctx.signal,
       outputCapBytes: 64 * 1024,
       onOutput: (stream, chunk) => {
-        writeLog(chunk);
+        logFile.write(chunk);
         output.onOutput(stream, chunk);
       },
     });
@@ -116,7 +111,8 @@ export async function launchScript(ctx: ToolContext, options: LaunchOptions): Pr
   } finally {
     output.flush();
     metrics?.stop();
-    fs.closeSync(fd);
+    // Whole before the caller (or the model) reads it.
+    await logFile.close();
   }
 }
 

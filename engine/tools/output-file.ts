@@ -1,41 +1,36 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
 /** Each log file's cap: past it the file becomes `<name>.log.1` (replacing the older one) and a new one starts. */
 export const LOG_FILE_CAP_BYTES = 50 * 1024 * 1024;
 /** Output waiting for the disk beyond this is dropped (and said so in the file), never held in memory. */
-const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+const MAX_QUEUED_CHARS = 8 * 1024 * 1024;
 
 export const logFileName = (name: string) => `${name}.log`;
 export const rotatedFileName = (name: string) => `${name}.log.1`;
 
 /**
- * A command's whole output in the run folder: `<dir>/<name>.log`, at most two files of `capBytes` (the older
- * as `<name>.log.1`). Writes are asynchronous and batched; a disk that falls behind costs a counted gap in the
- * file, never memory or the event loop.
+ * Appends text to a file without blocking the event loop: writes are asynchronous and batched (what arrives
+ * while one is under way goes out in the next), and a disk that falls behind costs a counted gap in the file,
+ * never memory. A failed write (a full disk) ends the file quietly: output files must not stop a run.
  */
-export class RotatingLogFile {
+class QueuedWriter {
   private queue: string[] = [];
   private queued = 0;
   private droppedChars = 0;
-  private size = 0;
-  private handle: fs.promises.FileHandle | null = null;
   private pumping: Promise<void> | null = null;
   private closed = false;
   private broken = false;
-  readonly file: string;
 
   constructor(
-    private readonly dir: string,
-    readonly name: string,
-    private readonly capBytes: number = LOG_FILE_CAP_BYTES,
-  ) {
-    this.file = path.join(dir, logFileName(name));
-  }
+    private readonly append: (data: Buffer) => Promise<void>,
+    private readonly release: () => Promise<void>,
+  ) {}
 
   write(text: string): void {
     if (this.closed || this.broken || text.length === 0) return;
-    if (this.queued + text.length > MAX_QUEUED_BYTES) {
+    if (this.queued + text.length > MAX_QUEUED_CHARS) {
       this.droppedChars += text.length;
       return;
     }
@@ -44,13 +39,13 @@ export class RotatingLogFile {
     this.pumping ??= this.pump().finally(() => (this.pumping = null));
   }
 
-  /** Writes what waits, then closes the file. */
+  /** Writes what waits, then closes the file. Safe to call twice. */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     while (this.pumping) await this.pumping;
     if (this.queue.length > 0 && !this.broken) await this.pump();
-    await this.handle?.close().catch(() => undefined);
-    this.handle = null;
+    await this.release().catch(() => undefined);
   }
 
   private async pump(): Promise<void> {
@@ -66,11 +61,73 @@ export class RotatingLogFile {
         await this.append(Buffer.from(text, 'utf8'));
       }
     } catch {
-      // A full disk or a removed run folder must not stop the run: the log ends here.
       this.broken = true;
       this.queue = [];
       this.queued = 0;
     }
+  }
+}
+
+/** Appends to a file already open (the caller checked and created it); closes it at the end. */
+export class FdOutputFile {
+  private readonly writer: QueuedWriter;
+
+  constructor(fd: number) {
+    const write = (data: Buffer, offset: number) =>
+      new Promise<number>((resolve, reject) =>
+        fs.write(fd, data, offset, data.length - offset, null, (error, n) => (error ? reject(error) : resolve(n))),
+      );
+    const close = promisify(fs.close);
+    this.writer = new QueuedWriter(
+      async (data) => {
+        let offset = 0;
+        while (offset < data.length) offset += await write(data, offset);
+      },
+      () => close(fd),
+    );
+  }
+
+  write(text: string): void {
+    this.writer.write(text);
+  }
+
+  close(): Promise<void> {
+    return this.writer.close();
+  }
+}
+
+/**
+ * A command's whole output in the run folder: `<dir>/<name>.log`, at most two files of `capBytes` (the older
+ * as `<name>.log.1`), written as QueuedWriter does. Created at the first write.
+ */
+export class RotatingLogFile {
+  private readonly writer: QueuedWriter;
+  private handle: fs.promises.FileHandle | null = null;
+  private size = 0;
+  readonly file: string;
+
+  constructor(
+    private readonly dir: string,
+    readonly name: string,
+    private readonly capBytes: number = LOG_FILE_CAP_BYTES,
+  ) {
+    this.file = path.join(dir, logFileName(name));
+    this.writer = new QueuedWriter(
+      (data) => this.append(data),
+      async () => {
+        await this.handle?.close();
+        this.handle = null;
+      },
+    );
+  }
+
+  write(text: string): void {
+    this.writer.write(text);
+  }
+
+  /** Writes what waits, then closes the file. */
+  close(): Promise<void> {
+    return this.writer.close();
   }
 
   private async append(data: Buffer): Promise<void> {
