@@ -52,7 +52,11 @@ export const commands = {
     'Forget an ended run (its workspace is kept).',
   ),
   'runs.logs': command(RunId, RunLogList, "The full output logs of a run's commands, in its run folder."),
-  'runs.log': command(RunLogQuery, RunLogPage, "A page of one of a run's logs (by byte offset, or its tail)."),
+  'runs.log': command(
+    RunLogQuery,
+    RunLogPage,
+    "A page of one of a run's logs (by byte offset, or its tail).",
+  ),
 } as const;
 
 export const events = {

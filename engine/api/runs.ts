@@ -208,9 +208,12 @@ export type RunEvent = z.infer<typeof RunEvent>;
  */
 export const RunEventBatch = z
   .object({ runId: z.string(), events: z.array(RunEvent).min(1) })
-  .refine((b) => b.events.every((e, i) => e.runId === b.runId && (i === 0 || e.seq === b.events[i - 1]!.seq + 1)), {
-    message: 'a batch holds events of its run with consecutive sequence numbers',
-  });
+  .refine(
+    (b) => b.events.every((e, i) => e.runId === b.runId && (i === 0 || e.seq === b.events[i - 1]!.seq + 1)),
+    {
+      message: 'a batch holds events of its run with consecutive sequence numbers',
+    },
+  );
 export type RunEventBatch = z.infer<typeof RunEventBatch>;
 
 export const RunSummary = z.object({

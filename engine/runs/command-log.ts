@@ -118,7 +118,9 @@ export class CommandOutputLog implements CommandLog {
     this.stored += 1;
     const max = this.bounds.maxLineChars;
     const cut =
-      text.length > max ? `${text.slice(0, max)}... [${text.length - max} characters cut; whole in the log]` : text;
+      text.length > max
+        ? `${text.slice(0, max)}... [${text.length - max} characters cut; whole in the log]`
+        : text;
     this.publisher.coalesce(this.runId, { type: 'log', ...this.meta, stream, text: cut });
   }
 

@@ -111,7 +111,7 @@ async function cancelledLaunch(h: Harness, runId: string, script: string, afterM
   const before = dbBytes();
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
-  let cancelledAt = 0;
+
   const launched = launchScript(ctx, {
     kind: 'training',
     scriptPath: script,
@@ -121,7 +121,7 @@ async function cancelledLaunch(h: Harness, runId: string, script: string, afterM
   }).then((result) => ({ result, doneAt: performance.now() }));
   await new Promise((r) => setTimeout(r, afterMs));
   loop.disable();
-  cancelledAt = performance.now();
+  const cancelledAt = performance.now();
   controller.abort();
   const { result, doneAt } = await launched;
   await ledger.closeLogs();
@@ -164,13 +164,17 @@ export const benchmarks: BenchDefinition[] = [
           summarize(
             'cancel under a flood (exec returns)',
             flood.map((f) => f.cancelMs),
-            { note: `~${Math.round(meanRate / 1000)}k lines/s for 3 s, then abort: the process tree killed, output drained` },
+            {
+              note: `~${Math.round(meanRate / 1000)}k lines/s for 3 s, then abort: the process tree killed, output drained`,
+            },
           ),
           summarize('cancel of a quiet hang (exec returns)', quiet, { note: 'time.sleep(600), then abort' }),
           summarize(
             'event-loop delay p99 during a flood',
             flood.map((f) => f.p99),
-            { note: `monitorEventLoopDelay over 3 s of flood; worst max ${round(Math.max(...flood.map((f) => f.max)))} ms` },
+            {
+              note: `monitorEventLoopDelay over 3 s of flood; worst max ${round(Math.max(...flood.map((f) => f.max)))} ms`,
+            },
           ),
         );
         const perMillion = flood.map((f) => (f.lines > 0 ? (f.dbGrowth / f.lines) * 1e6 : 0));

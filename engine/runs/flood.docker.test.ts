@@ -157,16 +157,17 @@ describe.skipIf(!daemon.available)(dockerSuiteTitle('training output flood'), ()
       const logs = path.join(run.home, 'runs', id, 'logs');
       const files = fs.readdirSync(logs).filter((f) => f.startsWith('step1-training.log'));
       expect(files.length).toBeGreaterThanOrEqual(1);
-      for (const f of files) expect(fs.statSync(path.join(logs, f)).size).toBeLessThanOrEqual(LOG_FILE_CAP_BYTES);
+      for (const f of files)
+        expect(fs.statSync(path.join(logs, f)).size).toBeLessThanOrEqual(LOG_FILE_CAP_BYTES);
       const tail = (await dispatch(run.engine.handlers, 'runs.log', {
         id,
         name: 'step1-training',
         tail: 5,
       })) as { ok: true; value: RunLogPage };
       expect(tail.ok).toBe(true);
-      expect(tail.value.text.split('\n').filter((l) => /^epoch 1 batch \d+ loss/.test(l)).length).toBeGreaterThanOrEqual(
-        3,
-      );
+      expect(
+        tail.value.text.split('\n').filter((l) => /^epoch 1 batch \d+ loss/.test(l)).length,
+      ).toBeGreaterThanOrEqual(3);
     },
     RUN_MS,
   );

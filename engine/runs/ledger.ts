@@ -2,7 +2,13 @@ import type { RunEventBody } from '../api/runs';
 import type { LlmCallRecord, PipelineState, RunLedger } from '../pipeline';
 import type { RunRepository } from '../store/run-repository';
 import type { CommandLog } from '../tools';
-import { CommandOutputLog, DEFAULT_OUTPUT_BOUNDS, logsDir, newLogName, type OutputBounds } from './command-log';
+import {
+  CommandOutputLog,
+  DEFAULT_OUTPUT_BOUNDS,
+  logsDir,
+  newLogName,
+  type OutputBounds,
+} from './command-log';
 import type { EventPublisher } from './publisher';
 
 export interface StoreLedger extends RunLedger {

@@ -151,7 +151,14 @@ describe('CommandOutputLog', () => {
   });
 
   it('stores every line of a quiet command and no marker', async () => {
-    const log = new CommandOutputLog(publisher, RUN, temp.dir, 'quiet', { stage: 'testing', source: 'tests' }, bounds);
+    const log = new CommandOutputLog(
+      publisher,
+      RUN,
+      temp.dir,
+      'quiet',
+      { stage: 'testing', source: 'tests' },
+      bounds,
+    );
     for (let i = 0; i < 3; i++) log.line('stdout', `ok ${i}`);
     log.close();
     log.close();

@@ -35,7 +35,9 @@ describe('DockerDemux', () => {
   });
 
   it('reads headers and payloads cut anywhere by chunk boundaries', async () => {
-    const all = Buffer.concat(Array.from({ length: 200 }, (_, i) => frame(i % 3 === 0 ? 2 : 1, `line ${i}\n`)));
+    const all = Buffer.concat(
+      Array.from({ length: 200 }, (_, i) => frame(i % 3 === 0 ? 2 : 1, `line ${i}\n`)),
+    );
     for (const size of [1, 3, 7, 8, 9, 64]) {
       const { calls, demux } = collect();
       for (let at = 0; at < all.length; at += size) demux.write(all.subarray(at, at + size));

@@ -75,7 +75,9 @@ export class FdOutputFile {
   constructor(fd: number) {
     const write = (data: Buffer, offset: number) =>
       new Promise<number>((resolve, reject) =>
-        fs.write(fd, data, offset, data.length - offset, null, (error, n) => (error ? reject(error) : resolve(n))),
+        fs.write(fd, data, offset, data.length - offset, null, (error, n) =>
+          error ? reject(error) : resolve(n),
+        ),
       );
     const close = promisify(fs.close);
     this.writer = new QueuedWriter(

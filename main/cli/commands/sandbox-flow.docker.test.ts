@@ -30,52 +30,48 @@ describe.skipIf(!daemon.available || process.platform !== 'linux')(
     const temp = makeTempDir('mle-beast-flow-');
     afterAll(() => temp.cleanup());
 
-    it(
-      'a paused reader pauses the command: 300 MB of output, the CLI stays small, and every byte arrives in the end',
-      async () => {
-        expect(BUILT, 'the CLI is not built: run `node scripts/build-node.mjs` first').toBe(true);
-        const script = `import sys\nline = b"x" * 1023 + b"\\n"\nfor _ in range(${TOTAL / 1024}):\n    sys.stdout.buffer.write(line)\n`;
-        const child = spawn(
-          process.execPath,
-          [CLI, 'sandbox', 'exec', '--workspace', temp.dir, '--', 'python3', '-c', script],
-          { cwd: temp.dir, stdio: ['ignore', 'pipe', 'pipe'] },
-        );
-        let stderr = '';
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-        const closed = new Promise((resolve) => child.stdout.once('close', resolve));
-        // The first output (the sandbox has started), left unread.
-        await new Promise<void>((resolve) => child.stdout.once('readable', () => resolve()));
+    it('a paused reader pauses the command: 300 MB of output, the CLI stays small, and every byte arrives in the end', async () => {
+      expect(BUILT, 'the CLI is not built: run `node scripts/build-node.mjs` first').toBe(true);
+      const script = `import sys\nline = b"x" * 1023 + b"\\n"\nfor _ in range(${TOTAL / 1024}):\n    sys.stdout.buffer.write(line)\n`;
+      const child = spawn(
+        process.execPath,
+        [CLI, 'sandbox', 'exec', '--workspace', temp.dir, '--', 'python3', '-c', script],
+        { cwd: temp.dir, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const closed = new Promise((resolve) => child.stdout.once('close', resolve));
+      // The first output (the sandbox has started), left unread.
+      await new Promise<void>((resolve) => child.stdout.once('readable', () => resolve()));
 
-        // Nothing is read for a while: the command must be held up, the CLI's memory must not grow.
-        let peak = 0;
-        const until = Date.now() + 10_000;
-        while (Date.now() < until) {
-          const rss = rssOf(child.pid!);
-          if (rss !== null) peak = Math.max(peak, rss);
-          await new Promise((r) => setTimeout(r, 200));
-        }
-        console.log(`sandbox exec, reader paused: CLI peak RSS ${Math.round(peak / MIB)} MiB`);
-        expect(child.exitCode, `the CLI ended early: ${stderr}`).toBeNull();
-        expect(peak).toBeGreaterThan(0);
-        expect(peak).toBeLessThan(250 * MIB);
+      // Nothing is read for a while: the command must be held up, the CLI's memory must not grow.
+      let peak = 0;
+      const until = Date.now() + 10_000;
+      while (Date.now() < until) {
+        const rss = rssOf(child.pid!);
+        if (rss !== null) peak = Math.max(peak, rss);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      console.log(`sandbox exec, reader paused: CLI peak RSS ${Math.round(peak / MIB)} MiB`);
+      expect(child.exitCode, `the CLI ended early: ${stderr}`).toBeNull();
+      expect(peak).toBeGreaterThan(0);
+      expect(peak).toBeLessThan(250 * MIB);
 
-        // Then the reader reads everything: nothing was lost on the way.
-        let received = 0;
-        child.stdout.on('data', (d: Buffer) => {
-          received += d.length;
-          const rss = rssOf(child.pid!);
-          if (rss !== null) peak = Math.max(peak, rss);
-        });
-        child.stdout.removeAllListeners('readable');
-        child.stdout.resume();
-        const code = await exited;
-        await closed;
-        expect(code, stderr).toBe(0);
-        expect(received).toBe(TOTAL);
-        expect(peak).toBeLessThan(250 * MIB);
-      },
-      180_000,
-    );
+      // Then the reader reads everything: nothing was lost on the way.
+      let received = 0;
+      child.stdout.on('data', (d: Buffer) => {
+        received += d.length;
+        const rss = rssOf(child.pid!);
+        if (rss !== null) peak = Math.max(peak, rss);
+      });
+      child.stdout.removeAllListeners('readable');
+      child.stdout.resume();
+      const code = await exited;
+      await closed;
+      expect(code, stderr).toBe(0);
+      expect(received).toBe(TOTAL);
+      expect(peak).toBeLessThan(250 * MIB);
+    }, 180_000);
   },
 );

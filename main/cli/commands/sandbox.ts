@@ -254,7 +254,8 @@ async function execCommand(words: string[], opts: ExecOptions): Promise<number> 
         shell: line,
         signal: controller.signal,
         // Honours backpressure: a reader that falls behind pauses the command's output, not our memory.
-        onOutput: (stream, chunk) => writeWithFlow(stream === 'stdout' ? process.stdout : process.stderr, chunk),
+        onOutput: (stream, chunk) =>
+          writeWithFlow(stream === 'stdout' ? process.stdout : process.stderr, chunk),
         ...(opts.timeout ? { timeoutMs: opts.timeout * 1000 } : {}),
       });
       const dropped = result.stdoutDroppedBytes + result.stderrDroppedBytes;

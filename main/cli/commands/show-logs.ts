@@ -13,7 +13,11 @@ import type { ShowFlags } from './show';
 const PAGE_BYTES = 1024 * 1024;
 
 const sizeText = (bytes: number) =>
-  bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1024 * 1024
+      ? `${(bytes / 1024).toFixed(1)} KiB`
+      : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 export async function showLogs(
   deps: EngineDeps,
@@ -41,7 +45,9 @@ export async function showLogs(
       [{ header: 'LOG' }, { header: 'SIZE', align: 'right' }, { header: 'MODIFIED' }],
       logs.map((l) => [l.name, sizeText(l.bytes), formatTime(l.modifiedAt)]),
     );
-    out.write(`${[...table, '', `print one with: mle-beast show ${id.slice(0, 8)} --log NAME [--tail N]`].join('\n')}\n`);
+    out.write(
+      `${[...table, '', `print one with: mle-beast show ${id.slice(0, 8)} --log NAME [--tail N]`].join('\n')}\n`,
+    );
     return 0;
   }
   let offset: number | null = 0;
@@ -57,7 +63,9 @@ export async function showLogs(
       return exitForError(page.error);
     }
     if (first && page.value.rotated && (flags.tail === undefined || page.value.offset === 0))
-      err.write(`(the start of ${flags.log} was rotated away: the log keeps its last ${sizeText(page.value.size)})\n`);
+      err.write(
+        `(the start of ${flags.log} was rotated away: the log keeps its last ${sizeText(page.value.size)})\n`,
+      );
     first = false;
     await writeWithFlow(out, page.value.text);
     offset = flags.tail !== undefined ? null : page.value.nextOffset;

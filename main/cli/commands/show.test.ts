@@ -159,7 +159,10 @@ describe('mle-beast show', () => {
       const runDir = path.join(temp.dir, 'run');
       const logs = path.join(runDir, 'logs');
       fs.mkdirSync(logs, { recursive: true });
-      const lines = Array.from({ length: 3000 }, (_, i) => `epoch 1 batch ${i + 1} loss ${(1 / (i + 1)).toFixed(6)}`);
+      const lines = Array.from(
+        { length: 3000 },
+        (_, i) => `epoch 1 batch ${i + 1} loss ${(1 / (i + 1)).toFixed(6)}`,
+      );
       fs.writeFileSync(path.join(logs, 'step0-training.log.1'), `${lines.slice(0, 1000).join('\n')}\n`);
       fs.writeFileSync(path.join(logs, 'step0-training.log'), `${lines.slice(1000).join('\n')}\n`);
       fs.writeFileSync(path.join(logs, 'step0-testing-tests.log'), '3 passed\n');

@@ -38,7 +38,6 @@ function parseLines(value: string): number {
   return Number(value);
 }
 
-
 function parseSeq(value: string): number {
   if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('expected a sequence number (0 or more)');
   return Number(value);

@@ -194,7 +194,13 @@ export class FakeEngine {
       this.run(input.id);
       return { logs: listRunLogs(this.runDirs.get(input.id) ?? '/nonexistent') };
     },
-    'runs.log': async (input: { id: string; name: string; offset?: number; tail?: number; maxBytes: number }) => {
+    'runs.log': async (input: {
+      id: string;
+      name: string;
+      offset?: number;
+      tail?: number;
+      maxBytes: number;
+    }) => {
       this.calls.push({ name: 'runs.log', input });
       this.run(input.id);
       return readRunLog(this.runDirs.get(input.id) ?? '/nonexistent', input);
