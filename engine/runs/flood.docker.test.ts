@@ -6,11 +6,17 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dispatch } from '../api/dispatch';
 import type { RunEvent, RunLogList, RunLogPage, RunSnapshot } from '../api/runs';
-import { actorScript, contractFiles, greenfieldTabular, toolCall } from '../demo';
 import { daemon, dockerSuiteTitle } from '../datasets/docker-test-support';
 import { DEFAULT_OUTPUT_BOUNDS } from './command-log';
 import { LOG_FILE_CAP_BYTES } from '../tools/output-file';
-import { churnData, openTestRun, waitForEvent, type TestRun } from './test-support';
+import {
+  churnData,
+  FLOOD_STARTS,
+  floodingScenario,
+  openTestRun,
+  waitForEvent,
+  type TestRun,
+} from './test-support';
 
 // Issue 8 section 4: a train.py that prints as fast as it can (a loss line per batch) must not stall the engine.
 // The real engine, the real Docker sandbox and SQLite; the scripted model writes the flooding train.py.
@@ -65,18 +71,7 @@ describe.skipIf(!daemon.available)(dockerSuiteTitle('training output flood'), ()
   it(
     'cancel under a flood of output: the process is gone within 2 s, the run cancelled within 3 s; the loop stays responsive; the database keeps a bounded part, the run folder all of it',
     async () => {
-      const base = greenfieldTabular('churn', { baseline: 'simple' });
-      const floodingTrain = `import os, sys\nif "PYTEST_CURRENT_TEST" not in os.environ and "--help" not in sys.argv:\n    print("flood starts", flush=True)\n    i = 0\n    while True:\n        i += 1\n        print(f"epoch 1 batch {i} loss {1.0 / i:.6f}")\n${contractFiles('churn')['train.py']}`;
-      run = await openTestRun({
-        ...base,
-        stages: {
-          ...base.stages,
-          implement: actorScript(
-            () => toolCall('write_file', { file_path: 'train.py', content: floodingTrain }),
-            () => toolCall('mark_complete', { summary: 'train.py now logs every batch' }),
-          ),
-        },
-      });
+      run = await openTestRun(floodingScenario());
       const data = await churnData(path.join(run.home, 'data'));
       const id = await run.start({
         folder: data,
@@ -86,7 +81,7 @@ describe.skipIf(!daemon.available)(dockerSuiteTitle('training output flood'), ()
       });
       const flood = await waitForEvent(
         run.events,
-        (e) => e.body.type === 'log' && e.body.source === 'training' && e.body.text === 'flood starts',
+        (e) => e.body.type === 'log' && e.body.source === 'training' && e.body.text === FLOOD_STARTS,
       );
       const dbBefore = dbBytes(run.home);
       // The flood goes on for a while, the event loop watched all along.

@@ -11,6 +11,10 @@ import {
 } from './command-log';
 import type { EventPublisher } from './publisher';
 
+/** How long the end of a run waits for its command logs' files to be written out. */
+const CLOSE_WAIT_MS = 1000;
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
 export interface StoreLedger extends RunLedger {
   /** Resolves when every command log this ledger opened has its file closed (call when the run ends). */
   closeLogs(): Promise<void>;
@@ -44,8 +48,9 @@ export function storeLedger(
     },
     async closeLogs() {
       for (const log of open) log.close();
-      await Promise.all([...open].map((log) => log.done));
       publisher.flush(runId);
+      // The files finish in the background if a slow disk holds them: the run's end does not wait past this.
+      await Promise.race([Promise.all([...open].map((log) => log.done)), delay(CLOSE_WAIT_MS)]);
     },
     recordLlmCall(call: LlmCallRecord) {
       repo.addUsage(runId, call.usage);
