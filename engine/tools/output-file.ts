@@ -36,7 +36,15 @@ class QueuedWriter {
     }
     this.queue.push(text);
     this.queued += text.length;
-    this.pumping ??= this.pump().finally(() => (this.pumping = null));
+    this.startPump();
+  }
+
+  private startPump(): void {
+    // Text queued after the loop's last look (before its promise settled) starts the next round.
+    this.pumping ??= this.pump().finally(() => {
+      this.pumping = null;
+      if (this.queue.length > 0 && !this.broken) this.startPump();
+    });
   }
 
   /** Writes what waits, then closes the file. Safe to call twice. */
@@ -44,7 +52,6 @@ class QueuedWriter {
     if (this.closed) return;
     this.closed = true;
     while (this.pumping) await this.pumping;
-    if (this.queue.length > 0 && !this.broken) await this.pump();
     await this.release().catch(() => undefined);
   }
 
