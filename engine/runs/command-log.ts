@@ -13,7 +13,7 @@ type Stream = 'stdout' | 'stderr';
 export interface OutputBounds {
   /** The first lines, each stored. */
   headLines: number;
-  /** The last lines (those after the last sampled one), stored when the command ends. */
+  /** The last lines, stored when the command ends (those not already stored as samples). */
   tailLines: number;
   /** Between head and tail: at most this many lines a second are stored (a live sample). */
   samplesPerSecond: number;
@@ -40,8 +40,8 @@ export const logsDir = (runDir: string) => path.join(runDir, 'logs');
 export class CommandOutputLog implements CommandLog {
   private lines = 0;
   private stored = 0;
-  /** Lines after the last stored one, newest last, at most tailLines (a ring). */
-  private readonly tail: ({ stream: Stream; text: string } | undefined)[];
+  /** The last lines past the head, newest last, at most tailLines (a ring); sampled ones are marked stored. */
+  private readonly tail: ({ stream: Stream; text: string; stored: boolean } | undefined)[];
   private tailStart = 0;
   private tailLen = 0;
   private nextSampleAt = 0;
@@ -74,19 +74,19 @@ export class CommandOutputLog implements CommandLog {
     this.lines += 1;
     if (this.lines <= this.bounds.headLines) return this.store(stream, text);
     const now = this.now();
-    if (now >= this.nextSampleAt) {
-      // A sampled line: stored now, and the tail starts again after it, so stored lines keep their order.
+    const sampled = now >= this.nextSampleAt;
+    if (sampled) {
+      // A sampled line: stored now (it stays in the tail window, marked, so it is not stored twice).
       this.nextSampleAt = now + 1000 / Math.max(0.001, this.bounds.samplesPerSecond);
-      this.tailStart = 0;
-      this.tailLen = 0;
-      return this.store(stream, text);
+      this.store(stream, text);
+    } else if (!this.announced) {
+      // From here on, lines are not all stored: said once, where it begins.
+      this.announce();
     }
-    // From here on, lines are not all stored: said once, where it begins.
-    if (!this.announced) this.announce();
     const size = this.tail.length;
     if (size === 0) return;
     const at = (this.tailStart + this.tailLen) % size;
-    this.tail[at] = { stream, text };
+    this.tail[at] = { stream, text, stored: sampled };
     if (this.tailLen < size) this.tailLen += 1;
     else this.tailStart = (this.tailStart + 1) % size;
   }
@@ -95,7 +95,10 @@ export class CommandOutputLog implements CommandLog {
     if (this.closed) return;
     this.closed = true;
     const tail: { stream: Stream; text: string }[] = [];
-    for (let i = 0; i < this.tailLen; i++) tail.push(this.tail[(this.tailStart + i) % this.tail.length]!);
+    for (let i = 0; i < this.tailLen; i++) {
+      const entry = this.tail[(this.tailStart + i) % this.tail.length]!;
+      if (!entry.stored) tail.push(entry);
+    }
     const omitted = this.lines - this.stored - tail.length;
     try {
       if (omitted > 0) {
