@@ -53,4 +53,25 @@ describe('api client', () => {
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/dropped malformed settings.changed/));
     warn.mockRestore();
   });
+
+  it('hands a run.event listener each event of a batch, in order, and refuses a batch with a gap', () => {
+    const t = transport(null);
+    const client = createApiClient(t);
+    const seen: number[] = [];
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    client.on('run.event', (e) => seen.push(e.seq));
+    const event = (seq: number) => ({
+      runId: 'r1',
+      seq,
+      at: '2026-12-07T12:00:00.000Z',
+      body: { type: 'log', stage: 'training', source: 'training', stream: 'stdout', text: `line ${seq}` },
+    });
+    t.emit('run.event', event(1));
+    t.emit('run.events', { runId: 'r1', events: [event(2), event(3), event(4)] });
+    t.emit('run.event', event(5));
+    t.emit('run.events', { runId: 'r1', events: [event(6), event(8)] });
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/dropped malformed run.events/));
+    warn.mockRestore();
+  });
 });

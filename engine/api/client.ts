@@ -5,6 +5,8 @@ import {
   type CommandInput,
   type CommandName,
   type CommandOutput,
+  runEventsOf,
+  type EventMessage,
   type EventName,
   type EventPayload,
 } from './contract';
@@ -53,10 +55,18 @@ export function createApiClient(transport: Transport): ApiClient {
     },
     on(name, listener) {
       return transport.subscribe((event, payload) => {
-        if (event !== name || !isEventName(event)) return;
-        const parsed = events[name].safeParse(payload);
-        if (parsed.success) listener(parsed.data as EventPayload<typeof name>);
-        else console.warn(`dropped malformed ${name} event: ${issuesToText(describeIssues(parsed.error))}`);
+        if (!isEventName(event)) return;
+        // A host may send run events in batches: a `run.event` listener gets each of them, in order.
+        const unpack = name === 'run.event' && event === 'run.events';
+        if (event !== name && !unpack) return;
+        const parsed = events[event].safeParse(payload);
+        if (!parsed.success) {
+          console.warn(`dropped malformed ${event} event: ${issuesToText(describeIssues(parsed.error))}`);
+          return;
+        }
+        const message = { name: event, payload: parsed.data } as EventMessage;
+        if (!unpack) listener(parsed.data as EventPayload<typeof name>);
+        else for (const e of runEventsOf(message)) listener(e as EventPayload<typeof name>);
       });
     },
   };

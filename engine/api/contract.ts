@@ -2,9 +2,13 @@ import { z } from 'zod';
 import { AppInfo } from './app-info';
 import {
   RunEvent,
+  RunEventBatch,
   RunGetQuery,
   RunId,
   RunList,
+  RunLogList,
+  RunLogPage,
+  RunLogQuery,
   RunListQuery,
   RunSnapshot,
   RunStartInput,
@@ -47,12 +51,20 @@ export const commands = {
     z.object({ deleted: z.literal(true) }),
     'Forget an ended run (its workspace is kept).',
   ),
+  'runs.logs': command(RunId, RunLogList, "The full output logs of a run's commands, in its run folder."),
+  'runs.log': command(
+    RunLogQuery,
+    RunLogPage,
+    "A page of one of a run's logs (by byte offset, or its tail).",
+  ),
 } as const;
 
 export const events = {
   'settings.changed': z.object({ settings: Settings }),
-  /** Every run event, after it was stored. */
+  /** One run event, after it was stored. */
   'run.event': RunEvent,
+  /** Several events of one run, stored together, in order (coalesced output). Unpack with runEventsOf. */
+  'run.events': RunEventBatch,
 } as const;
 
 export type Commands = typeof commands;
@@ -73,3 +85,10 @@ export const isCommandName = (name: unknown): name is CommandName =>
   typeof name === 'string' && Object.hasOwn(commands, name);
 export const isEventName = (name: unknown): name is EventName =>
   typeof name === 'string' && Object.hasOwn(events, name);
+
+/** The run events a message carries, in order: one for `run.event`, several for `run.events`, else none. */
+export function runEventsOf(message: EventMessage): RunEvent[] {
+  if (message.name === 'run.event') return [message.payload];
+  if (message.name === 'run.events') return message.payload.events;
+  return [];
+}

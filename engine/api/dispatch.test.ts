@@ -29,6 +29,8 @@ function handlers(overrides: Partial<CommandHandlers> = {}): CommandHandlers {
     'runs.pause': notHere,
     'runs.resume': notHere,
     'runs.delete': notHere,
+    'runs.logs': notHere,
+    'runs.log': notHere,
     'app.info': async () => info,
     'settings.get': async () => DEFAULT_SETTINGS,
     'settings.update': async (patch) => ({ ...DEFAULT_SETTINGS, ...patch }),

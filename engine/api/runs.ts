@@ -153,6 +153,20 @@ export const RunEventBody = z.discriminatedUnion('type', [
     text: z.string(),
   }),
   z.object({
+    /**
+     * Where a command's output stopped being stored line by line: the database keeps the first and last lines
+     * of each command and a rate-limited sample between; the whole output is in the run folder's log file.
+     */
+    type: z.literal('log.omitted'),
+    stage: StageName.nullable(),
+    source: z.enum(['training', 'evaluate', 'predict', 'tests', 'tool', 'engine']),
+    /** The command's log in the run folder (`runs.log` pages it): `<name>.log` under `<run folder>/logs/`. */
+    log: z.string(),
+    /** Lines not stored as events, and all the lines the command printed. */
+    omittedLines: z.number().int().min(0),
+    totalLines: z.number().int().min(0),
+  }),
+  z.object({
     type: z.literal('metrics'),
     step: z.number().int(),
     /** One line of logs/metrics.jsonl: numbers only (epoch included when present). */
@@ -188,6 +202,20 @@ export const RunEvent = z.object({
   body: RunEventBody,
 });
 export type RunEvent = z.infer<typeof RunEvent>;
+
+/**
+ * Several events of one run in one message (chatty output is coalesced before it is stored and sent): their
+ * sequence numbers follow one another, in order. Clients unpack them in order (`runEventsOf`).
+ */
+export const RunEventBatch = z
+  .object({ runId: z.string(), events: z.array(RunEvent).min(1) })
+  .refine(
+    (b) => b.events.every((e, i) => e.runId === b.runId && (i === 0 || e.seq === b.events[i - 1]!.seq + 1)),
+    {
+      message: 'a batch holds events of its run with consecutive sequence numbers',
+    },
+  );
+export type RunEventBatch = z.infer<typeof RunEventBatch>;
 
 export const RunSummary = z.object({
   id: z.string(),
@@ -268,6 +296,56 @@ export const RunGetQuery = z
   .strict();
 
 export const RunId = z.object({ id: z.string().min(1) }).strict();
+
+/** A command's full output log in the run folder (`<run folder>/logs/<name>.log`, rotated). */
+export const RunLogInfo = z.object({
+  name: z.string(),
+  /** Bytes kept, the rotated older part included. */
+  bytes: z.number().int().min(0),
+  modifiedAt: z.string(),
+});
+export type RunLogInfo = z.infer<typeof RunLogInfo>;
+
+export const RunLogList = z.object({ logs: z.array(RunLogInfo) });
+export type RunLogList = z.infer<typeof RunLogList>;
+
+export const LOG_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/**
+ * A page of a log: `offset` in bytes from its start (the rotated part first), or `tail` for its last lines.
+ * Pages end on a line boundary unless a single line is longer than `maxBytes`.
+ */
+export const RunLogQuery = z
+  .object({
+    id: z.string().min(1),
+    name: z
+      .string()
+      .regex(LOG_NAME_PATTERN, 'a log name is letters, digits, `-`, `_` and `.` (list them with runs.logs)'),
+    offset: z.number().int().min(0).optional(),
+    tail: z.number().int().min(1).max(100_000).optional(),
+    maxBytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(4 * 1024 * 1024)
+      .default(256 * 1024),
+  })
+  .strict()
+  .refine((q) => q.offset === undefined || q.tail === undefined, {
+    message: 'give `offset` or `tail`, not both',
+  });
+
+export const RunLogPage = z.object({
+  name: z.string(),
+  text: z.string(),
+  /** Where `text` starts and ends, in bytes; `nextOffset` is null at the end of what is written so far. */
+  offset: z.number().int(),
+  nextOffset: z.number().int().nullable(),
+  size: z.number().int(),
+  /** Bytes lost off the front to rotation (the log keeps at most two files of its cap). */
+  rotated: z.boolean(),
+});
+export type RunLogPage = z.infer<typeof RunLogPage>;
 
 /** The flags of `mle-beast run` (and the form's fields), as text or values: checked by engine/config. */
 export const RunOverrides = z

@@ -114,16 +114,17 @@ export async function predictSplit(
       ? path.posix.join(mount.sandboxPath, path.basename(paths.input))
       : paths.input;
   const log = logStreams(ctx, 'tool');
-  const result = await sandbox.exec({
-    argv: ['python3', 'predict.py', '--input', input, '--output', `${PREDICTIONS_DIR}/${split}.csv`],
-    timeoutMs: tuning.timeouts.evaluateMs,
-    signal: session.input.signal,
-    outputCapBytes: 256 * 1024,
-    env: { PYTHONPATH: sandbox.paths.workspace, MPLBACKEND: 'Agg' },
-    mounts: [mount],
-    onOutput: log.onOutput,
-  });
-  log.flush();
+  const result = await sandbox
+    .exec({
+      argv: ['python3', 'predict.py', '--input', input, '--output', `${PREDICTIONS_DIR}/${split}.csv`],
+      timeoutMs: tuning.timeouts.evaluateMs,
+      signal: session.input.signal,
+      outputCapBytes: 256 * 1024,
+      env: { PYTHONPATH: sandbox.paths.workspace, MPLBACKEND: 'Agg' },
+      mounts: [mount],
+      onOutput: log.onOutput,
+    })
+    .finally(log.flush);
   session.checkStop();
   if (result.exitCode !== 0) {
     const why = failureWhy(result, tuning.timeouts.evaluateMs);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RunEvent, RunEventBody } from '../api/runs';
 import { dispatch } from '../api/dispatch';
+import { runEventsOf } from '../api/contract';
 import { summarize, type BenchContext, type BenchDefinition, type BenchRow } from '../bench/types';
 import { startScenarioModel } from '../demo/scenario';
 import { generateExample } from '../examples/generate';
@@ -132,8 +133,8 @@ async function playRun(root: string): Promise<Measured> {
   // Events as the bus delivers them (synchronously, as they are stored): sub-millisecond times.
   const events: Timed[] = [];
   const unsubscribe = engine.events.subscribe((message) => {
-    if (message.name === 'run.event')
-      events.push({ t: performance.now(), event: message.payload as RunEvent });
+    const t = performance.now();
+    for (const event of runEventsOf(message)) events.push({ t, event });
   });
 
   try {

@@ -222,14 +222,7 @@ export class RunSession {
       outputCapChars: input.tuning.outputCapChars,
       network: input.config.sandbox.network === 'bridge',
       signal: input.signal,
-      onLog: (from, stream, line) =>
-        input.ledger.emit({
-          type: 'log',
-          stage,
-          source: from === 'tool' ? source : from,
-          stream,
-          text: line,
-        }),
+      openLog: (from) => input.ledger.openLog(stage, from === 'tool' ? source : from, this.state.step),
       onMetrics: (values) => input.ledger.emit({ type: 'metrics', step: this.state.step, values }),
     };
   }

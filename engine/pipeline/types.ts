@@ -4,6 +4,7 @@ import type { PreparedRunData } from '../datasets';
 import type { LlmClient } from '../llm';
 import type { Policy } from '../../policy';
 import type { Sandbox } from '../sandbox';
+import type { CommandLog } from '../tools';
 import type { ResolvedMetric } from '../scoring';
 
 /** The run's metric, fixed once: the engine's resolved metric when a hidden holdout scores, else a name. */
@@ -109,6 +110,15 @@ export interface LlmCallRecord {
  */
 export interface RunLedger {
   emit(body: RunEventBody): void;
+  /**
+   * Opens the log of one command the run starts: its whole output to a file in the run folder, a bounded part
+   * of it as `log` events (stored and sent in batches).
+   */
+  openLog(
+    stage: StageName | null,
+    source: Extract<RunEventBody, { type: 'log' }>['source'],
+    step: number,
+  ): CommandLog;
   recordLlmCall(call: LlmCallRecord): void;
   stage(stage: StageName, patch: Partial<Omit<StageRow, 'stage'>>): void;
   recordExperiment(e: Experiment): void;

@@ -25,9 +25,10 @@ import {
   type LocalSandboxOptions,
   type Sandbox,
 } from '../sandbox';
-import type { EventBus } from '../service/event-bus';
 import type { RunRepository } from '../store/run-repository';
 import { storeLedger } from './ledger';
+import type { OutputBounds } from './command-log';
+import type { EventPublisher } from './publisher';
 import { removeDeadSandboxes, settleWorkspace } from './settle';
 
 /** What a run needs to execute, whether it was just started or is being resumed. */
@@ -48,7 +49,7 @@ export interface LaunchContext {
 
 export interface ExecuteDeps {
   repo: RunRepository;
-  bus: EventBus;
+  publisher: EventPublisher;
   /**
    * The engine's home (the database's folder, with runs/ and workspaces/): the safety policy lets no command
    * read or write it, except the run's own workspace and visible data.
@@ -58,6 +59,8 @@ export interface ExecuteDeps {
   policy?: Policy;
   tuning?: Partial<RunTuning>;
   sandboxOptions?: { docker?: DockerSandboxOptions; local?: LocalSandboxOptions };
+  /** What the database keeps of each command's output (default DEFAULT_OUTPUT_BOUNDS). */
+  outputBounds?: OutputBounds;
 }
 
 interface Control {
@@ -75,7 +78,7 @@ export async function executeRun(
   savedState: unknown,
   deps: ExecuteDeps & Control,
 ): Promise<void> {
-  const ledger = storeLedger(id, deps.repo, deps.bus);
+  const ledger = storeLedger(id, deps.repo, deps.publisher, ctx.runDir, deps.outputBounds);
   const state: PipelineState = { ...INITIAL_STATE, ...(isState(savedState) ? savedState : {}) };
   if (ctx.resumed && state.phase === 'loop') {
     // The step under way when the run stopped left no record and was reverted: it is done again.
@@ -137,6 +140,7 @@ export async function executeRun(
     });
   } finally {
     await sandbox.stop().catch(() => undefined);
+    await ledger.closeLogs();
   }
   if (outcome.status !== 'interrupted') await settle(ctx, ledger);
   deps.finish(outcome.status, outcome.reason, outcome.message);

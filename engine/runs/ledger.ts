@@ -1,23 +1,57 @@
-import type { RunEvent, RunEventBody } from '../api/runs';
-import type { EventBus } from '../service/event-bus';
+import type { RunEventBody } from '../api/runs';
 import type { LlmCallRecord, PipelineState, RunLedger } from '../pipeline';
 import type { RunRepository } from '../store/run-repository';
+import type { CommandLog } from '../tools';
+import {
+  CommandOutputLog,
+  DEFAULT_OUTPUT_BOUNDS,
+  logsDir,
+  newLogName,
+  type OutputBounds,
+} from './command-log';
+import type { EventPublisher } from './publisher';
 
-/**
- * Every run event takes this way: appended to SQLite with its per-run sequence number first, then fanned
- * out, so a UI that opens the run later misses nothing.
- */
-export function publish(repo: RunRepository, bus: EventBus, runId: string, body: RunEventBody): RunEvent {
-  const event = repo.appendEvent(runId, body);
-  bus.emit('run.event', event);
-  return event;
+/** How long the end of a run waits for its command logs' files to be written out. */
+const CLOSE_WAIT_MS = 1000;
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+export interface StoreLedger extends RunLedger {
+  /** Resolves when every command log this ledger opened has its file closed (call when the run ends). */
+  closeLogs(): Promise<void>;
 }
 
 /** The pipeline's ledger over the store and the event bus. */
-export function storeLedger(runId: string, repo: RunRepository, bus: EventBus): RunLedger {
-  const emit = (body: RunEventBody) => publish(repo, bus, runId, body);
+export function storeLedger(
+  runId: string,
+  repo: RunRepository,
+  publisher: EventPublisher,
+  runDir: string,
+  bounds: OutputBounds = DEFAULT_OUTPUT_BOUNDS,
+): StoreLedger {
+  const emit = (body: RunEventBody) => publisher.publish(runId, body);
+  const taken = new Set<string>();
+  const open = new Set<CommandOutputLog>();
   return {
     emit: (body) => void emit(body),
+    openLog(stage, source, step): CommandLog {
+      const name = newLogName(runDir, taken, step, stage, source);
+      const log = new CommandOutputLog(publisher, runId, logsDir(runDir), name, { stage, source }, bounds);
+      open.add(log);
+      return {
+        chunk: (stream, text) => log.chunk(stream, text),
+        line: (stream, text) => log.line(stream, text),
+        close: () => {
+          log.close();
+          void log.done.finally(() => open.delete(log));
+        },
+      };
+    },
+    async closeLogs() {
+      for (const log of open) log.close();
+      publisher.flush(runId);
+      // The files finish in the background if a slow disk holds them: the run's end does not wait past this.
+      await Promise.race([Promise.all([...open].map((log) => log.done)), delay(CLOSE_WAIT_MS)]);
+    },
     recordLlmCall(call: LlmCallRecord) {
       repo.addUsage(runId, call.usage);
       const event = emit({

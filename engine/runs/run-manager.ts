@@ -7,7 +7,10 @@ import {
   isTerminalStatus,
   RunGetQuery,
   RunListQuery,
+  RunLogQuery,
   type RunList,
+  type RunLogList,
+  type RunLogPage,
   type RunSnapshot,
   type RunStartInput,
   type RunStatus,
@@ -21,7 +24,8 @@ import { StopRun, type RunTuning } from '../pipeline';
 import { sandboxKindOf } from '../sandbox/kinds';
 import { executeRun, type ExecuteDeps, type LaunchContext } from './execute';
 import { prepareRun, type PrepareDeps } from './prepare';
-import { publish } from './ledger';
+import { EventPublisher } from './publisher';
+import { listRunLogs, readRunLog } from './run-logs';
 import { relaunchContext } from './relaunch';
 import { removeDeadSandboxes, settleWorkspace } from './settle';
 
@@ -31,7 +35,7 @@ import { removeDeadSandboxes, settleWorkspace } from './settle';
  * another process (the CLI in a terminal while the app is open) is controlled through its row: this
  * manager writes the request, the owner polls for it.
  */
-export interface RunManagerDeps extends Omit<PrepareDeps, 'settings'>, ExecuteDeps {
+export interface RunManagerDeps extends Omit<PrepareDeps, 'settings'>, Omit<ExecuteDeps, 'publisher'> {
   repo: RunRepository;
   /** The database cannot be written: runs whose process died are shown as recorded, not marked. */
   readOnlyStore?: boolean;
@@ -59,8 +63,11 @@ export class RunManager {
   private poller: NodeJS.Timeout | null = null;
   /** Removal of the containers of runs found interrupted, awaited by close() so a short command finishes it. */
   private cleanup: Promise<unknown> = Promise.resolve();
+  /** Stores and fans out every event of this process's runs, coalescing output lines. */
+  private readonly publisher: EventPublisher;
 
   constructor(private readonly deps: RunManagerDeps) {
+    this.publisher = new EventPublisher(deps.repo, deps.bus);
     this.markInterrupted();
   }
 
@@ -129,6 +136,23 @@ export class RunManager {
       events,
       nextSeq,
     };
+  }
+
+  /** The full output logs of a run's commands (in its run folder). */
+  logs(id: string): RunLogList {
+    return { logs: listRunLogs(this.runDir(id)) };
+  }
+
+  /** A page of one of a run's logs. */
+  log(query: z.input<typeof RunLogQuery>): RunLogPage {
+    const q = RunLogQuery.parse(query);
+    return readRunLog(this.runDir(q.id), q);
+  }
+
+  private runDir(id: string): string {
+    const record = this.deps.repo.get(id);
+    if (!record) throw new EngineError('not_found', `no run ${id}: list runs with \`mle-beast runs\``);
+    return record.runDir;
   }
 
   async cancel(id: string): Promise<RunSummary> {
@@ -239,6 +263,7 @@ export class RunManager {
       );
     }
     await Promise.race([Promise.all([...runs.map((r) => r.done), this.cleanup]), sleep(CANCEL_WAIT_MS)]);
+    this.publisher.flushAll();
     if (this.poller) clearInterval(this.poller);
     this.poller = null;
   }
@@ -255,6 +280,7 @@ export class RunManager {
     this.ensurePolling();
     live.done = executeRun(id, context, state, {
       ...this.deps,
+      publisher: this.publisher,
       tuning: {
         ...this.deps.tuning,
         timeouts: { ...timeoutsFrom(this.deps.settings()), ...this.deps.tuning?.timeouts },
@@ -298,7 +324,7 @@ export class RunManager {
     if (!record) return;
     if (record.summary.sandbox === 'docker') await removeDeadSandboxes(this.live.keys());
     await settleWorkspace(record.summary.workspace, record.summary.mode, (body) =>
-      publish(this.deps.repo, this.deps.bus, id, body),
+      this.publisher.publish(id, body),
     );
   }
 
@@ -334,7 +360,7 @@ export class RunManager {
       message,
       ...(status === 'running' ? { startedAt: this.deps.repo.summary(id)?.startedAt ?? now } : {}),
     });
-    publish(this.deps.repo, this.deps.bus, id, { type: 'run.state', status, reason: null, message });
+    this.publisher.publish(id, { type: 'run.state', status, reason: null, message });
   }
 
   private finish(id: string, status: RunStatus, reason: RunSummary['endReason'], message: string): void {
@@ -346,7 +372,7 @@ export class RunManager {
       control: null,
       ...(status === 'interrupted' ? {} : { ownerPid: null }),
     });
-    publish(this.deps.repo, this.deps.bus, id, { type: 'run.state', status, reason, message });
+    this.publisher.publish(id, { type: 'run.state', status, reason, message });
   }
 
   private summary(id: string): RunSummary {

@@ -1,8 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { runEventsOf } from '../api/contract';
 import { dispatch } from '../api/dispatch';
 import type { RunEvent, RunSnapshot, RunStartInput } from '../api/runs';
-import { startScenarioModel, type Scenario, type ScenarioModel } from '../demo';
+import {
+  actorScript,
+  contractFiles,
+  greenfieldTabular,
+  startScenarioModel,
+  toolCall,
+  type Scenario,
+  type ScenarioModel,
+} from '../demo';
 import { generateExample } from '../examples/generate';
 import { createEngine, type Engine } from '../service/engine';
 import { makeTempDir } from '../testing/temp-dir';
@@ -42,7 +51,7 @@ export async function openTestRun(scenario: Scenario): Promise<TestRun> {
   });
   const events: RunEvent[] = [];
   engine.events.subscribe((m) => {
-    if (m.name === 'run.event') events.push(m.payload);
+    for (const e of runEventsOf(m)) events.push(e);
   });
   return {
     home: temp.dir,
@@ -101,4 +110,26 @@ export async function waitForModelStage(
     if (Date.now() > until || options.gaveUp?.()) throw new Error(`the run never reached the ${stage} stage`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The line the flooding train.py prints first, before its flood. */
+export const FLOOD_STARTS = 'flood starts';
+
+/**
+ * The churn greenfield scenario whose first experiment makes train.py print a loss line per "batch" as fast as
+ * it can, forever (issue 8 section 4): the step 1 training floods until it is cancelled or times out.
+ */
+export function floodingScenario(): Scenario {
+  const base = greenfieldTabular('churn', { baseline: 'simple' });
+  const train = `import os, sys\nif "PYTEST_CURRENT_TEST" not in os.environ and "--help" not in sys.argv:\n    print("${FLOOD_STARTS}", flush=True)\n    i = 0\n    while True:\n        i += 1\n        print(f"epoch 1 batch {i} loss {1.0 / i:.6f}")\n${contractFiles('churn')['train.py']}`;
+  return {
+    ...base,
+    stages: {
+      ...base.stages,
+      implement: actorScript(
+        () => toolCall('write_file', { file_path: 'train.py', content: train }),
+        () => toolCall('mark_complete', { summary: 'train.py now logs every batch' }),
+      ),
+    },
+  };
 }

@@ -12,6 +12,7 @@ import {
   parseOomReport,
   wrappedCommand,
 } from './exec-scripts';
+import { DockerDemux } from './docker-demux';
 import { StreamCapture } from './output-buffer';
 import { prepareExec } from './exec-request';
 import { CANCEL_MESSAGE, cancelledBeforeStart, oomMessage, timeoutMessage } from './spec';
@@ -74,7 +75,8 @@ export async function runDockerExec(ctx: DockerExecContext, request: ExecRequest
   );
   const stream = await dockerCall('start a command', () => exec.start({ hijack: true, stdin: false }));
   const ended = streamEnded(stream);
-  ctx.docker.modem.demuxStream(stream, sink(stdout), sink(stderr));
+  // Flow control: a consumer that asks to wait pauses the socket (see DockerDemux).
+  stream.pipe(new DockerDemux((which, data) => (which === 'stderr' ? stderr : stdout).write(data)));
 
   let stopReason: 'timeout' | 'cancel' | null = null;
   let killing: Promise<void> | null = null;

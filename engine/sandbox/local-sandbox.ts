@@ -176,8 +176,22 @@ export class LocalSandbox implements Sandbox {
     } catch (error) {
       return spawnFailure(started, stdout, stderr, error);
     }
-    child.stdout?.on('data', (chunk: Buffer) => stdout.write(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => stderr.write(chunk));
+    // A listener that returns a promise asks the command to wait (a reader that fell behind): the pipe is paused
+    // until it settles, so the command blocks on its writes instead of piling output up in our memory.
+    let flowWaits = 0;
+    const follow = (source: NodeJS.ReadableStream | null | undefined, capture: StreamCapture) =>
+      source?.on('data', (chunk: Buffer) => {
+        const wait = capture.write(chunk);
+        if (!wait) return;
+        flowWaits += 1;
+        source.pause();
+        void wait.finally(() => {
+          flowWaits -= 1;
+          if (flowWaits === 0) source.resume();
+        });
+      });
+    follow(child.stdout, stdout);
+    follow(child.stderr, stderr);
 
     const pid = child.pid;
     let stopReason: 'timeout' | 'cancel' | null = null;
@@ -214,7 +228,12 @@ export class LocalSandbox implements Sandbox {
     if (killing) await killing;
     const closedSoon = await Promise.race([streamsClosed.then(() => true), delay(100).then(() => false)]);
     if (!closedSoon && pid !== undefined) await sweepProcessTree(pid, token);
-    await Promise.race([streamsClosed, delay(DRAIN_MS)]);
+    // The rest of the output, unless a child escaped with the pipes; a reader that is still catching up (a
+    // pending flow wait) is waited for, unless the command was stopped.
+    let drained: boolean;
+    do {
+      drained = await Promise.race([streamsClosed.then(() => true), delay(DRAIN_MS).then(() => false)]);
+    } while (!drained && flowWaits > 0 && !stopReason);
     child.stdout?.destroy();
     child.stderr?.destroy();
     await child.catch(() => undefined);

@@ -121,6 +121,8 @@ function completeUtf8Length(bytes: Buffer): number {
 
 export type OutputStream = 'stdout' | 'stderr';
 
+const noop = () => undefined;
+
 /**
  * One stream of an exec: every chunk goes to the live callback (decoded, a split character held back until its
  * end arrives) and into a capped head-and-tail buffer for the result.
@@ -132,16 +134,18 @@ export class StreamCapture {
   constructor(
     private readonly stream: OutputStream,
     capBytes: number,
-    private readonly onOutput?: (stream: OutputStream, chunk: string) => void,
+    /** A promise returned asks the source to wait until it settles; any other value is ignored. */
+    private readonly onOutput?: (stream: OutputStream, chunk: string) => unknown,
   ) {
     this.buffer = new HeadTailBuffer(capBytes);
   }
 
-  write(chunk: Buffer): void {
+  /** Returns the listener's promise when it asks the source to wait (see ExecRequest.onOutput). */
+  write(chunk: Buffer): Promise<void> | undefined {
     this.buffer.push(chunk);
-    if (!this.onOutput) return;
+    if (!this.onOutput) return undefined;
     const text = this.decoder.decode(chunk, { stream: true });
-    if (text.length > 0) this.emit(text);
+    return text.length > 0 ? this.emit(text) : undefined;
   }
 
   /** Flushes a trailing partial character to the callback and returns the kept text. */
@@ -153,11 +157,13 @@ export class StreamCapture {
     return this.buffer.result();
   }
 
-  private emit(text: string): void {
+  private emit(text: string): Promise<void> | undefined {
     try {
-      this.onOutput?.(this.stream, text);
-    } catch {
+      const wait = this.onOutput?.(this.stream, text);
       // A failing listener must not break the command it listens to.
+      return wait instanceof Promise ? wait.then(noop, noop) : undefined;
+    } catch {
+      return undefined;
     }
   }
 }

@@ -64,8 +64,12 @@ export interface ExecRequest {
   timeoutMs?: number;
   /** Abort = cancel: the whole process tree is killed at once. */
   signal?: AbortSignal;
-  /** Live output, as it arrives (already decoded, may split lines). */
-  onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
+  /**
+   * Live output, as it arrives (already decoded, may split lines). Returning a promise says the consumer is
+   * full: the Docker sandbox reads no more of the command's output until it settles (the command blocks on its
+   * writes), so a slow reader costs no memory.
+   */
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => unknown;
   /** Per stream: keep at most this many bytes (head and tail), counting what was dropped. */
   outputCapBytes?: number;
   /** Read-only mounts visible to this command only. */

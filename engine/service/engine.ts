@@ -86,6 +86,8 @@ export function createEngine(options: EngineOptions): Engine {
     'runs.pause': async ({ id }) => runs.pause(id),
     'runs.resume': ({ id }) => runs.resume(id),
     'runs.delete': ({ id }) => runs.delete(id),
+    'runs.logs': async ({ id }) => runs.logs(id),
+    'runs.log': async (query) => runs.log(query),
   };
 
   if (options.cleanupOrphanSandboxes) void removeOrphanSandboxes();

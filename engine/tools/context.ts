@@ -26,12 +26,28 @@ export interface ToolContext {
   network: boolean;
   /** Cancel: kills the running command at once. */
   signal: AbortSignal;
+  /** Each output line, when `openLog` is not given (tests). */
   onLog?: (source: LogSource, stream: 'stdout' | 'stderr', line: string) => void;
+  /**
+   * Opens the log of one command, as it starts: the run keeps its whole output in a file and a bounded part as
+   * events. Called once per command; `close()` when the command has ended (whatever way).
+   */
+  openLog?: (source: LogSource) => CommandLog;
   /** The numeric fields of each new line of logs/metrics.jsonl, while launch_training runs. */
   onMetrics?: (values: Record<string, number>) => void;
 }
 
 export type LogSource = 'training' | 'evaluate' | 'tests' | 'tool';
+
+/** One command's output as the run keeps it. Every method is cheap and never blocks on I/O. */
+export interface CommandLog {
+  /** Output as it arrives (decoded, lines may be split), for the whole log. */
+  chunk(stream: 'stdout' | 'stderr', text: string): void;
+  /** One whole line (a progress bar's last state). */
+  line(stream: 'stdout' | 'stderr', text: string): void;
+  /** The command has ended: what is kept of its last lines is stored, its file closed. Safe to call twice. */
+  close(): void;
+}
 
 export interface ToolTimeouts {
   shellMs: number;

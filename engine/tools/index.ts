@@ -3,6 +3,7 @@ export {
   DEFAULT_OUTPUT_CAP_CHARS,
   ToolError,
   effectiveTimeoutMs,
+  type CommandLog,
   type LogSource,
   type ToolContext,
   type ToolOutcome,

@@ -3,9 +3,10 @@ import { GROUP_WRITABLE, shareWithSandbox } from './files';
 import path from 'node:path';
 import { splitArgs } from './args';
 import { ToolError, type ToolContext } from './context';
-import { LineSplitter, Ring, capText, seconds } from './output';
+import { Ring, capText, seconds } from './output';
+import { FdOutputFile } from './output-file';
 import { adoptOwner, writablePath } from './paths';
-import { endingNote, pythonEnv, screenPythonFile } from './shell';
+import { endingNote, logStreams, pythonEnv, screenPythonFile } from './shell';
 
 // launch_training / launch_evaluate, and launchScript, which the pipeline also calls to run train.py and
 // evaluate.py itself: `python3 -u <script> ...args` in the sandbox, every output line streamed to a log file in
@@ -79,25 +80,10 @@ export async function launchScript(ctx: ToolContext, options: LaunchOptions): Pr
     adoptOwner(ctx, log.host);
   }
   const tail = new Ring<string>(TAIL_LINES);
-  let logBroken = false;
-  const writeLog = (text: string) => {
-    if (logBroken) return;
-    try {
-      fs.writeSync(fd, text);
-    } catch {
-      logBroken = true; // a full disk must not stop the run; the tail still comes back
-    }
-  };
-  const splitters = {
-    stdout: new LineSplitter((line) => {
-      tail.push(line);
-      ctx.onLog?.(options.kind, 'stdout', line);
-    }),
-    stderr: new LineSplitter((line) => {
-      tail.push(line);
-      ctx.onLog?.(options.kind, 'stderr', line);
-    }),
-  };
+  // Written asynchronously: a flood of output must not hold the event loop in write(2) (a full disk ends the
+  // file quietly; the tail still comes back).
+  const logFile = new FdOutputFile(fd);
+  const output = logStreams(ctx, options.kind, (_stream, line) => tail.push(line));
   const metrics = options.kind === 'training' && ctx.onMetrics ? new MetricsTail(ctx) : null;
   metrics?.start();
   try {
@@ -108,12 +94,11 @@ export async function launchScript(ctx: ToolContext, options: LaunchOptions): Pr
       signal: ctx.signal,
       outputCapBytes: 64 * 1024,
       onOutput: (stream, chunk) => {
-        writeLog(chunk);
-        splitters[stream].push(chunk);
+        logFile.write(chunk);
+        output.onOutput(stream, chunk);
       },
     });
-    splitters.stdout.flush();
-    splitters.stderr.flush();
+    output.flush();
     return {
       exitCode: result.exitCode,
       timedOut: result.timedOut,
@@ -124,8 +109,10 @@ export async function launchScript(ctx: ToolContext, options: LaunchOptions): Pr
       logPath,
     };
   } finally {
+    output.flush();
     metrics?.stop();
-    fs.closeSync(fd);
+    // Whole before the caller (or the model) reads it.
+    await logFile.close();
   }
 }
 

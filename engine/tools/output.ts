@@ -41,16 +41,25 @@ function lastSegment(line: string): string {
   return i === -1 ? trimmed : trimmed.slice(i + 1);
 }
 
-/** The last `n` items pushed. */
+/** The last `size` items pushed; a push costs the same however many came before (a flood of lines). */
 export class Ring<T> {
   private readonly items: T[] = [];
+  private next = 0;
   constructor(private readonly size: number) {}
   push(item: T): void {
-    this.items.push(item);
-    if (this.items.length > this.size) this.items.shift();
+    if (this.size <= 0) return;
+    if (this.items.length < this.size) this.items.push(item);
+    else this.items[this.next] = item;
+    this.next = (this.next + 1) % this.size;
   }
+  /** The last `n` items, oldest first. */
   last(n: number): T[] {
-    return n <= 0 ? [] : this.items.slice(-n);
+    if (n <= 0) return [];
+    const ordered =
+      this.items.length < this.size
+        ? this.items
+        : [...this.items.slice(this.next), ...this.items.slice(0, this.next)];
+    return ordered.slice(-n);
   }
 }
 

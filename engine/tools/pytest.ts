@@ -99,15 +99,16 @@ export async function runTests(
   if (options.verbose) argv.push('-v');
   argv.push(target);
   const log = logStreams(ctx, 'tests');
-  const result = await ctx.sandbox.exec({
-    argv,
-    env: pythonEnv(ctx),
-    timeoutMs: options.timeoutMs,
-    signal: ctx.signal,
-    onOutput: log.onOutput,
-    outputCapBytes: RAW_OUTPUT_CAP_BYTES,
-  });
-  log.flush();
+  const result = await ctx.sandbox
+    .exec({
+      argv,
+      env: pythonEnv(ctx),
+      timeoutMs: options.timeoutMs,
+      signal: ctx.signal,
+      onOutput: log.onOutput,
+      outputCapBytes: RAW_OUTPUT_CAP_BYTES,
+    })
+    .finally(log.flush);
   const output = result.stderr.trim() ? `${result.stdout}\n${result.stderr}` : result.stdout;
   const counts = parsePytestSummary(result.stdout);
   return {

@@ -43,15 +43,36 @@ export function pythonEnv(ctx: ToolContext): Record<string, string> {
   return { PYTHONPATH: ctx.sandbox.paths.workspace, MPLBACKEND: 'Agg', PYTHONUNBUFFERED: '1' };
 }
 
-/** Streams a command's output, line by line, to ctx.onLog. Call flush() when it ends. */
-export function logStreams(ctx: ToolContext, source: LogSource) {
-  const make = (stream: 'stdout' | 'stderr') => new LineSplitter((line) => ctx.onLog?.(source, stream, line));
+/**
+ * Streams a command's output to the run's log of it (ctx.openLog: the whole output to a file, whole lines as
+ * bounded events), or line by line to ctx.onLog. `onLine` also sees each line. Call flush() when it ends,
+ * however it ends (it closes the log).
+ */
+export function logStreams(
+  ctx: ToolContext,
+  source: LogSource,
+  onLine?: (stream: 'stdout' | 'stderr', line: string) => void,
+) {
+  const log = ctx.openLog?.(source) ?? null;
+  const make = (stream: 'stdout' | 'stderr') =>
+    new LineSplitter((line) => {
+      onLine?.(stream, line);
+      if (log) log.line(stream, line);
+      else ctx.onLog?.(source, stream, line);
+    });
   const splitters = { stdout: make('stdout'), stderr: make('stderr') };
+  let flushed = false;
   return {
-    onOutput: (stream: 'stdout' | 'stderr', chunk: string) => splitters[stream].push(chunk),
+    onOutput: (stream: 'stdout' | 'stderr', chunk: string) => {
+      log?.chunk(stream, chunk);
+      splitters[stream].push(chunk);
+    },
     flush: () => {
+      if (flushed) return;
+      flushed = true;
       splitters.stdout.flush();
       splitters.stderr.flush();
+      log?.close();
     },
   };
 }
@@ -93,14 +114,15 @@ async function execForModel(
   timeoutMs: number,
 ): Promise<{ ok: boolean; text: string }> {
   const log = logStreams(ctx, 'tool');
-  const result = await ctx.sandbox.exec({
-    ...request,
-    timeoutMs,
-    signal: ctx.signal,
-    onOutput: log.onOutput,
-    outputCapBytes: RAW_OUTPUT_CAP_BYTES,
-  });
-  log.flush();
+  const result = await ctx.sandbox
+    .exec({
+      ...request,
+      timeoutMs,
+      signal: ctx.signal,
+      onOutput: log.onOutput,
+      outputCapBytes: RAW_OUTPUT_CAP_BYTES,
+    })
+    .finally(log.flush);
   return { ok: result.exitCode === 0, text: formatExec(ctx, result, timeoutMs) };
 }
 

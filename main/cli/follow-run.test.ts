@@ -40,6 +40,43 @@ describe('following a run', () => {
     expect(io.err.text()).toBe('');
   });
 
+  it('unpacks a batch of events in order, with the omitted-lines marker', async () => {
+    const engine = new FakeEngine({
+      onStart: (e, run) =>
+        setTimeout(() => {
+          const line = (text: string) =>
+            ({ type: 'log', stage: 'training', source: 'training', stream: 'stdout', text }) as const;
+          e.emitBatch(run.id, [
+            line('batch 1 loss 0.9'),
+            line('batch 2 loss 0.8'),
+            {
+              type: 'log.omitted',
+              stage: 'training',
+              source: 'training',
+              log: 'step0-training',
+              omittedLines: 99_000,
+              totalLines: 100_000,
+            },
+            line('batch 100000 loss 0.1'),
+          ]);
+          e.scriptSuccess(run.id);
+        }, 5),
+    });
+    const io = fakeIO();
+    expect(await startAndFollow(engine, start(engine), { io, verbose: true, onInterrupt: noSignals })).toBe(
+      EXIT.ok,
+    );
+    const out = io.out.text();
+    const at = (text: string) => out.indexOf(text);
+    expect(at('training: batch 1 loss 0.9')).toBeGreaterThan(-1);
+    expect(at('training: batch 2 loss 0.8')).toBeGreaterThan(at('training: batch 1 loss 0.9'));
+    expect(out).toMatch(
+      /^training: 99,000 of 100,000 lines not stored here; the whole output is in log step0-training \(mle-beast show <run> --log step0-training\)$/m,
+    );
+    expect(at('training: batch 100000 loss 0.1')).toBeGreaterThan(at('99,000 of 100,000'));
+    expect(at('run 1a2b3c4d completed')).toBeGreaterThan(at('batch 100000'));
+  });
+
   it('shows training logs and LLM calls with --verbose', async () => {
     const engine = new FakeEngine({ onStart: (e, run) => setTimeout(() => e.scriptSuccess(run.id), 5) });
     const io = fakeIO();

@@ -1,3 +1,4 @@
+import { runEventsOf } from '../../engine/api/contract';
 import type { Result } from '../../engine/api/result';
 import {
   isTerminalStatus,
@@ -78,9 +79,10 @@ export async function startAndFollow(
   const pending: RunEvent[] = [];
   let deliver: ((event: RunEvent) => void) | null = null;
   const unsubscribe = deps.events.subscribe((message) => {
-    if (message.name !== 'run.event') return;
-    if (deliver) deliver(message.payload);
-    else pending.push(message.payload);
+    for (const event of runEventsOf(message)) {
+      if (deliver) deliver(event);
+      else pending.push(event);
+    }
   });
   try {
     const started = await start();
@@ -127,9 +129,10 @@ export async function followRun(
   if (feed) feed.attach((e) => (deliver ? deliver(e) : pending.push(e)));
   else
     unsubscribe = deps.events.subscribe((m) => {
-      if (m.name !== 'run.event') return;
-      if (deliver) deliver(m.payload);
-      else pending.push(m.payload);
+      for (const event of runEventsOf(m)) {
+        if (deliver) deliver(event);
+        else pending.push(event);
+      }
     });
 
   // Earlier experiments (a resumed run) give the parents' scores for the "change vs parent" figures.

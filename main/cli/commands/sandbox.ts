@@ -2,6 +2,7 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { NetworkMode, Sandbox } from '../../../engine/sandbox/types';
 import { EXIT } from '../exit-codes';
+import { writeWithFlow } from '../write-flow';
 import { ExitWith, UsageError } from '../index';
 
 // `mle-beast sandbox build | status | exec`. The engine modules load inside each action (Docker's client
@@ -277,7 +278,9 @@ async function execCommand(words: string[], opts: ExecOptions): Promise<number> 
     const result = await sandbox.exec({
       shell: line,
       signal: controller.signal,
-      onOutput: (stream, chunk) => (stream === 'stdout' ? process.stdout : process.stderr).write(chunk),
+      // Honours backpressure: a reader that falls behind pauses the command's output, not our memory.
+      onOutput: (stream, chunk) =>
+        writeWithFlow(stream === 'stdout' ? process.stdout : process.stderr, chunk),
       ...(opts.timeout ? { timeoutMs: opts.timeout * 1000 } : {}),
     });
     const dropped = result.stdoutDroppedBytes + result.stderrDroppedBytes;

@@ -152,4 +152,55 @@ describe('mle-beast show', () => {
     expect(io.err.text()).toMatch(/'1a2b' matches 2 runs/);
     expect(io.out.text()).toBe('');
   });
+
+  describe('command logs', () => {
+    function engineWithLogs(): FakeEngine {
+      const engine = engineWithRun('/nowhere');
+      const runDir = path.join(temp.dir, 'run');
+      const logs = path.join(runDir, 'logs');
+      fs.mkdirSync(logs, { recursive: true });
+      const lines = Array.from(
+        { length: 3000 },
+        (_, i) => `epoch 1 batch ${i + 1} loss ${(1 / (i + 1)).toFixed(6)}`,
+      );
+      fs.writeFileSync(path.join(logs, 'step0-training.log.1'), `${lines.slice(0, 1000).join('\n')}\n`);
+      fs.writeFileSync(path.join(logs, 'step0-training.log'), `${lines.slice(1000).join('\n')}\n`);
+      fs.writeFileSync(path.join(logs, 'step0-testing-tests.log'), '3 passed\n');
+      engine.runDirs.set('1a2b3c4d-0000-4000-8000-000000000001', runDir);
+      return engine;
+    }
+
+    it('--logs lists them with their sizes', async () => {
+      const io = fakeIO();
+      expect(await showCommand(engineWithLogs(), '1a2b', { logs: true }, io)).toBe(EXIT.ok);
+      const out = io.out.text();
+      expect(out).toMatch(/^LOG\s+SIZE\s+MODIFIED$/m);
+      expect(out).toMatch(/^step0-training\s+\d+\.\d KiB\s/m);
+      expect(out).toMatch(/^step0-testing-tests\s+9 B\s/m);
+    });
+
+    it('--log prints one whole, the rotated part first; --tail N its last lines', async () => {
+      const engine = engineWithLogs();
+      const io = fakeIO();
+      expect(await showCommand(engine, '1a2b', { log: 'step0-training' }, io)).toBe(EXIT.ok);
+      const lines = io.out.text().trimEnd().split('\n');
+      expect(lines).toHaveLength(3000);
+      expect(lines[0]).toBe('epoch 1 batch 1 loss 1.000000');
+      expect(lines[2999]).toMatch(/^epoch 1 batch 3000 loss /);
+      expect(io.err.text()).toMatch(/start of step0-training was rotated away/);
+
+      const tail = fakeIO();
+      expect(await showCommand(engine, '1a2b', { log: 'step0-training', tail: 2 }, tail)).toBe(EXIT.ok);
+      expect(tail.out.text()).toMatch(/^epoch 1 batch 2999 loss \S+\nepoch 1 batch 3000 loss \S+\n$/);
+    });
+
+    it('names the logs there are when the one asked for is not, and refuses --tail without --log', async () => {
+      const io = fakeIO();
+      expect(await showCommand(engineWithLogs(), '1a2b', { log: 'step9-training' }, io)).toBe(EXIT.badInput);
+      expect(io.err.text()).toMatch(/no log step9-training; its logs: .*step0-training/);
+      const bad = fakeIO();
+      expect(await showCommand(engineWithLogs(), '1a2b', { tail: 5 }, bad)).toBe(EXIT.badInput);
+      expect(bad.err.text()).toMatch(/--tail goes with --log NAME/);
+    });
+  });
 });

@@ -25,6 +25,17 @@ export interface ShowFlags {
   json?: boolean;
   events?: boolean;
   since?: number;
+  /** List the run's command logs (its whole output, in the run folder). */
+  logs?: boolean;
+  /** Print one command log, whole or (with `tail`) its last lines. */
+  log?: string;
+  tail?: number;
+}
+
+function parseLines(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || Number(value) > 100_000)
+    throw new InvalidArgumentError('expected a number of lines from 1 to 100000');
+  return Number(value);
 }
 
 function parseSeq(value: string): number {
@@ -150,6 +161,14 @@ export async function showCommand(
     err.write(`mle-beast: ${resolved.message}\n`);
     return EXIT.badInput;
   }
+  if (flags.tail !== undefined && flags.log === undefined) {
+    err.write('mle-beast: --tail goes with --log NAME (list the logs with --logs)\n');
+    return EXIT.badInput;
+  }
+  if (flags.logs || flags.log !== undefined) {
+    const { showLogs } = await import('./show-logs');
+    return showLogs(deps, resolved.id, flags, { out, err });
+  }
   const withEvents = flags.events === true || flags.since !== undefined;
   const first = await call(deps.handlers, 'runs.get', {
     id: resolved.id,
@@ -206,6 +225,9 @@ export function registerShow(program: Command): void {
     .option('--json', 'print the run snapshot as JSON (with every event when --events)', false)
     .option('--events', 'also list its events, all of them', false)
     .option('--since <seq>', 'events after this sequence number (implies --events)', parseSeq)
+    .option('--logs', "list the run's command logs (the whole output of each command, in its run folder)")
+    .option('--log <name>', 'print one command log (a name from --logs)')
+    .option('--tail <n>', 'with --log: only its last n lines', parseLines)
     .action(async (id: string, flags: ShowFlags) => {
       const { withEngine } = await import('../engine-call');
       const code = await withEngine((engine) => showCommand(engine, id, flags));

@@ -73,6 +73,11 @@ function textLines(prefix: string, text: string): string[] {
     .map((l) => `${prefix}${l}`);
 }
 
+/** The `log.omitted` marker in words. */
+function omittedText(body: Extract<RunEventBody, { type: 'log.omitted' }>): string {
+  return `${body.omittedLines.toLocaleString('en-US')} of ${body.totalLines.toLocaleString('en-US')} lines not stored here; the whole output is in log ${body.log} (mle-beast show <run> --log ${body.log})`;
+}
+
 /** One line for any event, as `show --events` lists them. */
 export function describeEvent(body: RunEventBody): string {
   switch (body.type) {
@@ -93,6 +98,8 @@ export function describeEvent(body: RunEventBody): string {
       return `tool ${body.tool} ${body.ok ? 'ok' : 'failed'} (${body.stage}, ${formatDuration(body.durationMs)}): ${cut(body.preview, 120)}`;
     case 'log':
       return `log ${body.source}/${body.stream}: ${cut(body.text, 200)}`;
+    case 'log.omitted':
+      return `log ${body.source}: ${omittedText(body)}`;
     case 'metrics':
       return `metrics step ${body.step}: ${Object.entries(body.values)
         .map(([k, v]) => `${k} ${formatScore(v)}`)
@@ -139,6 +146,8 @@ export function eventLines(state: ProgressState, event: RunEvent, verbose: boole
         return textLines(`${level}${body.source === 'engine' ? '' : `(${body.source}) `}`, body.text);
       return verbose ? textLines(`${body.source}: `, body.text) : [];
     }
+    case 'log.omitted':
+      return verbose ? [`${body.source}: ${omittedText(body)}`] : [];
     case 'llm.call':
       if (!body.ok)
         return [

@@ -9,6 +9,7 @@ import type {
   RunSummary,
   StageRow,
 } from '../../../engine/api/runs';
+import { listRunLogs, readRunLog } from '../../../engine/runs/run-logs';
 import { EventBus } from '../../../engine/service/event-bus';
 import type { Output } from '../engine-call';
 
@@ -137,6 +138,23 @@ export class FakeEngine {
     return event;
   }
 
+  /** Stores several events and fans them out as one `run.events` batch, as the engine does with output lines. */
+  emitBatch(id: string, bodies: RunEventBody[]): RunEvent[] {
+    const broadcast = this.broadcast;
+    this.broadcast = false;
+    let events: RunEvent[];
+    try {
+      events = bodies.map((body) => this.emit(id, body));
+    } finally {
+      this.broadcast = broadcast;
+    }
+    if (broadcast) this.events.emit('run.events', { runId: id, events });
+    return events;
+  }
+
+  /** Where each run's folder is (its command logs), for runs.logs / runs.log. */
+  readonly runDirs = new Map<string, string>();
+
   readonly handlers = {
     'runs.start': async (input: RunStartInput) => {
       this.calls.push({ name: 'runs.start', input });
@@ -170,6 +188,22 @@ export class FakeEngine {
       this.run(input.id);
       this.hooks.onCancel?.(this, input.id);
       return this.run(input.id).summary;
+    },
+    'runs.logs': async (input: { id: string }) => {
+      this.calls.push({ name: 'runs.logs', input });
+      this.run(input.id);
+      return { logs: listRunLogs(this.runDirs.get(input.id) ?? '/nonexistent') };
+    },
+    'runs.log': async (input: {
+      id: string;
+      name: string;
+      offset?: number;
+      tail?: number;
+      maxBytes: number;
+    }) => {
+      this.calls.push({ name: 'runs.log', input });
+      this.run(input.id);
+      return readRunLog(this.runDirs.get(input.id) ?? '/nonexistent', input);
     },
     'runs.resume': async (input: { id: string }) => {
       this.calls.push({ name: 'runs.resume', input });
