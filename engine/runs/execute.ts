@@ -83,8 +83,8 @@ export async function executeRun(
   }
   const { sandbox, policy } = setup;
   const tuning: RunTuning = { ...DEFAULT_TUNING, ...deps.tuning };
-  // Three attempts per model call (the original's llm_call_retries): past them the stage fails, the run goes on.
-  const options = { prices: ctx.prices, retry: { maxAttempts: 3 } };
+  // The clients' DEFAULT_RETRY (engine/llm/client.ts): past its attempts the stage fails, the run goes on.
+  const options = { prices: ctx.prices };
   let outcome;
   try {
     outcome = await runPipeline({
