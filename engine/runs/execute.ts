@@ -17,7 +17,7 @@ import { startSandbox, type DockerSandboxOptions, type LocalSandboxOptions, type
 import type { EventBus } from '../service/event-bus';
 import type { RunRepository } from '../store/run-repository';
 import { storeLedger } from './ledger';
-import { removeDeadSandboxes, settleWorkspace } from './settle';
+import { accessRecordPath, removeDeadSandboxes, revokeSandboxAccess, settleWorkspace } from './settle';
 
 /** What a run needs to execute, whether it was just started or is being resumed. */
 export interface LaunchContext {
@@ -122,9 +122,14 @@ export async function executeRun(
   deps.finish(outcome.status, outcome.reason, outcome.message);
 }
 
-/** The workspace as an ended run leaves it (see settle.ts), with what happened in the run's log. */
-const settle = (ctx: LaunchContext, ledger: RunLedger) =>
-  settleWorkspace(ctx.workspaceDir, ctx.config.mode, ledger.emit);
+/**
+ * The workspace as an ended run leaves it (see settle.ts), with what happened in the run's log; any access
+ * still granted to the sandbox uid (a start that failed half-way) is taken back first.
+ */
+const settle = async (ctx: LaunchContext, ledger: RunLedger) => {
+  await revokeSandboxAccess(ctx.runDir, ledger.emit);
+  await settleWorkspace(ctx.workspaceDir, ctx.config.mode, ledger.emit);
+};
 
 /**
  * What the sandbox mounts read-only as the data: the prepared visible part; or, for a dataset of kind `other`
@@ -177,6 +182,7 @@ async function setUp(
       ...(config.sandbox.image ? { image: config.sandbox.image } : {}),
       ...(config.workspace.environment ? { python: config.workspace.environment.python } : {}),
       env: { MPLBACKEND: 'Agg', PYTHONUNBUFFERED: '1' },
+      accessRecord: accessRecordPath(ctx.runDir),
     },
     config.sandbox.kind,
     deps.sandboxOptions,

@@ -7,6 +7,7 @@ import {
   isTerminalStatus,
   RunGetQuery,
   RunListQuery,
+  type RunEventBody,
   type RunList,
   type RunSnapshot,
   type RunStartInput,
@@ -22,7 +23,7 @@ import { executeRun, type ExecuteDeps, type LaunchContext } from './execute';
 import { prepareRun, type PrepareDeps } from './prepare';
 import { publish } from './ledger';
 import { relaunchContext } from './relaunch';
-import { removeDeadSandboxes, settleWorkspace } from './settle';
+import { removeDeadSandboxes, revokeSandboxAccess, settleWorkspace } from './settle';
 
 /**
  * The run lifecycle (issue 4 section 5): start, pause, resume, cancel, delete, and recovery of runs whose
@@ -292,9 +293,10 @@ export class RunManager {
     const record = this.deps.repo.get(id);
     if (!record) return;
     if (record.summary.sandbox === 'docker') await removeDeadSandboxes(this.live.keys());
-    await settleWorkspace(record.summary.workspace, record.summary.mode, (body) =>
-      publish(this.deps.repo, this.deps.bus, id, body),
-    );
+    const emit = (body: RunEventBody) => publish(this.deps.repo, this.deps.bus, id, body);
+    // The dead process could not take back what it granted the sandbox uid on the user's files.
+    await revokeSandboxAccess(record.runDir, emit);
+    await settleWorkspace(record.summary.workspace, record.summary.mode, emit);
   }
 
   private unpause(live: LiveRun): void {
