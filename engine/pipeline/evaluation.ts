@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { scorePredictions, type ScoreResult } from '../scoring';
 import type { SplitPaths } from '../datasets';
 import { endingNote, launchScript, logStreams, makeFolder } from '../tools';
+import { ENGINE_OUTPUTS } from '../workspace';
 import type { RunSession } from './session';
 
 /**
@@ -21,7 +22,7 @@ const EvalResults = z.object({
   value: z.number().refine(Number.isFinite, 'must be a finite number'),
 });
 
-const PREDICTIONS_DIR = 'logs/predictions';
+const PREDICTIONS_DIR = ENGINE_OUTPUTS.predictionsDir;
 const TAIL_LINES = 25;
 
 export async function trainAndScore(session: RunSession, step: number): Promise<TrainOutcome> {
@@ -35,7 +36,7 @@ export async function trainAndScore(session: RunSession, step: number): Promise<
     scriptPath: 'train.py',
     args: [...common, '--epochs', String(tuning.epochs), '--checkpoint-dir', 'checkpoints'],
     // train.py writes logs/training.log itself (the contract); the engine keeps the console apart.
-    logFile: 'logs/train_output.log',
+    logFile: ENGINE_OUTPUTS.trainConsole,
     timeoutMs: tuning.timeouts.trainingMs,
   });
   session.checkStop();
@@ -44,13 +45,13 @@ export async function trainAndScore(session: RunSession, step: number): Promise<
   if (trainFailure) return { ok: false, failure: trainFailure, selfReported: null };
 
   session.stageStarted('evaluate', step);
-  const resultsFile = path.join(session.workspace, 'eval_results.json');
+  const resultsFile = path.join(session.workspace, ENGINE_OUTPUTS.evalResults);
   fs.rmSync(resultsFile, { force: true });
   const evaluated = await launchScript(session.toolContext('evaluate'), {
     kind: 'evaluate',
     scriptPath: 'evaluate.py',
     args: [...common, '--checkpoint-dir', 'checkpoints'],
-    logFile: 'logs/eval_output.log',
+    logFile: ENGINE_OUTPUTS.evalConsole,
     timeoutMs: tuning.timeouts.evaluateMs,
   });
   session.checkStop();
