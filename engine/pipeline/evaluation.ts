@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { scoreDisagreement } from '../api/score-check';
 import { scorePredictions, type ScoreResult } from '../scoring';
 import type { SplitPaths } from '../datasets';
 import { endingNote, launchScript, logStreams, makeFolder } from '../tools';
@@ -86,7 +87,23 @@ export async function trainAndScore(session: RunSession, step: number): Promise<
     return { ok: false, failure: scored.failure, selfReported: self };
   }
   session.stageFinished('scoring', step, 'pass', null);
+  warnIfFarApart(session, step, self, scored.value);
   return { ok: true, score: scored.value, selfReported: self, notes: scored.notes };
+}
+
+/** Records a warning when evaluate.py's own figure is far from the engine's score (see api/score-check.ts). */
+function warnIfFarApart(session: RunSession, step: number, self: number | null, engine: number): void {
+  const { metric } = session.input;
+  const far = scoreDisagreement(metric.resolved?.name ?? metric.name, self, engine);
+  if (!far) return;
+  session.input.ledger.emit({
+    type: 'score.disagreement',
+    step,
+    metric: metric.name,
+    selfReported: far.selfReported,
+    engine: far.engine,
+    message: far.message,
+  });
 }
 
 /** Runs predict.py on a hidden split's features and writes its predictions; returns their host path. */
