@@ -143,6 +143,7 @@ describe('keepExperiment never commits engine outputs or links out of the worksp
     write(root, 'eval_results.json', '{"metric_name": "accuracy", "value": 0.999}\n');
     write(root, 'logs/predictions/selection.csv', 'id,prediction\n1,0\n');
     write(root, 'logs/train_output.log', 'loss 0.1\n');
+    write(root, 'logs/safety.log', '2026-01-01T00:00:00Z\tblocked\trm -rf /\n');
     write(root, 'logs/metrics.jsonl', '{"epoch": 1}\n'); // the agent's own training log: code's output, kept
 
     const kept = await keepExperiment(root, {
@@ -157,6 +158,7 @@ describe('keepExperiment never commits engine outputs or links out of the worksp
     expect(files).toContain('logs/metrics.jsonl');
     expect(files).not.toContain('logs/predictions/selection.csv');
     expect(files).not.toContain('logs/train_output.log');
+    expect(files).not.toContain('logs/safety.log');
     // The tracked one keeps the user's version in the commit; the new figure stays on disk only.
     expect(userGit(root, 'show', 'HEAD:eval_results.json')).toBe('{"value": 0.5}\n');
     expect(read(root, 'eval_results.json')).toMatch(/0\.999/);

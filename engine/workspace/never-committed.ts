@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { SAFETY_LOG } from '../../policy';
 import { runGit, splitNul, type GitOptions } from './git';
 import type { Repo } from './repo';
 
@@ -18,6 +19,8 @@ export const ENGINE_OUTPUTS = {
   /** What train.py and evaluate.py printed, as the engine ran them. */
   trainConsole: 'logs/train_output.log',
   evalConsole: 'logs/eval_output.log',
+  /** The policy's audit of blocked commands (policy/audit-log.ts). */
+  safetyLog: SAFETY_LOG.split(path.sep).join('/'),
 } as const;
 
 function isEngineOutput(rel: string): boolean {
@@ -25,6 +28,7 @@ function isEngineOutput(rel: string): boolean {
     rel === ENGINE_OUTPUTS.evalResults ||
     rel === ENGINE_OUTPUTS.trainConsole ||
     rel === ENGINE_OUTPUTS.evalConsole ||
+    rel === ENGINE_OUTPUTS.safetyLog ||
     rel.startsWith(`${ENGINE_OUTPUTS.predictionsDir}/`)
   );
 }
