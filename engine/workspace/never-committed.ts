@@ -75,11 +75,11 @@ export async function unstageNeverCommitted(repo: Repo, options: GitOptions = {}
       input: added.map((p) => `${p}\0`).join(''),
     });
   }
-  if (tracked.length > 0) {
-    await runGit(repo.root, ['reset', '-q', 'HEAD', '--pathspec-from-file=-', '--pathspec-file-nul'], {
-      ...options,
-      input: tracked.map((p) => `:(literal)${p}\0`).join(''),
-    });
+  // Back to HEAD's version in the index. Literal pathspecs on the command line, in batches: --pathspec-from-file
+  // would need git 2.26, newer than the oldest git this module supports.
+  for (let i = 0; i < tracked.length; i += 200) {
+    const batch = tracked.slice(i, i + 200).map((p) => `:(literal)${p}`);
+    await runGit(repo.root, ['reset', '-q', 'HEAD', '--', ...batch], options);
   }
   return found;
 }
