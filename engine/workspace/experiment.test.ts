@@ -173,6 +173,21 @@ describe('keepExperiment never commits engine outputs or links out of the worksp
     expect(userGit(root, 'status', '--porcelain').trim()).toBe('M eval_results.json');
   });
 
+  it('does not commit the removal of a tracked eval_results.json either (the engine removes it before evaluating)', async () => {
+    const root = fs.realpathSync(temp.dir);
+    userRepo(root);
+    write(root, 'eval_results.json', '{"value": 0.5}\n');
+    userGit(root, 'add', '-A');
+    userGit(root, 'commit', '-q', '-m', 'their figure');
+    await openBrownfield(root, { now });
+    write(root, 'src/app.py', 'print("v2")\n');
+    fs.rmSync(path.join(root, 'eval_results.json'));
+    const kept = await keepExperiment(root, { step: 1, hypothesis: 'v2', score: 0.7, previousScore: 0.6 });
+    expect(kept.committed).toBe(true);
+    expect(userGit(root, 'show', 'HEAD:eval_results.json')).toBe('{"value": 0.5}\n');
+    expect(userGit(root, 'show', '--name-only', '--format=', 'HEAD').trim()).toBe('src/app.py');
+  });
+
   it('leaves out a new eval_results.json of a greenfield workspace, and keeps status clean', async () => {
     const root = await workspace();
     write(root, 'model.py', 'class Model: v = 2\n');
