@@ -7,3 +7,4 @@ export * from './result';
 export * from './settings';
 export * from './transport-names';
 export * from './runs';
+export * from './score-check';

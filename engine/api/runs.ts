@@ -182,6 +182,18 @@ export const RunEventBody = z.discriminatedUnion('type', [
     source: z.enum(['engine', 'self_reported']),
     problems: z.array(z.string()),
   }),
+  z.object({
+    /**
+     * A warning: the agent's own figure (eval_results.json) and the engine's score on the hidden holdout are
+     * too far apart (see score-check.ts for the threshold). Shown; decisions use the engine's score anyway.
+     */
+    type: z.literal('score.disagreement'),
+    step: z.number().int(),
+    metric: z.string(),
+    selfReported: z.number(),
+    engine: z.number(),
+    message: z.string(),
+  }),
   z.object({ type: z.literal('experiment'), experiment: Experiment }),
   z.object({
     type: z.literal('progress'),

@@ -1,6 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  DEFAULT_RETRY,
   backoffMs,
   createLlmClient,
   parseRetryAfter,
@@ -211,6 +214,27 @@ describe('chat: retries', () => {
         /^OpenRouter returned HTTP 503 \(server error\) after 3 attempts \(upstream overloaded\): .*try again later/,
       );
     }
+  });
+
+  it('without a retry option makes DEFAULT_RETRY.maxAttempts attempts, the figure the README gives', async () => {
+    server = await startScriptedServer(
+      Array.from({ length: DEFAULT_RETRY.maxAttempts + 1 }, () => httpError(503)),
+    );
+    const client = createLlmClient(
+      { provider: 'openrouter', baseURL: server.baseURL, apiKey: KEY, model: 'test/model' },
+      // Only the waits are shortened: the attempt count is the default one.
+      { retry: FAST },
+    );
+    const r = await client.chat(request());
+    expect(server.requests).toHaveLength(DEFAULT_RETRY.maxAttempts);
+    expect(r).toMatchObject({ ok: false, error: { attempts: DEFAULT_RETRY.maxAttempts } });
+
+    const readme = fs.readFileSync(path.join(import.meta.dirname, 'README.md'), 'utf8');
+    const stated = /`maxAttempts` (\d+) in all/.exec(readme);
+    expect(stated?.[1], 'engine/llm/README.md states the attempt count').toBe(
+      String(DEFAULT_RETRY.maxAttempts),
+    );
+    expect(readme).toContain(`\`maxDelayMs\` (${DEFAULT_RETRY.maxDelayMs / 1000} s)`);
   });
 
   it('retries a dropped connection', async () => {

@@ -24,7 +24,12 @@ export interface RetryPolicy {
   /** Cap on one wait, Retry-After included. */
   maxDelayMs: number;
 }
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 60_000 };
+/**
+ * The retry policy of every model call of a run (three attempts in all: the original's llm_call_retries); past
+ * it the stage fails and the run goes on. engine/llm/README.md quotes these figures: client.test.ts holds the two
+ * together.
+ */
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 60_000 };
 /** A slow model writing a large file can take minutes; a hung connection must not take forever. */
 export const DEFAULT_TIMEOUT_MS = 180_000;
 export const APP_URL = 'https://github.com/mle-beast/mle-beast-desktop';

@@ -26,11 +26,15 @@ afterEach(async () => {
   server = null;
 });
 
-async function sessionFor(steps: ScriptStep[], jsonMode = false) {
+async function sessionFor(
+  steps: ScriptStep[],
+  jsonMode = false,
+  sandboxPaths?: { workspace: string; data: string | null },
+) {
   server = await startScriptedServer(steps);
   const events: RunEventBody[] = [];
   const calls: LlmCallRecord[] = [];
-  const ctx = makeToolContext(temp.dir);
+  const ctx = makeToolContext(temp.dir, sandboxPaths ? { sandboxPaths } : {});
   const client = createLlmClient(
     { provider: 'local', baseURL: server.baseURL, apiKey: 'x', model: 'scripted-model' },
     { retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 } },
@@ -39,7 +43,7 @@ async function sessionFor(steps: ScriptStep[], jsonMode = false) {
     runId: 'run-1',
     config: { sandbox: { network: 'none', forceCpu: true } },
     workspaceDir: ctx.workspaceDir,
-    runDir: temp.dir,
+    runDir: path.join(temp.dir, '..', 'run-folder'),
     runData: null,
     dataDir: null,
     metric: { name: 'accuracy', direction: 'higher', target: 0.9, resolved: null, classes: undefined },
@@ -137,6 +141,50 @@ describe('runActor', () => {
     expect(result.completed).toBe(false);
     expect(result.failure).toMatch(/could not be reached.*500/);
     expect(calls[0]).toMatchObject({ ok: false, attempts: 2 });
+  });
+});
+
+describe('runActor in a sandbox with its own paths', () => {
+  it('tells the model sandbox paths: a tool error carrying the host workspace path, and the prompt', async () => {
+    const host = fs.realpathSync(temp.dir);
+    const runFolder = path.resolve(temp.dir, '..', 'run-folder');
+    const { session, calls } = await sessionFor(
+      [
+        // The model was (wrongly) given a host path somewhere and uses it: the tool's error quotes it back.
+        toolReply('read_file', { file_path: path.join(host, 'missing.py') }),
+        toolReply('write_file', { file_path: '/workspace/a.py', content: 'x = 1\n' }),
+        toolReply('mark_complete', { summary: 'done' }),
+      ],
+      false,
+      { workspace: '/workspace', data: null },
+    );
+    const result = await runActor(session, {
+      ...request,
+      user: `The workspace is ${host}; the engine keeps its files in ${runFolder}/data. Not ${host}2.`,
+    });
+    expect(result).toMatchObject({ completed: true });
+    expect(fs.readFileSync(path.join(host, 'a.py'), 'utf8')).toBe('x = 1\n');
+
+    const sent = server!.requests.filter((r) => r.path.endsWith('/chat/completions'));
+    const second = sent[1]!.body!.messages as { role: string; content: string }[];
+    expect(second.at(-1)).toMatchObject({
+      role: 'tool',
+      content: 'ERROR: /workspace/missing.py does not exist',
+    });
+    expect(second[1]!.content).toBe(
+      `The workspace is /workspace; the engine keeps its files in <the engine run folder>/data. Not ${host}2.`,
+    );
+    // No request carried the host path of the workspace or of the run folder, but the model's own words
+    // (its tool call, as it sent it) and a longer name that only starts like it.
+    for (const request of sent) {
+      const text = JSON.stringify(
+        (request.body!.messages as { role: string }[]).filter((m) => m.role !== 'assistant'),
+      );
+      expect(text.replaceAll(`${host}2`, '')).not.toContain(host);
+      expect(text).not.toContain(runFolder);
+    }
+    // What was recorded is what was sent.
+    expect(JSON.stringify(calls[1]!.messages)).toContain('ERROR: /workspace/missing.py does not exist');
   });
 });
 

@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { mountPathOf } from '../sandbox/spec';
+import { scoreDisagreement } from '../api/score-check';
 import { scorePredictions, type ScoreResult } from '../scoring';
 import type { SplitPaths } from '../datasets';
 import { endingNote, launchScript, logStreams, makeFolder } from '../tools';
+import { ENGINE_OUTPUTS } from '../workspace';
 import type { RunSession } from './session';
 
 /**
@@ -22,7 +24,7 @@ const EvalResults = z.object({
   value: z.number().refine(Number.isFinite, 'must be a finite number'),
 });
 
-const PREDICTIONS_DIR = 'logs/predictions';
+const PREDICTIONS_DIR = ENGINE_OUTPUTS.predictionsDir;
 const TAIL_LINES = 25;
 
 export async function trainAndScore(session: RunSession, step: number): Promise<TrainOutcome> {
@@ -36,7 +38,7 @@ export async function trainAndScore(session: RunSession, step: number): Promise<
     scriptPath: 'train.py',
     args: [...common, '--epochs', String(tuning.epochs), '--checkpoint-dir', 'checkpoints'],
     // train.py writes logs/training.log itself (the contract); the engine keeps the console apart.
-    logFile: 'logs/train_output.log',
+    logFile: ENGINE_OUTPUTS.trainConsole,
     timeoutMs: tuning.timeouts.trainingMs,
   });
   session.checkStop();
@@ -45,13 +47,13 @@ export async function trainAndScore(session: RunSession, step: number): Promise<
   if (trainFailure) return { ok: false, failure: trainFailure, selfReported: null };
 
   session.stageStarted('evaluate', step);
-  const resultsFile = path.join(session.workspace, 'eval_results.json');
+  const resultsFile = path.join(session.workspace, ENGINE_OUTPUTS.evalResults);
   fs.rmSync(resultsFile, { force: true });
   const evaluated = await launchScript(session.toolContext('evaluate'), {
     kind: 'evaluate',
     scriptPath: 'evaluate.py',
     args: [...common, '--checkpoint-dir', 'checkpoints'],
-    logFile: 'logs/eval_output.log',
+    logFile: ENGINE_OUTPUTS.evalConsole,
     timeoutMs: tuning.timeouts.evaluateMs,
   });
   session.checkStop();
@@ -86,7 +88,23 @@ export async function trainAndScore(session: RunSession, step: number): Promise<
     return { ok: false, failure: scored.failure, selfReported: self };
   }
   session.stageFinished('scoring', step, 'pass', null);
+  warnIfFarApart(session, step, self, scored.value);
   return { ok: true, score: scored.value, selfReported: self, notes: scored.notes };
+}
+
+/** Records a warning when evaluate.py's own figure is far from the engine's score (see api/score-check.ts). */
+function warnIfFarApart(session: RunSession, step: number, self: number | null, engine: number): void {
+  const { metric } = session.input;
+  const far = scoreDisagreement(metric.resolved?.name ?? metric.name, self, engine);
+  if (!far) return;
+  session.input.ledger.emit({
+    type: 'score.disagreement',
+    step,
+    metric: metric.name,
+    selfReported: far.selfReported,
+    engine: far.engine,
+    message: far.message,
+  });
 }
 
 /** Runs predict.py on a hidden split's features and writes its predictions; returns their host path. */

@@ -16,6 +16,34 @@ describe('inferTag', () => {
   ])('%s -> %s', (text, tag) => {
     expect(inferTag(text)).toBe(tag);
   });
+
+  // A boosting model is one model (issue 8 section 6); combining several fitted models is an ensemble.
+  it.each([
+    [
+      'Replace LogisticRegression with GradientBoostingClassifier(n_estimators=300, learning_rate=0.05)',
+      'MODEL',
+    ],
+    ['Try a GradientBoostingClassifier on the same features', 'MODEL'],
+    ['Switch to HistGradientBoostingClassifier, which handles the missing values natively', 'MODEL'],
+    ['Use XGBoost (XGBClassifier) instead of the random forest', 'MODEL'],
+    ['Train a LightGBM model (LGBMClassifier)', 'MODEL'],
+    ['Gradient boosting with 300 trees', 'MODEL'],
+    ['Fit sklearn.ensemble.GradientBoostingRegressor', 'MODEL'],
+    ['Boosting: AdaBoostClassifier over shallow trees', 'MODEL'],
+    [
+      'HYPERPARAM change.\nHYPOTHESIS: Boosting with more trees and a lower learning rate generalises better.\nCHANGE: replace LogisticRegression with GradientBoostingClassifier(n_estimators=300, learning_rate=0.05).\nRATIONALE: nonlinear effects; an ensemble of trees.',
+      'MODEL',
+    ],
+    ['Tune n_estimators=500 and max_depth=6 of the GradientBoostingClassifier', 'HYPERPARAM'],
+    ['Combine the three models with a VotingClassifier (soft voting)', 'ENSEMBLE'],
+    ['StackingClassifier over LightGBM and logistic regression with a ridge meta-learner', 'ENSEMBLE'],
+    ['Average the predicted probabilities of XGBoost, LightGBM and CatBoost', 'ENSEMBLE'],
+    ['Averaging several models: the random forest, the MLP and the SVC', 'ENSEMBLE'],
+    ['Blend the gradient boosting and the neural network predictions 70/30', 'ENSEMBLE'],
+    ['CHANGE: replace the voting ensemble with a single LightGBM model', 'MODEL'],
+  ])('%s -> %s', (text, tag) => {
+    expect(inferTag(text)).toBe(tag);
+  });
 });
 
 describe('proposals', () => {

@@ -2,6 +2,7 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import type { StageName } from '../api/runs';
 import type { ChatReply, ChatRequest, LlmClient, LlmResult } from '../llm';
 import type { ToolContext } from '../tools';
+import { sandboxPathMappings, toSandboxText, type PathMapping } from '../tools/sandbox-text';
 import { StopRun, type PipelineInput, type PipelineState } from './types';
 
 /**
@@ -148,9 +149,11 @@ export class RunSession {
   ): Promise<LlmResult<ChatReply>> {
     this.checkStop();
     const client: LlmClient = this.input.llm[who];
-    const messages = request.messages;
+    // The boundary where text leaves for the model: every host path in it becomes the sandbox's.
+    const messages = this.toSandboxMessages(request.messages);
     const result = await client.chat({
       ...request,
+      messages,
       context: { runId: this.runId, stage },
       signal: this.input.signal,
     });
@@ -200,6 +203,51 @@ export class RunSession {
       );
     }
     return result;
+  }
+
+  private mappings: PathMapping[] | null = null;
+
+  /** Host paths of this run (workspace, data, run folder, hidden splits) and what the model is told instead. */
+  sandboxPathMappings(): PathMapping[] {
+    const { input } = this;
+    this.mappings ??= sandboxPathMappings({
+      workspaceDir: input.workspaceDir,
+      dataDir: input.dataDir,
+      sandboxPaths: input.sandbox.paths,
+      runDir: input.runDir,
+      // Where predict.py sees a hidden split's features in Docker (its mount point; see evaluation.ts);
+      // elsewhere the run folder's placeholder stands for them.
+      mounts:
+        input.runData && input.sandbox.kind === 'docker'
+          ? (['selection', 'final'] as const).map((split) => ({
+              host: input.runData!.paths[split].dir,
+              sandbox: `/holdout/${split}`,
+            }))
+          : [],
+    });
+    return this.mappings;
+  }
+
+  /** Text for the model, in sandbox paths (see tools/sandbox-text.ts). */
+  toSandboxText(text: string): string {
+    return toSandboxText(text, this.sandboxPathMappings());
+  }
+
+  /** The messages as the model gets them: system, user and tool text in sandbox paths; its own words as they were. */
+  toSandboxMessages(messages: readonly Message[]): Message[] {
+    return messages.map((m): Message => {
+      if (m.role === 'assistant') return m;
+      if (typeof m.content === 'string') return { ...m, content: this.toSandboxText(m.content) } as Message;
+      if (Array.isArray(m.content)) {
+        const parts = (m.content as { type: string; text?: string }[]).map((part) =>
+          part.type === 'text' && typeof part.text === 'string'
+            ? { ...part, text: this.toSandboxText(part.text) }
+            : part,
+        );
+        return { ...m, content: parts } as Message;
+      }
+      return m;
+    });
   }
 
   toolContext(stage: StageName): ToolContext {

@@ -29,7 +29,7 @@ import type { RunRepository } from '../store/run-repository';
 import { storeLedger } from './ledger';
 import type { OutputBounds } from './command-log';
 import type { EventPublisher } from './publisher';
-import { removeDeadSandboxes, settleWorkspace } from './settle';
+import { accessRecordPath, removeDeadSandboxes, revokeSandboxAccess, settleWorkspace } from './settle';
 
 /** What a run needs to execute, whether it was just started or is being resumed. */
 export interface LaunchContext {
@@ -102,8 +102,8 @@ export async function executeRun(
   }
   const { sandbox, policy } = setup;
   const tuning: RunTuning = { ...DEFAULT_TUNING, ...deps.tuning };
-  // Three attempts per model call (the original's llm_call_retries): past them the stage fails, the run goes on.
-  const options = { prices: ctx.prices, retry: { maxAttempts: 3 } };
+  // The clients' DEFAULT_RETRY (engine/llm/client.ts): past its attempts the stage fails, the run goes on.
+  const options = { prices: ctx.prices };
   let outcome;
   try {
     outcome = await runPipeline({
@@ -146,9 +146,14 @@ export async function executeRun(
   deps.finish(outcome.status, outcome.reason, outcome.message);
 }
 
-/** The workspace as an ended run leaves it (see settle.ts), with what happened in the run's log. */
-const settle = (ctx: LaunchContext, ledger: RunLedger) =>
-  settleWorkspace(ctx.workspaceDir, ctx.config.mode, ledger.emit);
+/**
+ * The workspace as an ended run leaves it (see settle.ts), with what happened in the run's log; any access
+ * still granted to the sandbox uid (a start that failed half-way) is taken back first.
+ */
+const settle = async (ctx: LaunchContext, ledger: RunLedger) => {
+  await revokeSandboxAccess(ctx.runDir, ledger.emit);
+  await settleWorkspace(ctx.workspaceDir, ctx.config.mode, ledger.emit);
+};
 
 /**
  * What the sandbox mounts read-only as the data: the prepared visible part; or, for a dataset of kind `other`
@@ -201,6 +206,7 @@ async function setUp(
       ...(config.sandbox.image ? { image: config.sandbox.image } : {}),
       ...(localPython(config) ? { python: localPython(config) as string } : {}),
       env: { MPLBACKEND: 'Agg', PYTHONUNBUFFERED: '1' },
+      accessRecord: accessRecordPath(ctx.runDir),
     },
     config.sandbox.kind,
     {

@@ -6,7 +6,10 @@ import { dispatch } from '../api/dispatch';
 import type { RunSummary } from '../api/runs';
 import { daemon, dockerSuiteTitle } from '../testing/docker';
 import { brownfieldTabular, createBrownfieldRepo, startScenarioModel, type ScenarioModel } from '../demo';
+import { AccessRecord } from '../sandbox/access-record';
+import { ROOT_FALLBACK_USER, grantSandboxAccess } from '../sandbox/host-user';
 import { createEngine, type Engine } from '../service/engine';
+import { RunRepository } from '../store/run-repository';
 import { makeTempDir } from '../testing/temp-dir';
 import { churnData, waitForModelStage } from './test-support';
 
@@ -16,6 +19,12 @@ import { churnData, waitForModelStage } from './test-support';
 const git = (dir: string, ...args: string[]) =>
   execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' }).trim();
 const RUN_MS = 240_000;
+const isRoot = process.getuid?.() === 0;
+/** ACL entries naming the sandbox uid a root host grants (its repository is root's): none may be left. */
+const sandboxAcl = (dir: string) =>
+  execFileSync('getfacl', ['-R', '-P', '-n', dir], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.includes(`user:${ROOT_FALLBACK_USER.uid}:`));
 
 describe.skipIf(!daemon.available)(dockerSuiteTitle('run lifecycle on a brownfield repository'), () => {
   const temp = makeTempDir('mle-beast-lifecycle-');
@@ -55,6 +64,7 @@ describe.skipIf(!daemon.available)(dockerSuiteTitle('run lifecycle on a brownfie
       expect(git(repo.dir, 'rev-parse', 'HEAD')).toBe(repo.commit);
       expect(fs.readFileSync(path.join(repo.dir, 'README.md'), 'utf8')).toMatch(/my unsaved note/);
       expect(fs.existsSync(path.join(repo.dir, repo.untracked))).toBe(true);
+      if (isRoot) expect(sandboxAcl(repo.dir)).toEqual([]);
     };
     return { repo, project, open, expectGivenBack };
   }
@@ -86,7 +96,7 @@ describe.skipIf(!daemon.available)(dockerSuiteTitle('run lifecycle on a brownfie
   it(
     'closing mid-run leaves it interrupted; of two resumes one wins; cancelling an interrupted run gives the repository back',
     async () => {
-      const { project, open, expectGivenBack } = await setUp('interrupted');
+      const { repo, project, open, expectGivenBack } = await setUp('interrupted');
       const first = open();
       const id = await start(first, project);
       // Close the app once the first experiment is being implemented.
@@ -110,6 +120,16 @@ describe.skipIf(!daemon.available)(dockerSuiteTitle('run lifecycle on a brownfie
       const third = engines.at(-1) as Engine;
       const again = await dispatch(third.handlers, 'runs.get', { id, limit: 1 });
       expect(again).toMatchObject({ ok: true, value: { run: { status: 'interrupted' } } });
+      if (isRoot) {
+        // A closed app took back what it had granted; a process that died could not: do what it left behind
+        // (ACL entries on the repository and the record of them in the run folder), for the cancel to undo.
+        expect(sandboxAcl(repo.dir)).toEqual([]);
+        const runDir = new RunRepository(third.store.db).get(id)!.runDir;
+        const user = { ...ROOT_FALLBACK_USER, needsGrant: true };
+        const record = AccessRecord.open(path.join(runDir, 'sandbox-access.json'), user);
+        expect((await grantSandboxAccess(user, { workspaceDir: repo.dir }, { record })).ok).toBe(true);
+        expect(sandboxAcl(repo.dir).length).toBeGreaterThan(0);
+      }
       const cancelled = await dispatch(third.handlers, 'runs.cancel', { id });
       expect(cancelled).toMatchObject({ ok: true, value: { status: 'cancelled' } });
       expectGivenBack();

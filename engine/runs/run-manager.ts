@@ -8,6 +8,7 @@ import {
   RunGetQuery,
   RunListQuery,
   RunLogQuery,
+  type RunEventBody,
   type RunList,
   type RunLogList,
   type RunLogPage,
@@ -27,7 +28,7 @@ import { prepareRun, type PrepareDeps } from './prepare';
 import { EventPublisher } from './publisher';
 import { listRunLogs, readRunLog } from './run-logs';
 import { relaunchContext } from './relaunch';
-import { removeDeadSandboxes, settleWorkspace } from './settle';
+import { removeDeadSandboxes, revokeSandboxAccess, settleWorkspace } from './settle';
 
 /**
  * The run lifecycle (issue 4 section 5): start, pause, resume, cancel, delete, and recovery of runs whose
@@ -323,9 +324,10 @@ export class RunManager {
     const record = this.deps.repo.get(id);
     if (!record) return;
     if (record.summary.sandbox === 'docker') await removeDeadSandboxes(this.live.keys());
-    await settleWorkspace(record.summary.workspace, record.summary.mode, (body) =>
-      this.publisher.publish(id, body),
-    );
+    const emit = (body: RunEventBody) => this.publisher.publish(id, body);
+    // The dead process could not take back what it granted the sandbox uid on the user's files.
+    await revokeSandboxAccess(record.runDir, emit);
+    await settleWorkspace(record.summary.workspace, record.summary.mode, emit);
   }
 
   private unpause(live: LiveRun): void {

@@ -15,6 +15,7 @@ import {
   withFaults,
 } from '../demo';
 import { daemon, dockerSuiteTitle } from '../testing/docker';
+import { ROOT_FALLBACK_USER } from '../sandbox/host-user';
 import { churnData, openTestRun, waitForEvent, type TestRun } from './test-support';
 
 // Whole runs of the real engine in the Docker sandbox (image: `mle-beast sandbox build --offline`) against a
@@ -142,6 +143,12 @@ describe.skipIf(!daemon.available)(dockerSuiteTitle('runs end to end'), () => {
       expect(git(repo.dir, 'rev-parse', 'HEAD')).toBe(repo.commit);
       const runBranch = git(repo.dir, 'for-each-ref', '--format=%(refname:short)', 'refs/heads/mle-beast-*');
       expect(git(repo.dir, 'log', '--format=%s', runBranch)).toMatch(/^step 2: /m);
+      if (process.getuid?.() === 0) {
+        // Root ran it on root's repository: the sandbox (uid 1000) could write it only through the ACL entries
+        // granted at its start (the run reached its target), and none is left now.
+        const acl = execFileSync('getfacl', ['-R', '-P', '-n', repo.dir, data], { encoding: 'utf8' });
+        expect(acl.split('\n').filter((l) => l.includes(`user:${ROOT_FALLBACK_USER.uid}:`))).toEqual([]);
+      }
     },
     RUN_MS,
   );

@@ -1,4 +1,6 @@
+import path from 'node:path';
 import type { RunEventBody } from '../api/runs';
+import { revokeRecordedAccess } from '../sandbox/access-record';
 import type { OrphanCleanup } from '../sandbox/orphans';
 import { isWorkspaceError, restoreWorkspace, revertExperiment } from '../workspace';
 
@@ -37,6 +39,26 @@ export async function settleWorkspace(
       source: 'engine',
       stream: text.startsWith('could not') ? 'error' : 'info',
       text,
+    });
+  }
+}
+
+/** Where a run's sandbox records the ACL entries it granted on a root host (see sandbox/access-record.ts). */
+export const accessRecordPath = (runDir: string) => path.join(runDir, 'sandbox-access.json');
+
+/**
+ * Takes back the ACL entries a root host granted the sandbox uid on the user's files, as recorded in the run
+ * folder; the sandbox's own stop does it, this is for a run whose process died first (then cancelled or
+ * deleted) or whose start failed half-way. Call it once no container of the run is left. Never throws.
+ */
+export async function revokeSandboxAccess(runDir: string, emit: (body: RunEventBody) => void): Promise<void> {
+  for (const problem of await revokeRecordedAccess(accessRecordPath(runDir))) {
+    emit({
+      type: 'log',
+      stage: null,
+      source: 'engine',
+      stream: 'error',
+      text: `could not take back the sandbox user's access: ${problem}`,
     });
   }
 }

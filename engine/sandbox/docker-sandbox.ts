@@ -15,6 +15,7 @@ import {
   sandboxLabels,
   type ContainerPlan,
 } from './docker-container';
+import { AccessRecord, revokeRecordedAccess } from './access-record';
 import { dockerCall, runDockerExec, runHelper, toSandboxError, type DockerExecContext } from './docker-exec';
 import { connectDocker, dockerEndpoint } from './docker-probe';
 import { SandboxError, failWith, messageOf, succeed, type SandboxResult } from './errors';
@@ -127,12 +128,17 @@ export class DockerSandbox implements Sandbox {
     }
   }
 
-  /** Stops and removes the container, its one-shot siblings and its HOME volume. Safe to call twice. */
+  /**
+   * Stops and removes the container, its one-shot siblings and its HOME volume, then takes back the ACL entries
+   * granted to the sandbox uid (once nothing runs as that uid any more). Safe to call twice.
+   */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await Promise.all([...this.oneshots].map((c) => removeContainer(c)));
       await removeContainer(this.container);
       await removeVolume(this.docker, this.plan.homeVolume);
+      const problems = await this.grantOptions.record?.revoke().catch((e: Error) => [e.message]);
+      for (const p of problems ?? []) this.warningList.push(`the sandbox user's access stays: ${p}`);
     })();
     return this.stopping;
   }
@@ -279,16 +285,24 @@ export async function startDockerSandbox(
   const user = localPaths
     ? resolveSandboxUser(s.workspaceDir, undefined, options.rootFallbackUser ?? ROOT_FALLBACK_USER)
     : { ...(options.rootFallbackUser ?? ROOT_FALLBACK_USER), needsGrant: false };
-  const grantOptions: GrantOptions = options.setfacl !== undefined ? { setfacl: options.setfacl } : {};
+  // Grants left by a process that died (its record in the run folder) are taken back before new ones are made,
+  // so the new record's "before" is the user's own state.
+  if (s.accessRecord) await revokeRecordedAccess(s.accessRecord);
+  const grantOptions: GrantOptions = {
+    ...(options.setfacl !== undefined ? { setfacl: options.setfacl } : {}),
+    ...(localPaths && user.needsGrant ? { record: AccessRecord.open(s.accessRecord ?? null, user) } : {}),
+  };
   if (localPaths) {
     const granted = await grantSandboxAccess(
       user,
       { workspaceDir: s.workspaceDir, readOnly: s.dataDir ? [s.dataDir] : [] },
       grantOptions,
     );
-    if (!granted.ok) return granted;
+    if (!granted.ok) {
+      await grantOptions.record?.revoke().catch(() => undefined);
+      return granted;
+    }
   }
-
   const plan: ContainerPlan = {
     runId: s.runId,
     role: 'main',
@@ -306,6 +320,19 @@ export async function startDockerSandbox(
     localPaths,
   };
 
+  const started = await startContainer(docker, plan, user, warnings, grantOptions);
+  // A start that failed leaves nothing granted behind.
+  if (!started.ok) await grantOptions.record?.revoke().catch(() => undefined);
+  return started;
+}
+
+async function startContainer(
+  docker: Dockerode,
+  plan: ContainerPlan,
+  user: SandboxUser,
+  warnings: string[],
+  grantOptions: GrantOptions,
+): Promise<SandboxResult<DockerSandbox>> {
   try {
     const leftover = await clearLeftover(docker, plan.name);
     if (leftover) warnings.push(leftover);

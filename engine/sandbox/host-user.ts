@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import type { AccessRecord } from './access-record';
 import { failWith, messageOf, succeed, type SandboxResult } from './errors';
 
 /**
@@ -51,6 +52,8 @@ function modeAllows(stat: fs.Stats, user: { uid: number; gid: number }, want: nu
 export interface GrantOptions {
   /** The setfacl program, or null when it is not installed (found on PATH by default). */
   setfacl?: string | null;
+  /** Where every folder given ACL entries is noted (with its ACLs before), so the run's end takes them back. */
+  record?: AccessRecord;
 }
 
 /**
@@ -80,7 +83,7 @@ export async function grantSandboxAccess(
     const workspace = fs.statSync(dirs.workspaceDir);
     if (workspace.uid !== user.uid) {
       if (setfacl) {
-        const granted = await grantWorkspaceAccess(user, dirs.workspaceDir, setfacl);
+        const granted = await grantWorkspaceAccess(user, dirs.workspaceDir, setfacl, options.record);
         if (!granted.ok) return granted;
         notes.push(...granted.value);
       } else if (fs.readdirSync(dirs.workspaceDir).length === 0) {
@@ -98,7 +101,7 @@ export async function grantSandboxAccess(
   }
 
   for (const dir of dirs.readOnly ?? []) {
-    const granted = await grantReadAccess(user, dir, setfacl);
+    const granted = await grantReadAccess(user, dir, setfacl, options.record);
     if (!granted.ok) return granted;
     if (granted.value > 0) {
       notes.push(
@@ -121,6 +124,7 @@ async function grantWorkspaceAccess(
   user: SandboxUser,
   root: string,
   setfacl: string,
+  record: AccessRecord | undefined,
 ): Promise<SandboxResult<string[]>> {
   const dirs: string[] = [];
   const files: string[] = [];
@@ -137,6 +141,8 @@ async function grantWorkspaceAccess(
     } else if (stat.nlink > 1) linked++;
     else files.push(current);
   }
+  const covered = await cover(record, root);
+  if (!covered.ok) return covered;
   for (const [entries, paths] of [
     [`u:${user.uid}:rwx,d:u:${user.uid}:rwX`, dirs],
     [`u:${user.uid}:rwX`, files],
@@ -150,7 +156,7 @@ async function grantWorkspaceAccess(
   if (linked > 0) notes.push(`left ${linked} hard-linked file(s) in the workspace read-only to the sandbox`);
   const git = path.join(root, '.git');
   if (fs.existsSync(git)) {
-    const granted = await grantReadAccess(user, git, setfacl);
+    const granted = await grantReadAccess(user, git, setfacl, record);
     if (!granted.ok) return granted;
   }
   return succeed(notes);
@@ -166,6 +172,7 @@ async function grantReadAccess(
   user: SandboxUser,
   root: string,
   setfacl: string | null,
+  record: AccessRecord | undefined,
 ): Promise<SandboxResult<number>> {
   const id = `${user.uid}:${user.gid}`;
   const dirs: string[] = [];
@@ -199,6 +206,8 @@ async function grantReadAccess(
         `changing owners, or make it readable: chmod -R o+rX ${root}`,
     );
   }
+  const covered = await cover(record, root);
+  if (!covered.ok) return covered;
   for (const [entries, paths] of [
     [`u:${user.uid}:rx`, dirs],
     [`u:${user.uid}:r`, files],
@@ -210,6 +219,21 @@ async function grantReadAccess(
     }
   }
   return succeed(dirs.length + files.length);
+}
+
+/** Notes `root` in the run's access record before the first ACL entry is added there. */
+async function cover(record: AccessRecord | undefined, root: string): Promise<SandboxResult<void>> {
+  try {
+    await record?.cover(root);
+    return succeed(undefined);
+  } catch (error) {
+    return failWith(
+      'invalid_spec',
+      `could not record the ACLs of ${root} before granting the sandbox user access (${messageOf(error)}), ` +
+        'so they could not be given back at the end of the run; nothing was changed.',
+      error,
+    );
+  }
 }
 
 async function runSetfacl(

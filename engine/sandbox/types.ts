@@ -41,6 +41,11 @@ export interface SandboxSpec {
   /** Local only: the Python interpreter (a user's venv or the system's). */
   python?: string;
   env?: Record<string, string>;
+  /**
+   * Where a root host records the ACL entries it grants the sandbox uid (the run folder's), so they are taken
+   * back at the run's end even when this process dies first (see access-record.ts). Default: in memory only.
+   */
+  accessRecord?: string;
 }
 
 /** A read-only mount that exists only for one command (e.g. holdout features while predict.py runs). */

@@ -127,6 +127,108 @@ describe('keepExperiment', () => {
   });
 });
 
+describe('keepExperiment never commits engine outputs or links out of the workspace', () => {
+  const committed = (root: string) =>
+    userGit(root, 'ls-tree', '-r', '--name-only', 'HEAD').trim().split('\n').sort();
+
+  it('leaves out eval_results.json, predictions and script consoles, where .gitignore does not', async () => {
+    const root = fs.realpathSync(temp.dir);
+    userRepo(root); // its .gitignore ignores data/ and *.log, not logs/predictions nor eval_results.json
+    // The user once committed an eval_results.json of their own.
+    write(root, 'eval_results.json', '{"value": 0.5}\n');
+    userGit(root, 'add', '-A');
+    userGit(root, 'commit', '-q', '-m', 'their figure');
+    await openBrownfield(root, { now });
+    write(root, 'src/app.py', 'print("improved")\n');
+    write(root, 'eval_results.json', '{"metric_name": "accuracy", "value": 0.999}\n');
+    write(root, 'logs/predictions/selection.csv', 'id,prediction\n1,0\n');
+    write(root, 'logs/train_output.log', 'loss 0.1\n');
+    write(root, 'logs/safety.log', '2026-01-01T00:00:00Z\tblocked\trm -rf /\n');
+    write(root, 'logs/metrics.jsonl', '{"epoch": 1}\n'); // the agent's own training log: code's output, kept
+
+    const kept = await keepExperiment(root, {
+      step: 1,
+      hypothesis: 'better',
+      score: 0.75,
+      previousScore: 0.7,
+    });
+    expect(kept.committed).toBe(true);
+    const files = committed(root);
+    expect(files).toContain('src/app.py');
+    expect(files).toContain('logs/metrics.jsonl');
+    expect(files).not.toContain('logs/predictions/selection.csv');
+    expect(files).not.toContain('logs/train_output.log');
+    expect(files).not.toContain('logs/safety.log');
+    // The tracked one keeps the user's version in the commit; the new figure stays on disk only.
+    expect(userGit(root, 'show', 'HEAD:eval_results.json')).toBe('{"value": 0.5}\n');
+    expect(read(root, 'eval_results.json')).toMatch(/0\.999/);
+    expect(read(root, 'logs/predictions/selection.csv')).toMatch(/prediction/);
+    expect(kept.keptOut).toEqual(
+      expect.arrayContaining([
+        { path: 'eval_results.json', reason: 'written by the engine' },
+        { path: 'logs/predictions/selection.csv', reason: 'written by the engine' },
+      ]),
+    );
+    // New outputs are excluded for the run: only the tracked figure shows as changed.
+    expect(userGit(root, 'status', '--porcelain').trim()).toBe('M eval_results.json');
+  });
+
+  it('does not commit the removal of a tracked eval_results.json either (the engine removes it before evaluating)', async () => {
+    const root = fs.realpathSync(temp.dir);
+    userRepo(root);
+    write(root, 'eval_results.json', '{"value": 0.5}\n');
+    userGit(root, 'add', '-A');
+    userGit(root, 'commit', '-q', '-m', 'their figure');
+    await openBrownfield(root, { now });
+    write(root, 'src/app.py', 'print("v2")\n');
+    fs.rmSync(path.join(root, 'eval_results.json'));
+    const kept = await keepExperiment(root, { step: 1, hypothesis: 'v2', score: 0.7, previousScore: 0.6 });
+    expect(kept.committed).toBe(true);
+    expect(userGit(root, 'show', 'HEAD:eval_results.json')).toBe('{"value": 0.5}\n');
+    expect(userGit(root, 'show', '--name-only', '--format=', 'HEAD').trim()).toBe('src/app.py');
+  });
+
+  it('leaves out a new eval_results.json of a greenfield workspace, and keeps status clean', async () => {
+    const root = await workspace();
+    write(root, 'model.py', 'class Model: v = 2\n');
+    write(root, 'eval_results.json', '{"value": 0.8}\n');
+    const kept = await keepExperiment(root, { step: 1, hypothesis: 'v2', score: 0.8, previousScore: 0.5 });
+    expect(kept.committed).toBe(true);
+    expect(committed(root)).not.toContain('eval_results.json');
+    expect(userGit(root, 'status', '--porcelain')).toBe('');
+    expect(exists(root, 'eval_results.json')).toBe(true);
+  });
+
+  it('leaves out links whose target is outside the workspace, keeps links inside it', async () => {
+    const root = await workspace();
+    const outside = path.join(temp.dir, 'outside.txt');
+    fs.writeFileSync(outside, 'host secret\n');
+    fs.symlinkSync('/etc/passwd', path.join(root, 'passwd'));
+    fs.symlinkSync('../outside.txt', path.join(root, 'up'));
+    fs.symlinkSync(outside, path.join(root, 'absolute'));
+    fs.symlinkSync('/workspace/model.py', path.join(root, 'sandbox_path')); // a path only the sandbox has
+    fs.mkdirSync(path.join(root, 'lib', 'deep'));
+    fs.symlinkSync('../../up', path.join(root, 'lib', 'deep', 'chain')); // inside, but leads out through `up`
+    fs.symlinkSync(temp.dir, path.join(root, 'dirlink'));
+    fs.symlinkSync('lib/features.py', path.join(root, 'inside'));
+    fs.symlinkSync(path.join(root, 'model.py'), path.join(root, 'inside_absolute'));
+    // A tracked file the experiment turned into a link out: HEAD keeps the file.
+    fs.rmSync(path.join(root, 'train.py'));
+    fs.symlinkSync('/etc/hostname', path.join(root, 'train.py'));
+    write(root, 'model.py', 'class Model: v = 3\n');
+
+    const kept = await keepExperiment(root, { step: 1, hypothesis: 'v3', score: 0.9, previousScore: 0.5 });
+    const files = committed(root);
+    for (const out of ['passwd', 'up', 'absolute', 'sandbox_path', 'lib/deep/chain', 'dirlink'])
+      expect(files).not.toContain(out);
+    expect(files).toEqual(expect.arrayContaining(['inside', 'inside_absolute', 'model.py', 'train.py']));
+    expect(userGit(root, 'show', 'HEAD:train.py')).toBe('print("train")\n');
+    expect(kept.keptOut).toContainEqual({ path: 'passwd', reason: 'a link to outside the workspace' });
+    // The links stay where they are, untouched.
+    expect(fs.readlinkSync(path.join(root, 'passwd'))).toBe('/etc/passwd');
+  });
+});
+
 describe('revertExperiment', () => {
   it('goes back to the best commit; every file that existed before survives; what the experiment made goes', async () => {
     const root = await workspace();

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { unstageIgnoredAtOpen } from './at-open';
+import { unstageNeverCommitted } from './never-committed';
 import { experimentCommitMessage } from './commit-message';
 import { WorkspaceError } from './errors';
 import {
@@ -251,6 +252,10 @@ async function commitOnRunBranch(
   const ignored = await unstageIgnoredAtOpen(repo, state, options);
   await excludeAlso(ignored);
   keptOut.push(...ignored.map((p) => ({ path: p, reason: IGNORED_AT_OPEN })));
+  // The engine's own outputs and links out of the workspace: never in a commit, even where .gitignore is silent.
+  const never = await unstageNeverCommitted(repo, options);
+  await excludeAlso(never.filter((n) => n.untracked).map((n) => n.path));
+  keptOut.push(...never.map((n) => ({ path: n.path, reason: n.reason })));
   const sha = await commitStaged(repo, subject, body, options);
   const head = sha ?? (await runGit(repo.root, ['rev-parse', 'HEAD'], options)).stdout.trim();
   return {

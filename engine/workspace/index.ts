@@ -31,6 +31,7 @@ export {
 } from './experiment';
 export { DEFAULT_GIT_TIMEOUT_MS, MIN_GIT_VERSION, requireGit, type GitOptions } from './git';
 export { ML_GITIGNORE } from './gitignore';
+export { ENGINE_OUTPUTS } from './never-committed';
 export { openGreenfield } from './greenfield';
 export { currentSha, diffStat, type DiffStat } from './inspect';
 export { restoreWorkspace, type RestoreResult, type RestoreStatus } from './restore';

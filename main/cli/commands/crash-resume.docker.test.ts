@@ -13,6 +13,12 @@ import { makeTempDir } from '../../../engine/testing/temp-dir';
 
 const CLI = path.resolve('bin/mle-beast.js');
 const BUILT = fs.existsSync(path.resolve('out/cli/entry.js'));
+const isRoot = process.getuid?.() === 0;
+/** ACL entries naming the uid a root host's sandbox runs as (1000: the workspace is root's). */
+const sandboxAcl = (dir: string) =>
+  execFileSync('getfacl', ['-R', '-P', '-n', dir], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.includes('user:1000:'));
 
 describe.skipIf(!daemon.available)(dockerSuiteTitle('mle-beast run, kill -9, resume'), () => {
   const temp = makeTempDir('mle-beast-crash-');
@@ -81,6 +87,8 @@ describe.skipIf(!daemon.available)(dockerSuiteTitle('mle-beast run, kill -9, res
     const run = runs[0] as RunSummary;
     expect(run.status).toBe('interrupted');
     expect(run.message).toMatch(/resume/);
+    // As root, the killed process had opened the workspace to the sandbox uid and could not take it back.
+    if (isRoot) expect(sandboxAcl(run.workspace).length).toBeGreaterThan(0);
 
     // Asynchronously: the scripted model answers from this process, so its event loop must keep running.
     const resumed = await cliAsync('resume', run.id.slice(0, 8), '--json');
@@ -93,6 +101,8 @@ describe.skipIf(!daemon.available)(dockerSuiteTitle('mle-beast run, kill -9, res
     // History intact: the baseline from before the crash is still step 0; the target came after the resume.
     expect(out.experiments[0]).toMatchObject({ step: 0, outcome: 'baseline' });
     expect(out.experiments.some((e) => e.outcome === 'kept')).toBe(true);
+    // The resumed run took back both grants: the dead process's (from its record) and its own.
+    if (isRoot) expect(sandboxAcl(run.workspace)).toEqual([]);
     const containers = execFileSync(
       'docker',
       ['ps', '-a', '--filter', `name=mle-beast-${run.id}`, '--format', '{{.Names}}'],
@@ -126,6 +136,8 @@ describe.skipIf(!daemon.available)(dockerSuiteTitle('mle-beast run, kill -9, res
     });
     const run = RunList.parse(JSON.parse(listed.stdout)).runs[0] as RunSummary;
     expect(run).toMatchObject({ status: 'interrupted', endReason: 'interrupted' });
+    // Stopped in order: the sandbox's stop took back the access it had granted.
+    if (isRoot) expect(sandboxAcl(run.workspace)).toEqual([]);
     const containers = execFileSync(
       'docker',
       ['ps', '-a', '--filter', `name=mle-beast-${run.id}`, '--format', '{{.Names}}'],

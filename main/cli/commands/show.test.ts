@@ -111,6 +111,23 @@ describe('mle-beast show', () => {
     expect(out).not.toMatch(/Events/);
   });
 
+  it('warns of a self-reported score far from the engine score, and only of that one', async () => {
+    const engine = new FakeEngine();
+    engine.add(fakeSummary({ status: 'completed', workspace: '/nowhere' }), {
+      experiments: [
+        fakeExperiment({ step: 0, score: 0.756, selfReportedScore: 0.999 }),
+        fakeExperiment({ step: 1, parentStep: 0, outcome: 'kept', score: 0.8, selfReportedScore: 0.83 }),
+      ],
+    });
+    const io = fakeIO();
+    expect(await showCommand(engine, '1a2b', {}, io)).toBe(EXIT.ok);
+    const out = io.out.text();
+    expect(out).toMatch(
+      /^Warnings\nwarning: step 0: evaluate\.py reported accuracy 0\.999 but the engine scored 0\.756 on the hidden holdout/m,
+    );
+    expect(out).not.toMatch(/step 1: evaluate\.py/);
+  });
+
   it('--events pages through every event; --since starts later', async () => {
     const engine = engineWithRun('/nowhere', 2500);
     const io = fakeIO();

@@ -17,6 +17,7 @@ import {
   targetText,
 } from '../format';
 import { ExitWith } from '../index';
+import { scoreDisagreement } from '../../../engine/api/score-check';
 import { describeEvent, endReasonText } from '../progress/render';
 
 // `mle-beast show <id>`: one run in full: its summary, stages, experiments, and on request its events.
@@ -142,6 +143,14 @@ export function experimentTable(experiments: readonly Experiment[]): string[] {
   );
 }
 
+/** Experiments whose self-reported figure is far from the engine's score (the run's score.disagreement events). */
+export function scoreWarnings(metric: string, experiments: readonly Experiment[]): string[] {
+  return experiments.flatMap((e) => {
+    const far = scoreDisagreement(metric, e.selfReportedScore, e.score);
+    return far ? [`warning: step ${e.step}: ${far.message}`] : [];
+  });
+}
+
 export function eventLine(event: RunEvent): string {
   return `#${event.seq} ${event.at.slice(11, 19)} ${describeEvent(event.body)}`;
 }
@@ -208,6 +217,10 @@ export async function showCommand(
     'Experiments',
     ...(snapshot.experiments.length > 0 ? experimentTable(snapshot.experiments) : ['(none yet)']),
   );
+  const warnings = snapshot.run.metric.trusted
+    ? scoreWarnings(snapshot.run.metric.name, snapshot.experiments)
+    : [];
+  if (warnings.length > 0) lines.push('', 'Warnings', ...warnings);
   if (withEvents) {
     lines.push('', `Events${flags.since ? ` after #${flags.since}` : ''}`);
     if (snapshot.events.length === 0) lines.push('(none)');

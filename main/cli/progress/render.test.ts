@@ -130,6 +130,20 @@ describe('event lines', () => {
     ).toEqual(['warning: scoring step 4: predict.py wrote 3 rows, expected 400']);
   });
 
+  it('always prints a score disagreement as a warning', () => {
+    const body: RunEventBody = {
+      type: 'score.disagreement',
+      step: 3,
+      metric: 'accuracy',
+      selfReported: 0.999,
+      engine: 0.756,
+      message: 'evaluate.py reported accuracy 0.999 but the engine scored 0.756',
+    };
+    expect(eventLines(fold([body]), at(1, body), false)).toEqual([
+      'warning: step 3: evaluate.py reported accuracy 0.999 but the engine scored 0.756',
+    ]);
+  });
+
   it('gives experiments their outcome, score, change vs parent and why', () => {
     const s = fold([{ type: 'experiment', experiment: fakeExperiment({ step: 0, score: 0.8 }) }]);
     const abandoned = fakeExperiment({
@@ -192,8 +206,19 @@ describe('event lines', () => {
       },
       { type: 'experiment', experiment: fakeExperiment() },
       { type: 'progress', step: 1, maxSteps: 6, bestScore: 0.8, costUsd: 0.02, elapsedMs: 3000 },
+      {
+        type: 'score.disagreement',
+        step: 2,
+        metric: 'accuracy',
+        selfReported: 0.999,
+        engine: 0.756,
+        message: 'evaluate.py reported accuracy 0.999 but the engine scored 0.756',
+      },
     ];
     const lines = bodies.map(describeEvent);
+    expect(lines[10]).toBe(
+      'score disagreement step 2: evaluate.py reported accuracy 0.999 but the engine scored 0.756',
+    );
     for (const line of lines) expect(line).not.toMatch(/\n/);
     expect(lines[0]).toBe('run completed (max_steps): limit');
     expect(lines[4]).toBe('tool write_file ok (baseline, 4ms): wrote 12 lines');

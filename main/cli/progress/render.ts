@@ -110,6 +110,8 @@ export function describeEvent(body: RunEventBody): string {
         (body.source === 'self_reported' ? ' (self-reported)' : '') +
         (body.problems.length > 0 ? `; problems: ${body.problems.map((p) => cut(p, 100)).join('; ')}` : '')
       );
+    case 'score.disagreement':
+      return `score disagreement step ${body.step}: ${cut(body.message, 300)}`;
     case 'experiment':
       return `experiment ${experimentLine(body.experiment, 'score', {})}`;
     case 'progress':
@@ -164,6 +166,8 @@ export function eventLines(state: ProgressState, event: RunEvent, verbose: boole
       }
       return verbose ? [describeEvent(body), ...problems] : problems;
     }
+    case 'score.disagreement':
+      return [`warning: step ${body.step}: ${cut(body.message, 400)}`];
     case 'tool.call':
     case 'metrics':
       return verbose ? [describeEvent(body)] : [];
