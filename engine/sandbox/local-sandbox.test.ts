@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skippedTitle } from '../testing/skip';
 import { makeTempDir } from '../testing/temp-dir';
 import { SandboxError } from './errors';
 import { ISOLATED_LOCAL_NOTE, LOCAL_WARNING, startLocalSandbox, type LocalSandbox } from './local-sandbox';
@@ -54,25 +55,37 @@ describe.each([
     temp.cleanup();
   });
 
-  it.runIf(unisolated)('says plainly that it is not isolated, and uses host paths', () => {
-    expect(sandbox.kind).toBe('local');
-    expect(sandbox.isolation).toBe('none');
-    expect(sandbox.warnings).toEqual([LOCAL_WARNING]);
-    expect(sandbox.warnings[0]).toMatch(/not isolated/);
-    expect(sandbox.paths).toEqual({ workspace: fs.realpathSync(workspace), data: fs.realpathSync(data) });
-    expect(sandbox.gpu).toBe(false);
-  });
+  it.runIf(unisolated)(
+    skippedTitle(
+      'says plainly that it is not isolated, and uses host paths',
+      !unisolated && 'unisolated mode only',
+    ),
+    () => {
+      expect(sandbox.kind).toBe('local');
+      expect(sandbox.isolation).toBe('none');
+      expect(sandbox.warnings).toEqual([LOCAL_WARNING]);
+      expect(sandbox.warnings[0]).toMatch(/not isolated/);
+      expect(sandbox.paths).toEqual({ workspace: fs.realpathSync(workspace), data: fs.realpathSync(data) });
+      expect(sandbox.gpu).toBe(false);
+    },
+  );
 
-  it.runIf(!unisolated && linux)('is isolated by bubblewrap, with the Docker sandbox paths', () => {
-    expect(sandbox.kind).toBe('local');
-    expect(sandbox.isolation).toBe('bubblewrap');
-    expect(sandbox.warnings).toEqual([ISOLATED_LOCAL_NOTE]);
-    expect(sandbox.paths).toEqual({ workspace: '/workspace', data: '/data' });
-    expect(sandbox.hostPaths).toEqual({
-      workspace: fs.realpathSync(workspace),
-      data: fs.realpathSync(data),
-    });
-  });
+  it.runIf(!unisolated && linux)(
+    skippedTitle(
+      'is isolated by bubblewrap, with the Docker sandbox paths',
+      unisolated ? 'isolated mode only' : !linux && 'bubblewrap is Linux only',
+    ),
+    () => {
+      expect(sandbox.kind).toBe('local');
+      expect(sandbox.isolation).toBe('bubblewrap');
+      expect(sandbox.warnings).toEqual([ISOLATED_LOCAL_NOTE]);
+      expect(sandbox.paths).toEqual({ workspace: '/workspace', data: '/data' });
+      expect(sandbox.hostPaths).toEqual({
+        workspace: fs.realpathSync(workspace),
+        data: fs.realpathSync(data),
+      });
+    },
+  );
 
   it('runs argv and shell lines in the workspace with exit codes, both streams, cwd and env', async () => {
     const r = await sandbox.exec({
@@ -106,42 +119,60 @@ describe.each([
     await expect(sandbox.exec({ shell: 'true', timeoutMs: -1 })).rejects.toThrow(/timeoutMs/);
   });
 
-  it.skipIf(!linux)('a timeout kills the whole process group, children included, within 2 s', async () => {
-    const marker = `mle-local-timeout-${process.pid}`;
-    const t0 = performance.now();
-    const r = await sandbox.exec({
-      shell: `(exec -a ${marker} sleep 1000) & (exec -a ${marker} sleep 1000) & setsid bash -c "exec -a ${marker} sleep 1000" & wait`,
-      timeoutMs: 1000,
-    });
-    const elapsed = performance.now() - t0;
-    expect(r).toMatchObject({ exitCode: null, timedOut: true, cancelled: false });
-    expect(r.stderr).toMatch(/timed out after 1 s/);
-    expect(elapsed).toBeLessThan(1000 + 2000);
-    expect(alive(marker)).toEqual([]);
-  });
+  it.skipIf(!linux)(
+    skippedTitle(
+      'a timeout kills the whole process group, children included, within 2 s',
+      !linux && 'process groups are tested on Linux',
+    ),
+    async () => {
+      const marker = `mle-local-timeout-${process.pid}`;
+      const t0 = performance.now();
+      const r = await sandbox.exec({
+        shell: `(exec -a ${marker} sleep 1000) & (exec -a ${marker} sleep 1000) & setsid bash -c "exec -a ${marker} sleep 1000" & wait`,
+        timeoutMs: 1000,
+      });
+      const elapsed = performance.now() - t0;
+      expect(r).toMatchObject({ exitCode: null, timedOut: true, cancelled: false });
+      expect(r.stderr).toMatch(/timed out after 1 s/);
+      expect(elapsed).toBeLessThan(1000 + 2000);
+      expect(alive(marker)).toEqual([]);
+    },
+  );
 
-  it.skipIf(!linux)('an AbortSignal cancels at once and kills the tree', async () => {
-    const marker = `mle-local-cancel-${process.pid}`;
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 300);
-    const t0 = performance.now();
-    const r = await sandbox.exec({
-      shell: `(exec -a ${marker} sleep 1000) & wait`,
-      signal: controller.signal,
-    });
-    expect(r).toMatchObject({ exitCode: null, timedOut: false, cancelled: true });
-    expect(performance.now() - t0).toBeLessThan(300 + 2000);
-    expect(alive(marker)).toEqual([]);
-    const already = await sandbox.exec({ shell: 'echo never', signal: AbortSignal.abort() });
-    expect(already).toMatchObject({ cancelled: true, exitCode: null, stdout: '' });
-  });
+  it.skipIf(!linux)(
+    skippedTitle(
+      'an AbortSignal cancels at once and kills the tree',
+      !linux && 'process groups are tested on Linux',
+    ),
+    async () => {
+      const marker = `mle-local-cancel-${process.pid}`;
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 300);
+      const t0 = performance.now();
+      const r = await sandbox.exec({
+        shell: `(exec -a ${marker} sleep 1000) & wait`,
+        signal: controller.signal,
+      });
+      expect(r).toMatchObject({ exitCode: null, timedOut: false, cancelled: true });
+      expect(performance.now() - t0).toBeLessThan(300 + 2000);
+      expect(alive(marker)).toEqual([]);
+      const already = await sandbox.exec({ shell: 'echo never', signal: AbortSignal.abort() });
+      expect(already).toMatchObject({ cancelled: true, exitCode: null, stdout: '' });
+    },
+  );
 
-  it.skipIf(!linux)('background children do not outlive their command', async () => {
-    const marker = `mle-local-bg-${process.pid}`;
-    const r = await sandbox.exec({ shell: `(exec -a ${marker} sleep 1000) & echo started` });
-    expect(r).toMatchObject({ exitCode: 0, stdout: 'started\n' });
-    expect(alive(marker)).toEqual([]);
-  });
+  it.skipIf(!linux)(
+    skippedTitle(
+      'background children do not outlive their command',
+      !linux && 'process groups are tested on Linux',
+    ),
+    async () => {
+      const marker = `mle-local-bg-${process.pid}`;
+      const r = await sandbox.exec({ shell: `(exec -a ${marker} sleep 1000) & echo started` });
+      expect(r).toMatchObject({ exitCode: 0, stdout: 'started\n' });
+      expect(alive(marker)).toEqual([]);
+    },
+  );
 
   it('caps output at head and tail and counts what it dropped', async () => {
     const r = await sandbox.exec({
