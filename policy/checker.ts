@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Policy, displayPath } from './load-policy';
-import { classifyRead, classifyWrite, isWithin, resolveReal, type WriteScope } from './paths';
+import {
+  classifyRead,
+  classifyReadBelow,
+  classifyWrite,
+  isWithin,
+  resolveReal,
+  type WriteScope,
+} from './paths';
 import { findPythonCalls } from './python-calls';
 import type { Command, Redirect, Script, SimpleCommand, Word } from './shell/ast';
 import {
@@ -717,10 +724,13 @@ class ScriptCheck {
     if (!scope.privateDirs.length) return null;
     for (const candidate of candidates) {
       const matches = arg.glob && candidate === arg.value ? this.globMatches(arg.glob) : null;
-      if (matches === 'too-many') continue;
-      for (const value of matches?.length ? matches : [candidate]) {
+      // Too many matches to check one by one: judge the folder the pattern starts from instead, and refuse when
+      // it is private or holds a private folder (`cat ~/.mle-beast/runs/*/*/*`); a big visible dataset stays readable.
+      const values = matches === 'too-many' ? [globRoot(arg.glob!)] : matches?.length ? matches : [candidate];
+      for (const value of values) {
         for (const cwd of value.startsWith('/') ? ['/'] : this.place.cwds) {
-          const read = classifyRead(scope, cwd, value);
+          const read =
+            matches === 'too-many' ? classifyReadBelow(scope, cwd, value) : classifyRead(scope, cwd, value);
           if (read.ok) continue;
           return {
             rule: 'private-path',
@@ -1042,6 +1052,17 @@ class ScriptCheck {
     const temp = this.options.scope.allowed.slice(listed.length);
     return [...listed, ...temp.map((t) => `${t} (private temp folder)`)].join(', ');
   }
+}
+
+/** The fixed folder a glob pattern starts from: its path up to the first segment with a wildcard. */
+function globRoot(glob: string): string {
+  const segments = glob.split('/');
+  const fixed = segments.slice(
+    0,
+    segments.findIndex((s) => /(?<!\\)[*?[]/.test(s)),
+  );
+  const root = fixed.join('/').replace(/\\(.)/g, '$1');
+  return root === '' ? (glob.startsWith('/') ? '/' : '.') : root;
 }
 
 function tooManyMatches(target: Arg, verb: string): Violation {

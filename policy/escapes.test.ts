@@ -285,3 +285,27 @@ describe('the default private folders', () => {
     expect(appDataPaths('/home/u/.mle-beast', '/home/u')).toEqual(['/home/u/.mle-beast']);
   });
 });
+
+describe('a glob with more matches than the policy checks one by one', () => {
+  // Over MAX_GLOB_MATCHES files, each in the labels (private) and in the visible data (readable).
+  const many = (dir: string) => {
+    for (let i = 0; i < 101; i++) {
+      const sub = path.join(dir, `d${i}`);
+      fs.mkdirSync(sub, { recursive: true });
+      for (let j = 0; j < 100; j++) fs.writeFileSync(path.join(sub, `f${j}.csv`), '');
+    }
+  };
+  many(path.join(run, 'labels', 'many'));
+  many(path.join(visible, 'many'));
+
+  it('is judged by the folder it starts from: the hidden labels stay out of reach', async () => {
+    const verdict = await check(`cat ${run}/labels/many/*/*.csv`);
+    expect(verdict).toMatchObject({ allowed: false, rule: 'private-path' });
+    const above = await check(`cat ${app}/runs/*/*/*/*/*.csv`);
+    expect(above).toMatchObject({ allowed: false, rule: 'private-path' });
+  });
+
+  it('a big visible dataset stays readable', async () => {
+    expect(await check(`ls ${visible}/many/*/*.csv`)).toMatchObject({ allowed: true });
+  });
+});

@@ -147,6 +147,25 @@ export function classifyWrite(scope: WriteScope, cwd: string, target: string, re
 }
 
 /** A path a command may read: anything but what lies in a private folder (outside the workspace and `readable`). */
+/**
+ * Reading anything below `target` (the folder a large glob starts from): refused when the folder is private or
+ * holds a private folder, unless it lies in the workspace or a readable exception such as the visible data.
+ */
+export function classifyReadBelow(
+  scope: WriteScope,
+  cwd: string,
+  target: string,
+): { ok: true } | { ok: false; resolved: string } {
+  const itself = classifyRead(scope, cwd, target);
+  if (!itself.ok) return itself;
+  for (const p of [resolveReal(cwd, target), path.resolve(cwd, target)]) {
+    if (isWithin(p, scope.workspace) || scope.readable.some((r) => isWithin(p, r))) continue;
+    const inside = scope.privateDirs.find((d) => isWithin(d, p));
+    if (inside) return { ok: false, resolved: inside };
+  }
+  return { ok: true };
+}
+
 export function classifyRead(
   scope: WriteScope,
   cwd: string,
