@@ -117,6 +117,27 @@ describe.skipIf(!isRoot || !hasAcl)('(root) the sandbox uid access is taken back
     },
   );
 
+  it('a grant that could not be taken back stays recorded, and a later try takes it back', async () => {
+    const { repo, data } = brownfieldRepo();
+    const before = aclEntries(repo);
+    const file = path.join(temp.dir, 'run', 'sandbox-access.json');
+    const record = AccessRecord.open(file, SANDBOX);
+    expect((await grantSandboxAccess(SANDBOX, { workspaceDir: repo, readOnly: [data] }, { record })).ok).toBe(
+      true,
+    );
+
+    // setfacl fails (here: it is not there): nothing is forgotten.
+    const problems = await record.revoke({ setfacl: path.join(temp.dir, 'no-such-setfacl') });
+    expect(problems.length).toBeGreaterThan(0);
+    expect(fs.existsSync(file)).toBe(true);
+    expect(aclEntries(repo)).not.toEqual(before);
+
+    // The next settle, cancel or delete reads the record and finishes the job.
+    expect(await revokeRecordedAccess(file)).toEqual([]);
+    expect(aclEntries(repo)).toEqual(before);
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
   it('a resumed grant does not take the first grant for the user own state', async () => {
     const { repo, data } = brownfieldRepo();
     const before = aclEntries(repo);

@@ -65,14 +65,21 @@ export class AccessRecord {
     fs.renameSync(temp, this.file);
   }
 
-  /** Takes back every grant recorded, then forgets them (the file goes). Returns what could not be undone. */
+  /**
+   * Takes back every grant recorded and forgets those it undid; a root that could not be undone stays recorded
+   * (the file too), so a later settle, cancel or delete tries again. Returns what could not be undone.
+   */
   async revoke(programs: { setfacl?: string; getfacl?: string } = {}): Promise<string[]> {
     const problems: string[] = [];
+    const left: RecordData['roots'] = [];
     for (const root of this.data.roots) {
-      problems.push(...(await revokeRoot(this.data.uid, root, programs)));
+      const failed = await revokeRoot(this.data.uid, root, programs);
+      problems.push(...failed);
+      if (failed.length > 0) left.push(root);
     }
-    this.data = { ...this.data, roots: [] };
-    if (this.file) fs.rmSync(this.file, { force: true });
+    this.data = { ...this.data, roots: left };
+    if (left.length > 0) this.save();
+    else if (this.file) fs.rmSync(this.file, { force: true });
     return problems;
   }
 }
