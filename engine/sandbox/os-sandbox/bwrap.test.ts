@@ -42,6 +42,24 @@ function pairs(args: string[], flag: string): string[][] {
 }
 
 describe('bwrapArgs', () => {
+  it('with the network on, binds the file /etc/resolv.conf links to outside /etc (systemd-resolved)', () => {
+    const withLink =
+      (target: string) =>
+      (p: string): HostEntry =>
+        p === '/etc/resolv.conf' ? { kind: 'link', target } : lookup(p);
+    const stub = '/run/systemd/resolve/stub-resolv.conf';
+    const resolved = withLink('../run/systemd/resolve/stub-resolv.conf');
+    expect(pairs(bwrapArgs({ ...plan, network: 'bridge' }, resolved), '--ro-bind-try')).toContainEqual([
+      stub,
+      stub,
+    ]);
+    // No network, no name service; a link that stays in /etc is already visible.
+    expect(bwrapArgs(plan, resolved)).not.toContain('--ro-bind-try');
+    expect(bwrapArgs({ ...plan, network: 'bridge' }, withLink('resolvconf/resolv.conf'))).not.toContain(
+      '--ro-bind-try',
+    );
+  });
+
   it('a fresh root: every namespace new, caps dropped, dies with its monitor, never the host root', () => {
     const args = bwrapArgs(plan, lookup);
     expect(args.slice(0, 6)).toEqual([

@@ -113,6 +113,13 @@ export function bwrapArgs(plan: BwrapPlan, lookup: (p: string) => HostEntry = ho
       roots.push(p);
     }
   }
+  // With the network on, names must resolve: /etc/resolv.conf is often a link into /run (systemd-resolved,
+  // NetworkManager), which the sandbox does not show, so the file it leads to is bound where it lies.
+  if (plan.network === 'bridge') {
+    const resolv = lookup('/etc/resolv.conf');
+    const target = resolv.kind === 'link' ? path.resolve('/etc', resolv.target) : null;
+    if (target && !roots.some((r) => inside(r, target))) args.push('--ro-bind-try', target, target);
+  }
   args.push('--proc', '/proc', '--dev', '/dev');
   for (const d of plan.devices) args.push('--dev-bind', d, d);
   args.push('--bind', plan.tmpDir, OS_SANDBOX_PATHS.tmp, '--bind', plan.homeDir, OS_SANDBOX_PATHS.home);
