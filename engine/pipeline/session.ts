@@ -2,6 +2,7 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import type { StageName } from '../api/runs';
 import type { ChatReply, ChatRequest, LlmClient, LlmResult } from '../llm';
 import type { ToolContext } from '../tools';
+import { hasOwnFilesystem } from '../sandbox/spec';
 import { sandboxPathMappings, toSandboxText, type PathMapping } from '../tools/sandbox-text';
 import { StopRun, type PipelineInput, type PipelineState } from './types';
 
@@ -215,10 +216,10 @@ export class RunSession {
       dataDir: input.dataDir,
       sandboxPaths: input.sandbox.paths,
       runDir: input.runDir,
-      // Where predict.py sees a hidden split's features in Docker (its mount point; see evaluation.ts);
-      // elsewhere the run folder's placeholder stands for them.
+      // Where predict.py sees a hidden split's features (its mount point in Docker and bubblewrap; see
+      // evaluation.ts); where the sandbox shows host paths, the run folder's placeholder stands for them.
       mounts:
-        input.runData && input.sandbox.kind === 'docker'
+        input.runData && hasOwnFilesystem(input.sandbox)
           ? (['selection', 'final'] as const).map((split) => ({
               host: input.runData!.paths[split].dir,
               sandbox: `/holdout/${split}`,

@@ -13,7 +13,7 @@ export {
   startLocalSandbox,
   type LocalSandboxOptions,
 } from './local-sandbox';
-export { mountPathOf } from './spec';
+export { hasOwnFilesystem, mountPathOf } from './spec';
 export { sandboxKindOf } from './kinds';
 export {
   IMPORT_CHECK_SCRIPT,

@@ -144,7 +144,13 @@ export const CANCEL_MESSAGE = '\n[mle-beast: cancelled; the command and all its 
 
 /** Where a command of `sandbox` sees a transient mount: its sandbox path where the sandbox can place one. */
 export function mountPathOf(sandbox: Pick<Sandbox, 'isolation'>, mount: TransientMount): string {
-  return sandbox.isolation === 'container' || sandbox.isolation === 'bubblewrap'
-    ? mount.sandboxPath
-    : mount.hostPath;
+  return hasOwnFilesystem(sandbox) ? mount.sandboxPath : mount.hostPath;
+}
+
+/**
+ * The sandbox shows its own view of the filesystem (Docker, bubblewrap): the workspace at /workspace, mounts at
+ * their sandbox paths, a private /tmp. Elsewhere (Seatbelt, unisolated) commands see the host's paths.
+ */
+export function hasOwnFilesystem(sandbox: Pick<Sandbox, 'isolation'>): boolean {
+  return sandbox.isolation === 'container' || sandbox.isolation === 'bubblewrap';
 }

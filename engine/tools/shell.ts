@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { ExecRequest } from '../sandbox';
+import { hasOwnFilesystem, type ExecRequest } from '../sandbox';
 import { blockMessage, checkPythonFile, checkShellCommand, recordBlock } from '../../policy';
 import type { CheckContext, PolicyVerdict } from '../../policy';
 import type { ExecResult } from '../sandbox/types';
@@ -20,8 +20,8 @@ export function policyContext(ctx: ToolContext): CheckContext {
   return {
     workspaceDir: ctx.sandbox.paths.workspace,
     hostPathOf: (p: string) => hostPathOf(ctx, p),
-    // A container's /tmp is its own tmpfs, and bubblewrap gives each sandbox a private /tmp too.
-    ...(ctx.sandbox.kind === 'docker' || ctx.sandbox.isolation === 'bubblewrap' ? { tempDir: '/tmp' } : {}),
+    // A sandbox with its own view of the filesystem (Docker, bubblewrap) has a private /tmp.
+    ...(hasOwnFilesystem(ctx.sandbox) ? { tempDir: '/tmp' } : {}),
     ...(ctx.privateDirs ? { privateDirs: ctx.privateDirs } : {}),
     readableDirs: ctx.sandbox.paths.data ? [ctx.sandbox.paths.data] : [],
   };
