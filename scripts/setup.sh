@@ -46,6 +46,9 @@ if [ ! -f node_modules/.mle-beast-lock ] || [ "$(cat node_modules/.mle-beast-loc
   echo "$lock_sum" > node_modules/.mle-beast-lock
 fi
 
+# A new set-up may make Docker answer where an earlier one could not (scripts/mle-beast.sh remembers that).
+rm -f node_modules/.mle-beast-docker-tried
+
 echo "setup: building"
 npm run --silent build
 
