@@ -8,3 +8,7 @@ export * from './settings';
 export * from './transport-names';
 export * from './runs';
 export * from './score-check';
+export * from './sandbox';
+export * from './policy';
+export * from './examples';
+export * from './catalog';

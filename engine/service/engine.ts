@@ -55,6 +55,22 @@ export function createEngine(options: EngineOptions): Engine {
     ...options.runs,
   });
 
+  const notYet = async (): Promise<never> => {
+    throw new EngineError('unavailable', 'not implemented yet');
+  };
+  const toolHandlers = {
+    'sandbox.status': notYet,
+    'sandbox.build': notYet,
+    'policy.check': notYet,
+    'policy.get': notYet,
+    'policy.update': notYet,
+    'examples.list': notYet,
+    'examples.create': notYet,
+    'models.list': notYet,
+    'models.suggest': notYet,
+    'metrics.list': notYet,
+  } satisfies Partial<CommandHandlers>;
+
   const handlers: CommandHandlers = {
     'app.info': async () => ({
       name: PRODUCT.name,
@@ -88,6 +104,7 @@ export function createEngine(options: EngineOptions): Engine {
     'runs.delete': ({ id }) => runs.delete(id),
     'runs.logs': async ({ id }) => runs.logs(id),
     'runs.log': async (query) => runs.log(query),
+    ...toolHandlers,
   };
 
   if (options.cleanupOrphanSandboxes) void removeOrphanSandboxes();
