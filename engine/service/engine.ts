@@ -13,6 +13,8 @@ import { DatabaseFileError } from '../store/integrity';
 import { SettingsRepository } from '../store/settings-repository';
 import { PRODUCT } from '../version';
 import { EventBus } from './event-bus';
+import { toolCommands } from './tool-commands';
+import type { SandboxBuilds } from '../sandbox/build-jobs';
 
 export interface EngineOptions {
   host: HostKind;
@@ -35,6 +37,8 @@ export interface Engine {
   events: EventBus;
   store: Store;
   runs: RunManager;
+  /** The sandbox image builds this engine runs (one at a time). */
+  builds: SandboxBuilds;
   /** Stops the runs of this process (they become interrupted, resumable) and closes the store. */
   close(): Promise<void>;
 }
@@ -55,21 +59,14 @@ export function createEngine(options: EngineOptions): Engine {
     ...options.runs,
   });
 
-  const notYet = async (): Promise<never> => {
-    throw new EngineError('unavailable', 'not implemented yet');
-  };
-  const toolHandlers = {
-    'sandbox.status': notYet,
-    'sandbox.build': notYet,
-    'policy.check': notYet,
-    'policy.get': notYet,
-    'policy.update': notYet,
-    'examples.list': notYet,
-    'examples.create': notYet,
-    'models.list': notYet,
-    'models.suggest': notYet,
-    'metrics.list': notYet,
-  } satisfies Partial<CommandHandlers>;
+  // The sandbox, policy, examples and catalog commands (tool-commands.ts).
+  const tools = toolCommands({
+    events,
+    settings: () => settings.get(),
+    catalogCache: new ModelCatalogRepository(store.db),
+    ...(options.runs?.env ? { env: options.runs.env } : {}),
+    ...(options.runs?.catalogTimeoutMs ? { catalogTimeoutMs: options.runs.catalogTimeoutMs } : {}),
+  });
 
   const handlers: CommandHandlers = {
     'app.info': async () => ({
@@ -104,14 +101,21 @@ export function createEngine(options: EngineOptions): Engine {
     'runs.delete': ({ id }) => runs.delete(id),
     'runs.logs': async ({ id }) => runs.logs(id),
     'runs.log': async (query) => runs.log(query),
-    ...toolHandlers,
+    ...tools.handlers,
   };
 
   if (options.cleanupOrphanSandboxes) void removeOrphanSandboxes();
 
   let closed: Promise<void> | null = null;
   const close = () => (closed ??= runs.close().finally(() => store.close()));
-  return { handlers: explainingDatabaseErrors(handlers, store.path), events, store, runs, close };
+  return {
+    handlers: explainingDatabaseErrors(handlers, store.path),
+    events,
+    store,
+    runs,
+    builds: tools.builds,
+    close,
+  };
 }
 
 /**
