@@ -153,7 +153,11 @@ describe.skipIf(!daemon.available)(dockerSuiteTitle('sandbox.build'), () => {
       expect(inspected.Config?.Labels?.['dev.mlebeast.test']).toBe('contract');
       // Done: no build is running, and ifMissing finds the image there.
       expect(e.builds.current()).toBeNull();
-      const present = await dispatch(e.handlers, 'sandbox.build', { variant: 'online', tag, ifMissing: true });
+      const present = await dispatch(e.handlers, 'sandbox.build', {
+        variant: 'online',
+        tag,
+        ifMissing: true,
+      });
       expect(present).toMatchObject({ ok: true, value: { status: 'present', buildId: null, tag } });
     } finally {
       await e.builds.idle();
