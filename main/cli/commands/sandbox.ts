@@ -187,7 +187,7 @@ async function statusCommand(opts: { json: boolean }): Promise<void> {
     const os = status.osSandbox;
     lines.push(
       `Local:    ${os.available ? `${os.kind} (${os.program})` : `no OS sandbox: ${os.reason}`}`,
-      `GPU:      ${status.gpu.detected ? status.gpu.devices.join(', ') : 'none'}: ${status.gpu.note}`,
+      `GPU:      ${status.gpu.detected ? `${status.gpu.devices.join(', ')}: ` : ''}${status.gpu.note}`,
     );
     if (status.build)
       lines.push(`Building: ${status.build.tag} (${status.build.buildId}, ${status.build.phase})`);
