@@ -1,4 +1,5 @@
 import { RunStatus, type Experiment, type RunEventBody, type StageName } from '../../api/runs';
+import { openStore } from '../database';
 import { RunRepository, type NewRun } from '../run-repository';
 
 /**
@@ -21,6 +22,12 @@ export interface SeededRun {
   step: number;
   bestScore: number | null;
   costUsd: number;
+}
+
+/** A database file (created and migrated when new) and its repository, for a seeding script. */
+export function openSeeded(file: string): { repo: RunRepository; close(): void } {
+  const store = openStore({ path: file });
+  return { repo: new RunRepository(store.db), close: () => store.close() };
 }
 
 export const SEED_TASKS = [
@@ -58,12 +65,18 @@ function newRun(id: string, i: number, createdAt: string, dataset: string): NewR
  * durations repeat), some figures missing (no score, never started, not ended), every status, and task text
  * holding LIKE's wildcards. Times are whole seconds so durations compare exactly.
  */
-export function seedRuns(repo: RunRepository, count: number, db = repoDb(repo)): SeededRun[] {
+export function seedRuns(
+  repo: RunRepository,
+  count: number,
+  /** The statuses to cycle through (default: every status). */
+  statuses: readonly RunStatus[] = RunStatus.options,
+): SeededRun[] {
+  const db = repoDb(repo);
   const seeded: SeededRun[] = [];
   const write = db.transaction(() => {
     for (let i = 0; i < count; i++) {
       const id = `run-${String(i).padStart(4, '0')}`;
-      const status = RunStatus.options[i % RunStatus.options.length]!;
+      const status = statuses[i % statuses.length]!;
       const created = BASE + Math.floor(((i * 37) % count) / 2) * 60_000;
       const startedAt = status === 'pending' ? null : iso(created + 1000);
       const ended = ['completed', 'failed', 'cancelled', 'interrupted'].includes(status);
@@ -108,6 +121,14 @@ function repoDb(repo: RunRepository) {
 
 const STAGE_CYCLE: StageName[] = ['training', 'evaluate', 'proposal', 'implement', 'hillclimb_test'];
 
+/** Appends log events now, as a run's process does (the benchmark of live events writes through this). */
+export function appendLogs(repo: RunRepository, id: string, texts: readonly string[]): void {
+  repo.appendEvents(
+    id,
+    texts.map((text) => ({ type: 'log', stage: 'training', source: 'training', stream: 'stdout', text })),
+  );
+}
+
 /** The line the big run's output ends with: a benchmark waits for it to be on screen. */
 export const lastLineOf = (events: number) => `bench line ${events}: training finished`;
 
@@ -118,11 +139,26 @@ export const lastLineOf = (events: number) => `bench line ${events}: training fi
  */
 export function seedBigRun(
   repo: RunRepository,
-  { id, events, status = 'completed' }: { id: string; events: number; status?: RunStatus },
+  {
+    id,
+    events,
+    status = 'completed',
+    owner = null,
+  }: {
+    id: string;
+    events: number;
+    /** `running` with the owner of a live process: a run another process is carrying now. */
+    status?: RunStatus;
+    owner?: { pid: number; host: string } | null;
+  },
 ): void {
   const db = repoDb(repo);
   const created = Date.now() - 3_600_000;
-  repo.create(newRun(id, 1, iso(created), '/data/houses_v1.csv'));
+  repo.create({
+    ...newRun(id, 1, iso(created), '/data/houses_v1.csv'),
+    ownerPid: owner?.pid ?? null,
+    ownerHost: owner?.host ?? null,
+  });
   repo.update(id, { status: 'running', startedAt: iso(created + 1000) });
   const bodies: RunEventBody[] = [];
   let step = 0;
@@ -198,7 +234,11 @@ export function seedBigRun(
         stage,
         source: 'training',
         stream: n % 29 === 0 ? 'stderr' : 'stdout',
-        text: `epoch ${n % 50} batch ${n} loss ${(1 / (1 + n / 1000)).toFixed(4)}`,
+        text:
+          `epoch ${n % 50} batch ${n} loss ${(1 / (1 + n / 1000)).toFixed(4)}` +
+          (n % 5 === 0
+            ? `\n  lr ${(0.001 / (1 + n / 5000)).toExponential(2)} grad-norm ${(n % 7) + 0.5}`
+            : ''),
       };
     }
     bodies.push(body);
