@@ -154,7 +154,19 @@ export function uiBenchmarks({ root, startServer, stopProcess, row, summarize })
       : 'no long task';
   };
 
-  return [
+  // Figures in a browser swing with the machine's load: each row says what it was when the row started.
+  const withLoad = (benchmarks) =>
+    benchmarks.map((b) => ({
+      ...b,
+      async run(ctx) {
+        const load = os.loadavg()[0];
+        const rows = await b.run(ctx);
+        const note = `load avg ${load.toFixed(1)} on ${os.cpus().length} CPUs`;
+        return rows.map((r) => ({ ...r, note: r.note ? `${r.note}; ${note}` : note }));
+      },
+    }));
+
+  return withLoad([
     {
       name: 'ui.runs-page',
       describe: `Runs page with ${MANY_RUNS} runs: navigation start to the history table on screen (target < 300 ms)`,
@@ -408,7 +420,7 @@ export function uiBenchmarks({ root, startServer, stopProcess, row, summarize })
         }
       },
     },
-  ];
+  ]);
 }
 
 const fmt = (ms) => `${ms.toFixed(1)} ms`;

@@ -57,11 +57,23 @@ let searchTimer: ReturnType<typeof setTimeout> | null = null;
 
 // Catch-ups in flight, per run: one at a time, so a burst of gaps asks the store once.
 const catchingUp = new Set<string>();
+// Views being opened: a poll while one is on its way does not ask again.
+const opening = new Set<string>();
 let listTimer: ReturnType<typeof setTimeout> | null = null;
 
 export const useRunsStore = create<RunsState>((set, get) => {
   /** Opens the live view of an active run: its summary, stages and experiments (events after it follow). */
   async function openView(run: RunSummary): Promise<void> {
+    if (opening.has(run.id)) return;
+    opening.add(run.id);
+    try {
+      await readView(run);
+    } finally {
+      opening.delete(run.id);
+    }
+  }
+
+  async function readView(run: RunSummary): Promise<void> {
     const snap = await api.call('runs.get', { id: run.id, sinceSeq: run.lastSeq, limit: 1 });
     const view = initialRunView({ ...snap, events: [] }, Date.now(), { sinceSeq: snap.run.lastSeq }).view;
     set((s) => (s.active[run.id] ? {} : { active: { ...s.active, [run.id]: view } }));
@@ -144,9 +156,11 @@ export const useRunsStore = create<RunsState>((set, get) => {
       const kept: Record<string, RunView> = {};
       for (const r of live) if (active[r.id] && isActive(r)) kept[r.id] = active[r.id]!;
       set({ rows: page.runs.map((r) => freshest(r, active)), total: page.total, live, active: kept });
-      await Promise.all(
-        live.filter(isActive).map((r) => (kept[r.id] ? catchUp(r.id) : openView(r).catch(() => undefined))),
-      );
+      // The table shows now; the cards fill in as their views arrive.
+      for (const r of live.filter(isActive)) {
+        if (kept[r.id]) void catchUp(r.id);
+        else void openView(r).catch(() => undefined);
+      }
     },
 
     setQuery(patch) {
