@@ -1,4 +1,4 @@
-import { RunStatus, type Experiment, type RunEventBody, type StageName } from '../../api/runs';
+import { RunStatus, STAGES, type Experiment, type RunEventBody, type StageName } from '../../api/runs';
 import { openStore } from '../database';
 import { RunRepository, type NewRun } from '../run-repository';
 
@@ -119,6 +119,14 @@ function repoDb(repo: RunRepository) {
   return (repo as unknown as { db: import('better-sqlite3').Database }).db;
 }
 
+const LLM_USAGE = {
+  promptTokens: 4000,
+  completionTokens: 600,
+  reasoningTokens: 0,
+  cachedTokens: 0,
+  costUsd: 0.01,
+};
+
 const STAGE_CYCLE: StageName[] = ['training', 'evaluate', 'proposal', 'implement', 'hillclimb_test'];
 
 /** Appends log events now, as a run's process does (the benchmark of live events writes through this). */
@@ -163,6 +171,7 @@ export function seedBigRun(
   const bodies: RunEventBody[] = [];
   let step = 0;
   let experiments = 0;
+  let llmCalls = 0;
   const flush = () => {
     db.transaction(() => repo.appendEvents(id, bodies.splice(0), new Date(created + 2000)))();
   };
@@ -206,14 +215,9 @@ export function seedBigRun(
         durationMs: 2300,
         attempts: 1,
         error: null,
-        usage: {
-          promptTokens: 4000,
-          completionTokens: 600,
-          reasoningTokens: 0,
-          cachedTokens: 0,
-          costUsd: 0.01,
-        },
+        usage: LLM_USAGE,
       };
+      llmCalls += 1;
     } else if (k === 12 && step % 5 === 0 && experiments < step) {
       experiments = step;
       repo.recordExperiment(id, experiment(step));
@@ -245,9 +249,18 @@ export function seedBigRun(
     if (bodies.length === 1000) flush();
   }
   if (bodies.length) flush();
+  // The run's own rows agree with its events: stages passed, usage summed, as many steps as it took.
+  db.transaction(() => {
+    for (const stage of STAGES) {
+      const current = status === 'running' && stage === 'training';
+      repo.upsertStage(id, stage, { status: current ? 'active' : 'pass', attempt: 1, step });
+    }
+    for (let c = 0; c < llmCalls; c++) repo.addUsage(id, LLM_USAGE);
+  })();
   repo.update(id, {
     status,
     step,
+    maxSteps: Math.max(step, 10),
     bestScore: 0.89,
     bestStep: step,
     endedAt: status === 'running' ? null : iso(created + 3_000_000),
