@@ -516,6 +516,8 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   ensureBuilt(opts);
   BENCHMARKS.push(...(await engineBenchmarks()));
+  const { uiBenchmarks } = await import('./bench-ui.mjs');
+  BENCHMARKS.push(...uiBenchmarks({ root: ROOT, startServer, stopProcess, row, summarize }));
   if (opts.list) {
     for (const b of BENCHMARKS) console.log(`${b.name.padEnd(24)} ${b.describe}`);
     return 0;

@@ -288,13 +288,33 @@ export const RunSnapshot = z.object({
 });
 export type RunSnapshot = z.infer<typeof RunSnapshot>;
 
+/** What the runs list can be ordered by (runs.list `sort`); a run without the figure sorts last either way. */
+export const RunSortKey = z.enum([
+  'createdAt',
+  'startedAt',
+  'status',
+  'task',
+  'step',
+  'bestScore',
+  'costUsd',
+  'durationMs',
+]);
+export type RunSortKey = z.infer<typeof RunSortKey>;
+
 export const RunListQuery = z
   .object({
     status: RunStatus.optional(),
+    /** Only runs that have not ended (pending, running, paused): the live cards. */
+    active: z.boolean().optional(),
+    /** Matches the name, task or dataset path (anywhere, any case) or the start of the id. */
+    search: z.string().trim().max(200, 'search text is at most 200 characters').optional(),
+    sort: RunSortKey.default('createdAt'),
+    dir: z.enum(['asc', 'desc']).default('desc'),
     limit: z.number().int().min(1).max(500).default(50),
     offset: z.number().int().min(0).default(0),
   })
   .strict();
+export type RunListQuery = z.input<typeof RunListQuery>;
 
 export const RunList = z.object({ runs: z.array(RunSummary), total: z.number().int() });
 export type RunList = z.infer<typeof RunList>;

@@ -548,7 +548,7 @@ describe('migration 003', () => {
     old.db.prepare("INSERT INTO settings VALUES ('theme', '\"dark\"', 'now')").run();
     old.close();
 
-    const store = openStore({ path: file });
+    const store = openStore({ path: file, migrations: migrations.slice(0, 3) });
     expect(store.applied).toEqual(['003_runs']);
     expect(store.db.prepare("SELECT value_json FROM settings WHERE key = 'theme'").pluck().get()).toBe(
       '"dark"',
@@ -558,7 +558,7 @@ describe('migration 003', () => {
     expect(repo.appendEvent('r1', log('hello')).seq).toBe(1);
     store.close();
 
-    const again = openStore({ path: file });
+    const again = openStore({ path: file, migrations: migrations.slice(0, 3) });
     expect(again.applied).toEqual([]);
     expect(new RunRepository(again.db).events('r1', { sinceSeq: 0, limit: 10 }).events).toHaveLength(1);
     again.close();

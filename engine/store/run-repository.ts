@@ -28,6 +28,7 @@ import {
   type RunRow,
   type StageDbRow,
 } from './run-rows';
+import { LIVE_STATUSES, runListSql, type RunListFilter } from './run-list-sql';
 
 export type { LlmCallRow, LlmUsage, RunControl } from './run-rows';
 
@@ -85,8 +86,7 @@ export interface RunPatch {
   workspace?: string;
 }
 
-export interface RunListOptions {
-  status?: RunStatus;
+export interface RunListOptions extends Partial<RunListFilter> {
   limit: number;
   offset: number;
 }
@@ -128,8 +128,6 @@ const PATCH_COLUMNS: Record<keyof RunPatch, string> = {
   workspace: 'workspace',
 };
 
-const LIVE_STATUSES: readonly RunStatus[] = ['pending', 'running', 'paused'];
-
 const STAGE_ORDER = new Map<string, number>(STAGES.map((s, i) => [s, i]));
 
 /** The stored body checked against the contract; null when it is not even JSON. */
@@ -154,6 +152,10 @@ const isForeignKeyError = (error: unknown): boolean =>
 export class RunRepository {
   private readonly stmts: ReturnType<RunRepository['prepare']>;
   private readonly patchStatements = new Map<string, Database.Statement>();
+  private readonly listStatements = new Map<
+    string,
+    { page: Database.Statement; count: Database.Statement }
+  >();
   private readonly warned = new Set<string>();
   private readonly appendTx: Database.Transaction<
     (runId: string, bodies: readonly RunEventBody[], iso: string) => RunEvent[]
@@ -213,12 +215,6 @@ export class RunRepository {
       ),
       getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
       exists: db.prepare('SELECT 1 FROM runs WHERE id = ?').pluck(),
-      listAll: db.prepare('SELECT * FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?'),
-      countAll: db.prepare('SELECT count(*) FROM runs').pluck(),
-      listByStatus: db.prepare(
-        'SELECT * FROM runs WHERE status = ? ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?',
-      ),
-      countByStatus: db.prepare('SELECT count(*) FROM runs WHERE status = ?').pluck(),
       live: db.prepare(
         `SELECT * FROM runs WHERE status IN (${LIVE_STATUSES.map((s) => `'${s}'`).join(', ')})
          ORDER BY created_at, rowid`,
@@ -336,16 +332,28 @@ export class RunRepository {
     return this.get(id)?.summary ?? null;
   }
 
-  /** Newest first. `total` counts every run matching the filter; a row that cannot be read is skipped. */
-  list({ status, limit, offset }: RunListOptions): { runs: RunSummary[]; total: number } {
-    const rows = (
-      status === undefined
-        ? this.stmts.listAll.all(limit, offset)
-        : this.stmts.listByStatus.all(status, limit, offset)
-    ) as RunRow[];
-    const total = (
-      status === undefined ? this.stmts.countAll.get() : this.stmts.countByStatus.get(status)
-    ) as number;
+  /**
+   * One page of runs, filtered, searched and sorted in SQL (run-list-sql.ts). `total` counts every run that
+   * matches; a row that cannot be read is skipped.
+   */
+  list(options: RunListOptions): { runs: RunSummary[]; total: number } {
+    const sql = runListSql({ sort: 'createdAt', dir: 'desc', ...options });
+    let statements = this.listStatements.get(sql.key);
+    if (!statements) {
+      statements = {
+        page: this.db.prepare(
+          `SELECT * FROM runs ${sql.where} ORDER BY ${sql.orderBy} LIMIT @limit OFFSET @offset`,
+        ),
+        count: this.db.prepare(`SELECT count(*) FROM runs ${sql.where}`).pluck(),
+      };
+      this.listStatements.set(sql.key, statements);
+    }
+    // One read transaction: the count and the page see the same runs even while another process writes.
+    const read = this.db.transaction(() => ({
+      rows: statements.page.all({ ...sql.params, limit: options.limit, offset: options.offset }) as RunRow[],
+      total: statements.count.get(sql.params) as number,
+    }));
+    const { rows, total } = read.deferred();
     return { runs: this.readable(rows).map((r) => r.summary), total };
   }
 

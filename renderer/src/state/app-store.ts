@@ -31,8 +31,14 @@ export const useAppStore = create<AppState>((set) => ({
   async load() {
     set({ status: 'loading', error: null });
     try {
-      const [info, settings] = await Promise.all([api.call('app.info', {}), api.call('settings.get', {})]);
-      set({ status: 'ready', info, settings });
+      // The pages need the settings; the installation's details (app.info probes Docker, which can take a
+      // while) fill in when they come, without holding the first page back.
+      void api.call('app.info', {}).then(
+        (info) => set({ info }),
+        () => undefined,
+      );
+      const settings = await api.call('settings.get', {});
+      set({ status: 'ready', settings });
     } catch (error) {
       set({ status: 'error', error: messageOf(error) });
     }

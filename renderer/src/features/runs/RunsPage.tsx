@@ -1,14 +1,14 @@
-import { useEffect, useMemo } from 'react';
-import { RunStatus, isTerminalStatus, type RunSummary } from '../../../../engine/api';
+import { useEffect } from 'react';
+import { RunStatus, isTerminalStatus } from '../../../../engine/api';
 import { AppInfoCard } from '../../components/AppInfoCard';
 import { ConfirmDialog } from '../../lib/ConfirmDialog';
 import { useAppStore } from '../../state/app-store';
-import { fmtCost, fmtDate, fmtScore, shortId } from '../../lib/format';
+import { fmtCost, fmtDate, fmtDuration, fmtScore, shortId } from '../../lib/format';
 import { onRunEvents } from '../../lib/run-events';
 import { runHash } from '../../state/route';
 import { StatusBadge } from '../../components/StatusBadge';
 import { RunCard } from './RunCard';
-import { selectHistory, type SortKey } from './history';
+import { isNarrowed, nextSort, pageCount, type SortKey } from './history';
 import { useRunsStore } from './store';
 
 /**
@@ -64,9 +64,11 @@ export function RunsPage() {
 }
 
 function RunsContent() {
-  const runs = useRunsStore((s) => s.runs);
+  const total = useRunsStore((s) => s.total);
+  const live = useRunsStore((s) => s.live);
   const active = useRunsStore((s) => s.active);
-  if (runs.length === 0) {
+  const narrowed = useRunsStore((s) => isNarrowed(s.query));
+  if (total === 0 && live.length === 0 && !narrowed) {
     return (
       <section className="card empty" aria-label="No runs">
         <p>No runs yet.</p>
@@ -78,7 +80,7 @@ function RunsContent() {
       </section>
     );
   }
-  const views = runs.filter((r) => !isTerminalStatus(r.status) && active[r.id]).map((r) => active[r.id]!);
+  const views = live.filter((r) => !isTerminalStatus(r.status) && active[r.id]).map((r) => active[r.id]!);
   return (
     <>
       <section aria-labelledby="active-title">
@@ -95,7 +97,7 @@ function RunsContent() {
           </div>
         )}
       </section>
-      <HistoryTable runs={runs} />
+      <HistoryTable />
     </>
   );
 }
@@ -107,16 +109,19 @@ const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
   { key: 'step', label: 'Steps', numeric: true },
   { key: 'bestScore', label: 'Best score', numeric: true },
   { key: 'costUsd', label: 'Cost', numeric: true },
+  { key: 'durationMs', label: 'Duration', numeric: true },
 ];
 
-function HistoryTable({ runs }: { runs: RunSummary[] }) {
+function HistoryTable() {
   const query = useRunsStore((s) => s.query);
+  const rows = useRunsStore((s) => s.rows);
+  const total = useRunsStore((s) => s.total);
   const setQuery = useRunsStore((s) => s.setQuery);
   const askDelete = useRunsStore((s) => s.askDelete);
-  const view = useMemo(() => selectHistory(runs, query), [runs, query]);
+  const pages = pageCount(total, query.pageSize);
+  const view = { rows, total, pages, page: Math.min(query.page, pages - 1) };
 
-  const sortBy = (key: SortKey) =>
-    setQuery({ sort: key, dir: query.sort === key && query.dir === 'desc' ? 'asc' : 'desc' });
+  const sortBy = (key: SortKey) => setQuery(nextSort(query, key));
 
   return (
     <section className="card" aria-labelledby="history-title">
@@ -127,7 +132,7 @@ function HistoryTable({ runs }: { runs: RunSummary[] }) {
           <input
             type="search"
             value={query.search}
-            placeholder="task, id, metric, model…"
+            placeholder="name, task, dataset, id…"
             onChange={(e) => setQuery({ search: e.target.value })}
           />
         </label>
@@ -201,6 +206,11 @@ function HistoryTable({ runs }: { runs: RunSummary[] }) {
                       {fmtScore(r.bestScore)} <span className="hint small">{r.metric.name}</span>
                     </td>
                     <td className="num">{fmtCost(r.costUsd, r.unknownCostCalls)}</td>
+                    <td className="num nowrap">
+                      {r.startedAt && r.endedAt
+                        ? fmtDuration(Date.parse(r.endedAt) - Date.parse(r.startedAt))
+                        : '—'}
+                    </td>
                     <td>
                       <button
                         type="button"
@@ -257,7 +267,7 @@ function HistoryTable({ runs }: { runs: RunSummary[] }) {
 
 function DeleteDialog() {
   const deleting = useRunsStore((s) => s.deleting);
-  const run = useRunsStore((s) => s.runs.find((r) => r.id === s.deleting?.id) ?? null);
+  const run = useRunsStore((s) => s.rows.find((r) => r.id === s.deleting?.id) ?? null);
   const askDelete = useRunsStore((s) => s.askDelete);
   const confirmDelete = useRunsStore((s) => s.confirmDelete);
   return (

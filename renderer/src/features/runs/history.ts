@@ -1,6 +1,12 @@
-import type { RunStatus, RunSummary } from '../../../../engine/api';
+import type { RunListQuery, RunSortKey, RunStatus } from '../../../../engine/api';
 
-export type SortKey = 'createdAt' | 'status' | 'task' | 'bestScore' | 'costUsd' | 'step';
+/**
+ * The history table's query as the page holds it (page number, "all" statuses) and its translation to the
+ * engine's runs.list, which searches, filters, sorts and pages in the database: the page only ever holds the
+ * rows it shows, however many runs there are.
+ */
+
+export type SortKey = RunSortKey;
 export interface RunsQuery {
   search: string;
   status: RunStatus | 'all';
@@ -10,41 +16,37 @@ export interface RunsQuery {
   pageSize: number;
 }
 
-/** The history table's rows: searched, filtered, sorted, then one page of them. */
-export function selectHistory(runs: readonly RunSummary[], q: RunsQuery) {
-  const needle = q.search.trim().toLowerCase();
-  const filtered = runs.filter(
-    (r) =>
-      (q.status === 'all' || r.status === q.status) &&
-      (!needle ||
-        [r.id, r.name ?? '', r.task, r.metric.name, r.model, r.workspace].some((f) =>
-          f.toLowerCase().includes(needle),
-        )),
-  );
-  const sign = q.dir === 'asc' ? 1 : -1;
-  const key = (r: RunSummary): string | number =>
-    q.sort === 'bestScore'
-      ? (r.bestScore ?? Number.NEGATIVE_INFINITY)
-      : q.sort === 'task'
-        ? r.task.toLowerCase()
-        : q.sort === 'status'
-          ? r.status
-          : q.sort === 'costUsd'
-            ? r.costUsd
-            : q.sort === 'step'
-              ? r.step
-              : r.createdAt;
-  const sorted = [...filtered].sort((a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    return (ka < kb ? -1 : ka > kb ? 1 : 0) * sign;
-  });
-  const pages = Math.max(1, Math.ceil(sorted.length / q.pageSize));
-  const page = Math.min(q.page, pages - 1);
+export const DEFAULT_QUERY: RunsQuery = {
+  search: '',
+  status: 'all',
+  sort: 'createdAt',
+  dir: 'desc',
+  page: 0,
+  pageSize: 20,
+};
+
+/** The runs.list input for one page of the table. */
+export function listInput(q: RunsQuery): RunListQuery {
+  const search = q.search.trim();
   return {
-    total: sorted.length,
-    page,
-    pages,
-    rows: sorted.slice(page * q.pageSize, (page + 1) * q.pageSize),
+    ...(search ? { search } : {}),
+    ...(q.status !== 'all' ? { status: q.status } : {}),
+    sort: q.sort,
+    dir: q.dir,
+    limit: q.pageSize,
+    offset: q.page * q.pageSize,
   };
 }
+
+/** How many pages `total` runs make (at least one, the empty one). */
+export const pageCount = (total: number, pageSize: number): number =>
+  Math.max(1, Math.ceil(total / pageSize));
+
+/** Whether the table shows a subset: then "no run" means "no match", not an empty database. */
+export const isNarrowed = (q: RunsQuery): boolean => q.search.trim() !== '' || q.status !== 'all';
+
+/** Clicking a column: a new column sorts descending first; the same one flips. */
+export const nextSort = (q: RunsQuery, key: SortKey): Pick<RunsQuery, 'sort' | 'dir'> => ({
+  sort: key,
+  dir: q.sort === key && q.dir === 'desc' ? 'asc' : 'desc',
+});

@@ -1,0 +1,162 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { openSeeded, seedBigRun, seedRuns } from '../../engine/store/testing/seed-runs';
+import { expect, test } from '../fixtures/serve';
+
+// Accessibility of every view through `mle-beast serve`, in the light and the dark theme: axe-core finds no
+// serious or critical violation (WCAG 2.1 A and AA rules: contrast, names and labels, roles, landmarks), and
+// keyboard focus is visible on every control Tab reaches. A new view is one more line in VIEWS.
+
+const SCREENS = 'test-results/screens';
+const DETAIL_RUN = 'a11y-detail';
+const LIVE_RUN = 'a11y-live';
+
+interface View {
+  name: string;
+  hash: string;
+  /** Whether the database holds runs (history, an active run, a long detail) or none. */
+  data: boolean;
+  /** Waits until the view shows what it is for (not its loading state). */
+  ready(page: Page): Promise<void>;
+}
+
+const VIEWS: View[] = [
+  {
+    name: 'runs-empty',
+    hash: '#/runs',
+    data: false,
+    ready: (page) => expect(page.getByText('No runs yet.')).toBeVisible(),
+  },
+  {
+    name: 'runs',
+    hash: '#/runs',
+    data: true,
+    ready: async (page) => {
+      await expect(page.getByTestId('run-row').first()).toBeVisible();
+      await expect(page.getByTestId('run-card').first()).toBeVisible();
+    },
+  },
+  {
+    name: 'runs-no-match',
+    hash: '#/runs',
+    data: true,
+    ready: async (page) => {
+      await expect(page.getByTestId('run-row').first()).toBeVisible();
+      await page.getByLabel('Search').fill('nothing is called this');
+      await expect(page.getByText('No run matches.')).toBeVisible();
+    },
+  },
+  {
+    name: 'run-detail',
+    hash: `#/runs/${DETAIL_RUN}`,
+    data: true,
+    ready: (page) => expect(page.getByRole('log')).toContainText('training finished'),
+  },
+  {
+    name: 'run-detail-live',
+    hash: `#/runs/${LIVE_RUN}`,
+    data: true,
+    ready: (page) => expect(page.getByRole('log')).toContainText('training finished'),
+  },
+  {
+    name: 'run-missing',
+    hash: '#/runs/no-such-run',
+    data: false,
+    ready: (page) => expect(page.getByRole('heading', { name: 'No such run' })).toBeVisible(),
+  },
+  {
+    name: 'new-run',
+    hash: '#/new',
+    data: false,
+    ready: (page) => expect(page.getByRole('heading', { level: 1, name: 'New run' })).toBeVisible(),
+  },
+  {
+    name: 'settings',
+    hash: '#/settings',
+    data: false,
+    ready: (page) => expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible(),
+  },
+];
+
+/** Runs of every status, one long ended run and one running run owned by this (live) process. */
+function seed(databasePath: string): void {
+  const { repo, close } = openSeeded(databasePath);
+  try {
+    seedRuns(repo, 45);
+    seedBigRun(repo, { id: DETAIL_RUN, events: 3000 });
+    seedBigRun(repo, {
+      id: LIVE_RUN,
+      events: 500,
+      status: 'running',
+      owner: { pid: process.pid, host: os.hostname() },
+    });
+  } finally {
+    close();
+  }
+}
+
+/** One line per violation: the rule, why it matters, and where (at most three elements). */
+function describeViolations(violations: Awaited<ReturnType<AxeBuilder['analyze']>>['violations']): string {
+  return violations
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} (${v.helpUrl})\n` +
+        v.nodes
+          .slice(0, 3)
+          .map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.replace(/\s+/g, ' ')}`)
+          .join('\n'),
+    )
+    .join('\n');
+}
+
+for (const theme of ['light', 'dark'] as const) {
+  test.describe(`accessibility, ${theme} theme`, () => {
+    for (const view of VIEWS) {
+      test(`${view.name}: no serious or critical axe violation`, async ({ page, served }) => {
+        if (view.data) seed(served.databasePath);
+        await page.emulateMedia({ colorScheme: theme });
+        await page.setViewportSize({ width: 1280, height: 900 });
+        await page.goto(`${served.urlWithToken}${view.hash}`);
+        await view.ready(page);
+        fs.mkdirSync(SCREENS, { recursive: true });
+        await page.screenshot({ path: path.join(SCREENS, `a11y-${view.name}-${theme}.png`) });
+
+        const results = await new AxeBuilder({ page })
+          .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+          .analyze();
+        const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        expect(
+          blocking.map((v) => `${v.impact} ${v.id}`),
+          describeViolations(blocking),
+        ).toEqual([]);
+      });
+    }
+  });
+}
+
+test('keyboard focus is visible on every control Tab reaches on the Runs page', async ({ page, served }) => {
+  test.setTimeout(120_000);
+  seed(served.databasePath);
+  await page.goto(`${served.urlWithToken}#/runs`);
+  await expect(page.getByTestId('run-row').first()).toBeVisible();
+  const unseen: string[] = [];
+  const reached = new Set<string>();
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    const focus = await page.locator('*:focus').evaluate((el) => {
+      const style = el.ownerDocument.defaultView!.getComputedStyle(el);
+      const outlined = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+      const ringed = style.boxShadow !== 'none';
+      const label = (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40);
+      return { name: `${el.tagName.toLowerCase()} "${label}"`, visible: outlined || ringed };
+    });
+    if (!focus) continue;
+    reached.add(focus.name);
+    if (!focus.visible) unseen.push(focus.name);
+  }
+  expect(reached.size, 'Tab reaches the page controls').toBeGreaterThan(10);
+  expect(unseen, 'controls whose keyboard focus shows no outline').toEqual([]);
+});
