@@ -7,4 +7,5 @@ export * from './result';
 export * from './settings';
 export * from './transport-names';
 export * from './runs';
+export * from './vocabulary';
 export * from './score-check';

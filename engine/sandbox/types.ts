@@ -3,15 +3,12 @@
  * execa) behave the same from the outside; the pipeline, the tools and the CLI see only this interface.
  */
 
-export type SandboxKind = 'docker' | 'local';
-/**
- * What a run asks for (settings, project.yaml, --sandbox): a kind, or the local sandbox without an OS sandbox,
- * chosen on purpose where none is available (`local-unisolated`).
- */
-export type SandboxChoice = SandboxKind | 'local-unisolated';
+import type { NetworkMode, SandboxKind } from '../api/vocabulary';
+
+// The sandbox kinds, choices and network modes are shared words, declared in engine/api/vocabulary.
+export type { NetworkMode, SandboxChoice, SandboxKind } from '../api/vocabulary';
 /** What confines commands: a container, an OS sandbox around each local command, or nothing. */
 export type SandboxIsolation = 'container' | 'bubblewrap' | 'seatbelt' | 'none';
-export type NetworkMode = 'none' | 'bridge';
 
 export interface SandboxLimits {
   /** Hard memory limit of the container (Docker); over it the kernel kills the process (an OOM). */
