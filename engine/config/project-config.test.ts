@@ -6,7 +6,7 @@ import { toDatasetSource } from '../datasets/config-source';
 import { loadProjectConfig, parseProjectConfig } from './project-config';
 import { ProjectConfig } from './project-schema';
 import { targetReached } from './metric';
-import { expectErrors, expectOk, writeTree } from './test-helpers';
+import { expectErrors, expectOk, writeTree } from './testing/helpers';
 
 const tmp = useTempDir('mle-beast-config-');
 
