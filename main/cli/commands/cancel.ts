@@ -3,7 +3,7 @@ import type { RunSummary } from '../../../engine/api/runs';
 import type { CliIO, EngineDeps } from '../engine-call';
 import { EXIT } from '../exit-codes';
 import { formatDuration, shortId, shortSha } from '../format';
-import { ExitWith } from '../index';
+import { ExitWith } from '../command-errors';
 
 // `mle-beast cancel <id>`: asks the engine to stop a run. The run may be carried on by another process (the
 // app, `serve`, another terminal): the engine records the request and that process stops it, so this command

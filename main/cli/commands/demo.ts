@@ -5,7 +5,7 @@ import type { RunStartInput } from '../../../engine/api/runs';
 import type { EngineDeps } from '../engine-call';
 import { EXIT } from '../exit-codes';
 import type { FollowOptions } from '../follow-run';
-import { ExitWith, UsageError } from '../index';
+import { ExitWith, UsageError } from '../command-errors';
 import { addFollowOptions } from './run';
 import type { Direction } from '../../../engine/api/vocabulary';
 

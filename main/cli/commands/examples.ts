@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT } from '../exit-codes';
-import { ExitWith } from '../index';
+import { ExitWith } from '../command-errors';
 
 export function registerExamples(program: Command): void {
   const examples = program

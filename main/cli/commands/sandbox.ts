@@ -3,7 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { NetworkMode, Sandbox } from '../../../engine/sandbox/types';
 import { EXIT } from '../exit-codes';
 import { writeWithFlow } from '../write-flow';
-import { ExitWith, UsageError } from '../index';
+import { ExitWith, UsageError } from '../command-errors';
 
 // `mle-beast sandbox build | status | exec`. The engine modules load inside each action (Docker's client
 // and execa are not needed for --help).

@@ -10,7 +10,7 @@ import type {
   StageRow,
 } from '../../../engine/api/runs';
 import { listRunLogs, readRunLog } from '../../../engine/runs/run-logs';
-import { EventBus } from '../../../engine/service/event-bus';
+import { EventBus } from '../../../engine/api/event-bus';
 import type { Output } from '../engine-call';
 
 // A stand-in for the engine's runs handlers, for the CLI's tests: runs live in memory, the test scripts their
