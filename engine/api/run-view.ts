@@ -9,7 +9,15 @@ import {
   type StageName,
   type StageRow,
 } from './runs';
-import { isBetter, meetsTarget, type Direction } from './vocabulary';
+import {
+  isBetter,
+  meetsTarget,
+  type Direction,
+  type LogSource,
+  type LogStream,
+  type ScoreSource,
+  type ScoreSplit,
+} from './vocabulary';
 
 /**
  * The one fold of a run's events into what a UI shows of it: the renderer's Runs and Run detail pages and the
@@ -29,8 +37,8 @@ export interface LogLine {
   seq: number;
   at: string;
   stage: StageName | null;
-  source: 'training' | 'evaluate' | 'predict' | 'tests' | 'tool' | 'engine';
-  stream: 'stdout' | 'stderr' | 'info' | 'warning' | 'error';
+  source: LogSource;
+  stream: LogStream;
   text: string;
 }
 
@@ -44,9 +52,9 @@ export interface MetricPoint {
 export interface ScorePoint {
   seq: number;
   step: number;
-  split: 'selection' | 'final';
+  split: ScoreSplit;
   value: number | null;
-  source: 'engine' | 'self_reported';
+  source: ScoreSource;
   problems: string[];
 }
 

@@ -73,8 +73,15 @@ export const RunStatus = z.enum([
 ]);
 export type RunStatus = z.infer<typeof RunStatus>;
 /** States a run never leaves on its own (interrupted can be resumed by the user). */
-export const TERMINAL_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted'];
-export const isTerminalStatus = (s: RunStatus): boolean => TERMINAL_STATUSES.includes(s);
+export const TERMINAL_STATUSES = [
+  'completed',
+  'failed',
+  'cancelled',
+  'interrupted',
+] as const satisfies readonly RunStatus[];
+export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
+export const isTerminalStatus = (s: RunStatus): s is TerminalStatus =>
+  (TERMINAL_STATUSES as readonly RunStatus[]).includes(s);
 
 /**
  * The pipeline's stages, in order (README "Stages"). They name the `X-Mle-Stage` header of every LLM
@@ -125,8 +132,11 @@ export type ExperimentOutcome = z.infer<typeof ExperimentOutcome>;
 /** Where a log line came from: a script the engine ran, or the engine itself. */
 export const LogSource = z.enum(['training', 'evaluate', 'predict', 'tests', 'tool', 'engine']);
 export type LogSource = z.infer<typeof LogSource>;
+/** A process's output streams (what a sandbox command prints). */
+export const OUTPUT_STREAMS = ['stdout', 'stderr'] as const;
+export type OutputStream = (typeof OUTPUT_STREAMS)[number];
 /** A command's output stream, or the level of an engine message. */
-export const LogStream = z.enum(['stdout', 'stderr', 'info', 'warning', 'error']);
+export const LogStream = z.enum([...OUTPUT_STREAMS, 'info', 'warning', 'error']);
 export type LogStream = z.infer<typeof LogStream>;
 
 /** The two hidden splits: `selection` scores every step, `final` scores the best commit once at the end. */

@@ -31,7 +31,7 @@ export const comparisonDirection = (comparison: ComparisonWord): Direction => CO
 /** Why a target value cannot be meant for this metric, or null. Catches `target_value: 85` for accuracy. */
 export function targetValueProblem(
   name: string,
-  lookup: { task: 'classification' | 'regression'; direction: Direction },
+  lookup: { task: TaskType; direction: Direction },
   value: number,
 ): string | null {
   if (lookup.direction === 'lower' && value < 0) {
@@ -51,7 +51,7 @@ export function targetValueProblem(
  * The metric a run uses when none was given, once intake knows the task: the original's default for
  * classification, and the usual error measure for regression.
  */
-export function defaultMetricFor(task: 'classification' | 'regression'): 'accuracy' | 'rmse' {
+export function defaultMetricFor(task: TaskType): 'accuracy' | 'rmse' {
   return task === 'classification' ? 'accuracy' : 'rmse';
 }
 

@@ -7,6 +7,7 @@ import { HoldoutSinks } from './holdout-sinks';
 import { changedWhileReading, type MaterializeContext } from './inspection';
 import type { IntakeResult } from './issues';
 import { featuresName, holdoutDir } from './run-data-layout';
+import type { ScoreSplit } from '../api/vocabulary';
 
 /** An image of the user's folder, as intake found it: what the holdout copies or links. */
 export interface ImageFile {
@@ -56,7 +57,7 @@ export async function materializeImages(
       await fs.mkdir(dir, { recursive: true });
       made.add(dir);
     };
-    const held: { image: ImageFile; split: 'selection' | 'final'; id: string; key: string }[] = [];
+    const held: { image: ImageFile; split: ScoreSplit; id: string; key: string }[] = [];
     for (let i = 0; i < images.length; i += 1) {
       if (context.signal?.aborted) throw context.signal.reason ?? new Error('aborted');
       const image = images[i] as ImageFile;

@@ -3,7 +3,7 @@
  * execa) behave the same from the outside; the pipeline, the tools and the CLI see only this interface.
  */
 
-import type { NetworkMode, SandboxKind } from '../api/vocabulary';
+import type { NetworkMode, OutputStream, SandboxKind } from '../api/vocabulary';
 
 // The sandbox kinds, choices and network modes are shared words, declared in engine/api/vocabulary.
 export type { NetworkMode, SandboxChoice, SandboxKind } from '../api/vocabulary';
@@ -71,7 +71,7 @@ export interface ExecRequest {
    * full: the Docker sandbox reads no more of the command's output until it settles (the command blocks on its
    * writes), so a slow reader costs no memory.
    */
-  onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => unknown;
+  onOutput?: (stream: OutputStream, chunk: string) => unknown;
   /** Per stream: keep at most this many bytes (head and tail), counting what was dropped. */
   outputCapBytes?: number;
   /** Read-only mounts visible to this command only. */

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { RunSummary } from '../../../engine/api/runs';
+import type { RunStatus, RunSummary } from '../../../engine/api/runs';
 import type { CliIO, EngineDeps } from '../engine-call';
 import { EXIT } from '../exit-codes';
 import { formatDuration, shortId, shortSha } from '../format';
@@ -18,7 +18,7 @@ export interface CancelOptions {
 }
 
 /** Ended for good; an interrupted run can still be cancelled (its workspace is then settled). */
-const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+const TERMINAL = new Set<RunStatus>(['completed', 'failed', 'cancelled']);
 
 function outcome(run: RunSummary, requested: boolean): string {
   const where = `workspace ${run.workspace}${run.bestCommit ? ` at its best commit ${shortSha(run.bestCommit)}` : ''}`;
