@@ -60,6 +60,8 @@ export default tseslint.config(
       'import-x/no-restricted-paths': [
         'error',
         {
+          // Zones are paths from the repository root, wherever ESLint is started from.
+          basePath: import.meta.dirname,
           zones: [
             ...layerZones(),
             {
