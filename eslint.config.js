@@ -1,8 +1,10 @@
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { NOT_PRODUCT, TESTING_GLOB, layerZones } from './engine/layers.js';
 
 // The architecture's import boundaries (ARCHITECTURE.md section 2), enforced as errors.
 const nodeBuiltins = builtinModules.filter((m) => !m.startsWith('_'));
@@ -53,6 +55,44 @@ export default tseslint.config(
         {
           selector: `ImportExpression[source.value=/${hostEngineBoundary.regex.replaceAll('/', '\\/')}/]`,
           message: hostEngineBoundary.message,
+        },
+      ],
+    },
+  },
+  {
+    // The engine's layers (engine/layers.js) and no import cycles anywhere. The resolver finds the .ts file
+    // behind an extensionless relative import, so both rules see the real module graph.
+    files: ['**/*.{ts,tsx,js,mjs}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'] })],
+      // Which files no-cycle reads to follow the graph, and with which parser.
+      'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+    },
+    rules: {
+      // Type-only imports are not followed (they vanish at runtime); the layers still count them.
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
+  {
+    // Product code: the layers hold, and test scaffolding (`testing/` folders) is out of reach.
+    files: ['**/*.{ts,tsx,js,mjs}'],
+    ignores: NOT_PRODUCT,
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          // Zones are paths from the repository root, wherever ESLint is started from.
+          basePath: import.meta.dirname,
+          zones: [
+            ...layerZones(),
+            {
+              target: '.',
+              from: [TESTING_GLOB],
+              message: 'Test scaffolding (testing/ folders) is for tests and benchmarks only.',
+            },
+          ],
         },
       ],
     },

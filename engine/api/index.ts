@@ -7,6 +7,7 @@ export * from './result';
 export * from './settings';
 export * from './transport-names';
 export * from './runs';
+export * from './vocabulary';
 export * from './score-check';
 export * from './sandbox';
 export * from './policy';

@@ -9,6 +9,15 @@ import {
   type StageName,
   type StageRow,
 } from './runs';
+import {
+  isBetter,
+  meetsTarget,
+  type Direction,
+  type LogSource,
+  type LogStream,
+  type ScoreSource,
+  type ScoreSplit,
+} from './vocabulary';
 
 /**
  * The one fold of a run's events into what a UI shows of it: the renderer's Runs and Run detail pages and the
@@ -28,8 +37,8 @@ export interface LogLine {
   seq: number;
   at: string;
   stage: StageName | null;
-  source: 'training' | 'evaluate' | 'predict' | 'tests' | 'tool' | 'engine';
-  stream: 'stdout' | 'stderr' | 'info' | 'warning' | 'error';
+  source: LogSource;
+  stream: LogStream;
   text: string;
 }
 
@@ -43,9 +52,9 @@ export interface MetricPoint {
 export interface ScorePoint {
   seq: number;
   step: number;
-  split: 'selection' | 'final';
+  split: ScoreSplit;
   value: number | null;
-  source: 'engine' | 'self_reported';
+  source: ScoreSource;
   problems: string[];
 }
 
@@ -91,9 +100,6 @@ export interface FoldResult {
   /** How many events changed the view (duplicates and other runs' events are not counted). */
   applied: number;
 }
-
-export const isBetter = (direction: 'higher' | 'lower', a: number, b: number | null): boolean =>
-  b === null || (direction === 'higher' ? a > b : a < b);
 
 const byStep = (a: Experiment, b: Experiment) => a.step - b.step;
 
@@ -396,7 +402,7 @@ export function outcomeCounts(experiments: readonly Experiment[]): OutcomeCounts
 export function targetReached(run: RunSummary): boolean | null {
   const { target, direction } = run.metric;
   if (target === null || run.bestScore === null) return null;
-  return direction === 'higher' ? run.bestScore >= target : run.bestScore <= target;
+  return meetsTarget(direction, run.bestScore, target);
 }
 
 /**
@@ -426,7 +432,7 @@ export function scoreDelta(experiments: readonly Experiment[], e: Experiment): n
 /** The running best after each scored experiment (kept and baseline only move it). */
 export function bestTrajectory(
   experiments: readonly Experiment[],
-  direction: 'higher' | 'lower',
+  direction: Direction,
 ): { step: number; score: number; best: number }[] {
   let best: number | null = null;
   const out: { step: number; score: number; best: number }[] = [];

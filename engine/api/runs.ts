@@ -1,68 +1,37 @@
 import { z } from 'zod';
-import { Settings } from './settings';
+import {
+  Direction,
+  EndReason,
+  ExperimentOutcome,
+  ExperimentTag,
+  LogSource,
+  LogStream,
+  RunMode,
+  RunStatus,
+  SandboxChoice,
+  ScoreSource,
+  ScoreSplit,
+  StageName,
+  StageStatus,
+} from './vocabulary';
+
+// The shared words are declared in ./vocabulary; re-exported so imports of them from here keep working.
+export {
+  EndReason,
+  ExperimentOutcome,
+  ExperimentTag,
+  RunStatus,
+  STAGES,
+  StageName,
+  StageStatus,
+  TERMINAL_STATUSES,
+  isTerminalStatus,
+} from './vocabulary';
 
 /**
  * Runs in the contract: their states, the stages of the pipeline, the events a run emits and the
  * snapshots a UI opens a run with. The store, the pipeline, the CLI and every UI use these schemas.
  */
-
-export const RunStatus = z.enum([
-  'pending',
-  'running',
-  'paused',
-  'completed',
-  'failed',
-  'cancelled',
-  'interrupted',
-]);
-export type RunStatus = z.infer<typeof RunStatus>;
-/** States a run never leaves on its own (interrupted can be resumed by the user). */
-export const TERMINAL_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted'];
-export const isTerminalStatus = (s: RunStatus): boolean => TERMINAL_STATUSES.includes(s);
-
-/**
- * The pipeline's stages, in order (README "Stages"). They name the `X-Mle-Stage` header of every LLM
- * request, the stage rows in the store, and the steps in the UI.
- */
-export const STAGES = [
-  'setup',
-  'data_analysis',
-  'data_analysis_critic',
-  'baseline',
-  'testing',
-  'training',
-  'evaluate',
-  'scoring',
-  'proposal',
-  'proposal_critic',
-  'implement',
-  'hillclimb_test',
-  'final_scoring',
-] as const;
-export const StageName = z.enum(STAGES);
-export type StageName = z.infer<typeof StageName>;
-
-export const StageStatus = z.enum(['pending', 'active', 'pass', 'fail', 'retrying', 'skipped']);
-export type StageStatus = z.infer<typeof StageStatus>;
-
-/** Why a run ended: the machine-readable reason beside the human message. */
-export const EndReason = z.enum([
-  'target_reached',
-  'max_steps',
-  'max_consecutive_failures',
-  'max_cost',
-  'max_wall_time',
-  'cancelled',
-  'error',
-  'interrupted',
-]);
-export type EndReason = z.infer<typeof EndReason>;
-
-export const ExperimentTag = z.enum(['MODEL', 'FEATURE', 'HYPERPARAM', 'DATA', 'ENSEMBLE']);
-export type ExperimentTag = z.infer<typeof ExperimentTag>;
-
-export const ExperimentOutcome = z.enum(['baseline', 'kept', 'reverted', 'abandoned', 'failed']);
-export type ExperimentOutcome = z.infer<typeof ExperimentOutcome>;
 
 export const Experiment = z.object({
   step: z.number().int().min(0),
@@ -148,8 +117,8 @@ export const RunEventBody = z.discriminatedUnion('type', [
     type: z.literal('log'),
     stage: StageName.nullable(),
     /** Where the text came from: a script the engine ran, or the engine itself. */
-    source: z.enum(['training', 'evaluate', 'predict', 'tests', 'tool', 'engine']),
-    stream: z.enum(['stdout', 'stderr', 'info', 'warning', 'error']),
+    source: LogSource,
+    stream: LogStream,
     text: z.string(),
   }),
   z.object({
@@ -159,7 +128,7 @@ export const RunEventBody = z.discriminatedUnion('type', [
      */
     type: z.literal('log.omitted'),
     stage: StageName.nullable(),
-    source: z.enum(['training', 'evaluate', 'predict', 'tests', 'tool', 'engine']),
+    source: LogSource,
     /** The command's log in the run folder (`runs.log` pages it): `<name>.log` under `<run folder>/logs/`. */
     log: z.string(),
     /** Lines not stored as events, and all the lines the command printed. */
@@ -175,11 +144,11 @@ export const RunEventBody = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('score'),
     step: z.number().int(),
-    split: z.enum(['selection', 'final']),
+    split: ScoreSplit,
     metric: z.string(),
     value: z.number().nullable(),
     /** `engine`: computed on the hidden holdout; `self_reported`: eval_results.json (no trusted scoring). */
-    source: z.enum(['engine', 'self_reported']),
+    source: ScoreSource,
     problems: z.array(z.string()),
   }),
   z.object({
@@ -235,12 +204,12 @@ export const RunSummary = z.object({
   status: RunStatus,
   endReason: EndReason.nullable(),
   message: z.string().nullable(),
-  mode: z.enum(['greenfield', 'brownfield']),
+  mode: RunMode,
   task: z.string(),
   workspace: z.string(),
   metric: z.object({
     name: z.string(),
-    direction: z.enum(['higher', 'lower']),
+    direction: Direction,
     target: z.number().nullable(),
     trusted: z.boolean(),
   }),
@@ -258,7 +227,7 @@ export const RunSummary = z.object({
   llmCalls: z.number().int(),
   model: z.string(),
   /** The sandbox chosen; `local-unisolated` runs are shown as not isolated. */
-  sandbox: Settings.shape.defaultSandbox,
+  sandbox: SandboxChoice,
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),

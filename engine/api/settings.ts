@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NetworkMode, SandboxChoice } from './vocabulary';
 
 /**
  * The one settings schema. Field types and defaults are kept apart on purpose: zod applies `.default()`
@@ -6,12 +7,9 @@ import { z } from 'zod';
  */
 export const Settings = z.object({
   theme: z.enum(['system', 'light', 'dark']),
-  /**
-   * The one declaration of the sandbox choices: docker; local (inside an OS sandbox: bubblewrap on Linux,
-   * Seatbelt on macOS; refused where there is none); local-unisolated (local without one, chosen on purpose).
-   */
-  defaultSandbox: z.enum(['docker', 'local', 'local-unisolated']),
-  defaultNetwork: z.enum(['none', 'bridge']),
+  /** The sandbox choices and network modes are declared in ./vocabulary. */
+  defaultSandbox: SandboxChoice,
+  defaultNetwork: NetworkMode,
   defaultMaxSteps: z.number().int().min(1).max(1000),
   forceCpu: z.boolean(),
   /**

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../testing/temp-dir';
 import { inferDatasetKind } from './dataset-kind';
-import { writeTree } from './test-helpers';
+import { writeTree } from './testing/helpers';
 
 const tmp = useTempDir('mle-beast-kind-');
 

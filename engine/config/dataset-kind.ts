@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { IMAGE_EXTENSIONS } from '../datasets/image-headers';
-import { KIND_EXTENSIONS } from '../datasets/source-paths';
+import { IMAGE_EXTENSIONS, KIND_EXTENSIONS } from '../api/vocabulary';
 import type { ConfigDatasetKind } from './project-schema';
 
 /** File extensions that say a dataset's kind; the same the datasets module accepts for each kind. */

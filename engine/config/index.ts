@@ -18,7 +18,6 @@ export {
   parseProjectConfig,
   applyOverrides,
   configFromFolder,
-  toDatasetSource,
   type LoadOptions,
   type CliOverrides,
   type LoadedProject,
@@ -33,7 +32,7 @@ export {
   type ConfigResult,
 } from './errors';
 export { inferDatasetKind, type InferredKind } from './dataset-kind';
-export { KIND_EXTENSIONS } from '../datasets/source-paths';
+export { KIND_EXTENSIONS } from '../api/vocabulary';
 export { lookupMetric, targetReached, defaultMetricFor, type MetricLookup } from './metric';
 export { resolveUserPath } from './paths';
 export {

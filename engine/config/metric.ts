@@ -1,5 +1,5 @@
-import { METRICS, normalizeMetricName, resolveMetric } from '../scoring/metric-registry';
-import type { Direction } from '../scoring/schemas';
+import { METRICS, metricInfoOf, normalizeMetricName } from '../api/metrics';
+import { meetsTarget, type Direction, type TaskType } from '../api/vocabulary';
 import { COMPARISON_WORDS, type ComparisonWord } from './project-schema';
 import { closeMatches } from './suggest';
 
@@ -10,21 +10,14 @@ import { closeMatches } from './suggest';
  */
 
 export type MetricLookup =
-  { ok: true; task: 'classification' | 'regression'; direction: Direction } | { ok: false; message: string };
+  { ok: true; task: TaskType; direction: Direction } | { ok: false; message: string };
 
 /** Names whose precise meaning depends on the class count, accepted as written. */
 const GENERIC_NAMES = ['f1', 'precision', 'recall', 'auc'];
 
 export function lookupMetric(name: string): MetricLookup {
-  // A name is known when the registry resolves it for a two-class classification task or for regression:
-  // every spelling it accepts resolves in one of the two.
-  for (const context of [
-    { task: 'classification' as const, classes: ['0', '1'] },
-    { task: 'regression' as const },
-  ]) {
-    const resolved = resolveMetric(name, context);
-    if (resolved.ok) return { ok: true, task: resolved.metric.task, direction: resolved.metric.direction };
-  }
+  const info = metricInfoOf(name);
+  if (info) return { ok: true, task: info.task, direction: info.direction };
   const close = closeMatches(normalizeMetricName(name), [...Object.keys(METRICS), ...GENERIC_NAMES], 3);
   const closeText = close.length > 0 ? ` Close names: ${close.join(', ')}.` : '';
   return {
@@ -38,7 +31,7 @@ export const comparisonDirection = (comparison: ComparisonWord): Direction => CO
 /** Why a target value cannot be meant for this metric, or null. Catches `target_value: 85` for accuracy. */
 export function targetValueProblem(
   name: string,
-  lookup: { task: 'classification' | 'regression'; direction: Direction },
+  lookup: { task: TaskType; direction: Direction },
   value: number,
 ): string | null {
   if (lookup.direction === 'lower' && value < 0) {
@@ -58,7 +51,7 @@ export function targetValueProblem(
  * The metric a run uses when none was given, once intake knows the task: the original's default for
  * classification, and the usual error measure for regression.
  */
-export function defaultMetricFor(task: 'classification' | 'regression'): 'accuracy' | 'rmse' {
+export function defaultMetricFor(task: TaskType): 'accuracy' | 'rmse' {
   return task === 'classification' ? 'accuracy' : 'rmse';
 }
 
@@ -67,6 +60,5 @@ export function targetReached(
   metric: { direction: Direction; target: number | null },
   score: number,
 ): boolean {
-  if (metric.target === null || !Number.isFinite(score)) return false;
-  return metric.direction === 'higher' ? score >= metric.target : score <= metric.target;
+  return meetsTarget(metric.direction, score, metric.target);
 }

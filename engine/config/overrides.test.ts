@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../testing/temp-dir';
 import { applyOverrides, configFromFolder, loadProjectConfig } from './project-config';
-import { expectErrors, expectOk, writeTree } from './test-helpers';
+import { expectErrors, expectOk, writeTree } from './testing/helpers';
 
 const tmp = useTempDir('mle-beast-overrides-');
 

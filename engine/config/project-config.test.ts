@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../testing/temp-dir';
-import { loadProjectConfig, parseProjectConfig, toDatasetSource } from './project-config';
+import { toDatasetSource } from '../datasets/config-source';
+import { loadProjectConfig, parseProjectConfig } from './project-config';
 import { ProjectConfig } from './project-schema';
 import { targetReached } from './metric';
-import { expectErrors, expectOk, writeTree } from './test-helpers';
+import { expectErrors, expectOk, writeTree } from './testing/helpers';
 
 const tmp = useTempDir('mle-beast-config-');
 

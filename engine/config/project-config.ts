@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Settings } from '../api/settings';
-import type { DatasetSource } from '../datasets/schemas';
 import type { ConfigError, ConfigResult } from './errors';
 import { resolveUserPath } from './paths';
 import { ProjectYaml, type ProjectConfig } from './project-schema';
@@ -180,18 +179,6 @@ export function configFromFolder(
     },
     options,
   );
-}
-
-/** The datasets module's view of the config's dataset; null when there is none or it is `other`. */
-export function toDatasetSource(config: ProjectConfig): DatasetSource | null {
-  const d = config.dataset;
-  if (!d || d.kind === 'other') return null;
-  return {
-    kind: d.kind,
-    path: d.trainPath,
-    ...(d.testPath ? { testPath: d.testPath } : {}),
-    ...(d.target ? { labelColumn: d.target } : {}),
-  };
 }
 
 function validate(

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_SETTINGS, Settings } from '../api/settings';
-import { DatasetKind } from '../datasets/schemas';
-import { Direction } from '../scoring/schemas';
-import type { NetworkMode, SandboxChoice } from '../sandbox/types';
+import { DatasetKind, Direction, NetworkMode, RunMode, SandboxChoice, TaskType } from '../api/vocabulary';
 
 /**
  * Two schemas, each the single source of its shape:
@@ -47,16 +45,9 @@ const DatasetType = z.enum([
   ...(Object.keys(DATASET_TYPE_ALIASES) as Array<keyof typeof DATASET_TYPE_ALIASES>),
 ]);
 
-export const Mode = z.enum(['greenfield', 'brownfield']);
-export type Mode = z.infer<typeof Mode>;
-
-/** Sandbox kind and network: the same choices (and the same schema) as the app's settings. */
-const SandboxKindSchema = Settings.shape.defaultSandbox;
-const NetworkSchema = Settings.shape.defaultNetwork;
-// Compile-time guarantee that the settings and the sandbox contract name the same kinds.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const _sameKinds: Same<z.infer<typeof SandboxKindSchema>, SandboxChoice> = true;
-const _sameNetworks: Same<z.infer<typeof NetworkSchema>, NetworkMode> = true;
+/** The run's mode: the shared word (engine/api/vocabulary), under the name project.yaml's code uses. */
+export const Mode = RunMode;
+export type Mode = RunMode;
 
 const Count = (max: number) => z.number().int().min(1).max(max);
 
@@ -116,9 +107,9 @@ export const ProjectYaml = z.strictObject({
     .optional(),
   sandbox: z
     .strictObject({
-      kind: SandboxKindSchema.optional(),
+      kind: SandboxChoice.optional(),
       image: text('the image name').optional(),
-      network: NetworkSchema.optional(),
+      network: NetworkMode.optional(),
       force_cpu: z.boolean().optional(),
       /** Local sandbox: the Python interpreter to use (default: the first python3 with the needed packages). */
       python: text('the path').optional(),
@@ -159,7 +150,7 @@ export const ProjectConfig = z.object({
       /** As written (`accuracy`, `F1`, `auc`): engine/scoring's resolveMetric makes it precise per dataset. */
       name: z.string(),
       /** The task the metric belongs to; the dataset's task must agree. */
-      task: z.enum(['classification', 'regression']),
+      task: TaskType,
       direction: Direction,
       /** `override`: the comparison goes against the metric's usual direction, on purpose. */
       directionSource: z.enum(['metric', 'override']),
@@ -198,10 +189,10 @@ export const ProjectConfig = z.object({
     maxWallMinutes: z.number().positive().nullable(),
   }),
   sandbox: z.object({
-    kind: SandboxKindSchema,
+    kind: SandboxChoice,
     /** Docker only; null = the product's sandbox image. */
     image: z.string().nullable(),
-    network: NetworkSchema,
+    network: NetworkMode,
     forceCpu: z.boolean(),
     /** Local sandbox: the Python interpreter named (absolute); null = chosen at start. */
     python: z.string().nullable().default(null),

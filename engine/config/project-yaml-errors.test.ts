@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { configErrorsToApiError } from './errors';
 import { parseProjectConfig } from './project-config';
-import { expectErrors } from './test-helpers';
+import { expectErrors } from './testing/helpers';
 
 /** Shape and syntax errors need no files on disk: parse text with path checks off. */
 function errorsOf(text: string): string[] {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_SETTINGS, type Settings } from '../api/settings';
-import { KIND_EXTENSIONS } from '../datasets/source-paths';
+import { KIND_EXTENSIONS } from '../api/vocabulary';
 import { inferDatasetKind } from './dataset-kind';
 import { comparisonDirection, lookupMetric, targetValueProblem } from './metric';
 import { resolveUserPath } from './paths';

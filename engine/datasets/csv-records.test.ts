@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../testing/temp-dir';
 import { csvLine, CsvSyntaxError, readCsvRecords, sniffDelimiter } from './csv-records';
-import { write } from './test-fixtures';
+import { write } from './testing/files';
 
 const temp = useTempDir();
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../testing/temp-dir';
 import { combineDigests, digestFile } from './fingerprint';
 import { inspectDataset } from './run-data';
-import { pngBytes, write } from './test-fixtures';
+import { pngBytes, write } from './testing/files';
 
 const temp = useTempDir();
 

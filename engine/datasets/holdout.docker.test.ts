@@ -8,7 +8,7 @@ import { makeTempDir } from '../testing/temp-dir';
 import { daemon, dockerSuiteTitle, startTestSandbox } from '../testing/docker';
 import { prepareRunData, type PreparedRunData } from './run-data';
 import { SeededRandom } from './seeded-random';
-import { csv, readSimpleCsv } from './test-fixtures';
+import { csv, readSimpleCsv } from './testing/files';
 
 // Acceptance: no holdout label is readable from inside the container. The dataset's targets are unique
 // marker numbers, so a search is conclusive: if a holdout row's target appears anywhere the container can

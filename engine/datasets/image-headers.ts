@@ -4,7 +4,8 @@
  * data loader, or in predict.py on the holdout.
  */
 
-export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.gif', '.bmp', '.webp', '.tif', '.tiff']);
+// Declared with the dataset kinds in engine/api/vocabulary (engine/config recognises image folders by them).
+export { IMAGE_EXTENSIONS } from '../api/vocabulary';
 
 /** Files no one means as data, skipped without a word. */
 export const JUNK_FILES = new Set(['thumbs.db', 'desktop.ini', '.ds_store']);

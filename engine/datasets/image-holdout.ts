@@ -4,10 +4,28 @@ import path from 'node:path';
 import { holdoutId, holdoutOrderKey } from './holdout-ids';
 import { SELECTION, VISIBLE } from './holdout-plan';
 import { HoldoutSinks } from './holdout-sinks';
-import type { ImageFile } from './image-intake';
 import { changedWhileReading, type MaterializeContext } from './inspection';
 import type { IntakeResult } from './issues';
 import { featuresName, holdoutDir } from './run-data-layout';
+import type { ScoreSplit } from '../api/vocabulary';
+
+/** An image of the user's folder, as intake found it: what the holdout copies or links. */
+export interface ImageFile {
+  role: 'train' | 'test';
+  className: string;
+  /** Absolute path in the user's folder. */
+  path: string;
+  /** Path under the class folder, forward slashes: where it goes under `visible/<class>/`. */
+  relative: string;
+  /** `<role>/<class>/<relative>`: fingerprint and sources name. */
+  name: string;
+  ext: string;
+  bytes: number;
+  mtimeMs: number;
+  /** A symbolic link in the user's folder: always copied, since a hard link would copy the link itself. */
+  symlink: boolean;
+  sha256: string;
+}
 
 /** Holdout copies all get this timestamp: their real ones could date each class folder's download. */
 const NEUTRAL_TIME = new Date('2000-01-01T00:00:00Z');
@@ -39,7 +57,7 @@ export async function materializeImages(
       await fs.mkdir(dir, { recursive: true });
       made.add(dir);
     };
-    const held: { image: ImageFile; split: 'selection' | 'final'; id: string; key: string }[] = [];
+    const held: { image: ImageFile; split: ScoreSplit; id: string; key: string }[] = [];
     for (let i = 0; i < images.length; i += 1) {
       if (context.signal?.aborted) throw context.signal.reason ?? new Error('aborted');
       const image = images[i] as ImageFile;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../testing/temp-dir';
 import { sniffImageFormat } from './image-headers';
 import { inspectDataset } from './run-data';
-import { jpegBytes, pngBytes, write } from './test-fixtures';
+import { jpegBytes, pngBytes, write } from './testing/files';
 
 const temp = useTempDir();
 

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { combineDigests, digestFile } from './fingerprint';
 import { IMAGE_EXTENSIONS, JUNK_FILES, sniffImageFormat } from './image-headers';
-import { materializeImages } from './image-holdout';
+import { materializeImages, type ImageFile } from './image-holdout';
 import type { Inspection } from './inspection';
 import {
   cappedList,
@@ -21,23 +21,6 @@ import { classWarnings } from './class-warnings';
 
 /** Files hashed at once: enough to keep a disk busy, few enough not to exhaust file descriptors. */
 const HASH_CONCURRENCY = 8;
-
-export interface ImageFile {
-  role: 'train' | 'test';
-  className: string;
-  /** Absolute path in the user's folder. */
-  path: string;
-  /** Path under the class folder, forward slashes: where it goes under `visible/<class>/`. */
-  relative: string;
-  /** `<role>/<class>/<relative>`: fingerprint and sources name. */
-  name: string;
-  ext: string;
-  bytes: number;
-  mtimeMs: number;
-  /** A symbolic link in the user's folder: always copied, since a hard link would copy the link itself. */
-  symlink: boolean;
-  sha256: string;
-}
 
 export async function inspectImages(
   paths: SourcePaths,

@@ -22,3 +22,4 @@ export {
   SplitName,
   TaskType,
 } from './schemas';
+export { toDatasetSource } from './config-source';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { useTempDir } from '../testing/temp-dir';
 import { parseJsonlRecord } from './jsonl-lines';
 import { inspectDataset } from './run-data';
-import { write } from './test-fixtures';
+import { write } from './testing/files';
 
 const temp = useTempDir();
 

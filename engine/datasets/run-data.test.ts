@@ -11,7 +11,7 @@ import { prepareRunData, readRunDataset, type PreparedRunData } from './run-data
 import type { DatasetSource, HoldoutOptions } from './schemas';
 import { resolveSourcePaths } from './source-paths';
 import { inspectTabular } from './tabular-intake';
-import { csv, jpegBytes, listFiles, pngBytes, readSimpleCsv, write } from './test-fixtures';
+import { csv, jpegBytes, listFiles, pngBytes, readSimpleCsv, write } from './testing/files';
 
 const temp = useTempDir();
 

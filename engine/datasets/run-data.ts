@@ -36,6 +36,7 @@ import {
 } from './schemas';
 import { resolveSourcePaths } from './source-paths';
 import { inspectTabular } from './tabular-intake';
+import type { ScoreSplit } from '../api/vocabulary';
 
 /** Below this many examples, a split's score moves by several points with one example. */
 const SMALL_SPLIT = 30;
@@ -135,7 +136,7 @@ export async function prepareRunData(options: {
       ids: 'engine',
     };
     const kind = inspection.summary.kind;
-    const splitFiles = (name: 'selection' | 'final') => ({
+    const splitFiles = (name: ScoreSplit) => ({
       dir: holdoutDir(name),
       input: `${holdoutDir(name)}/${featuresName(kind)}`,
       labels: labelsFile(name),

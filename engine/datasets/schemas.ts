@@ -1,16 +1,14 @@
 import { z } from 'zod';
+import { DatasetKind, ScoreSplit, TaskType } from '../api/vocabulary';
+
+// Shared words, declared in engine/api/vocabulary; re-exported for the datasets module's callers.
+export { DatasetKind, TaskType } from '../api/vocabulary';
 
 /**
  * The shapes that leave engine/datasets: the source a user (or project.yaml) describes, the summary the UI
  * previews, and the run data manifest recorded with a run. They cross the engine/api boundary later, so every
  * one is a zod schema first and a TypeScript type second.
  */
-
-export const DatasetKind = z.enum(['tabular', 'image_folder', 'text_jsonl']);
-export type DatasetKind = z.infer<typeof DatasetKind>;
-
-export const TaskType = z.enum(['classification', 'regression']);
-export type TaskType = z.infer<typeof TaskType>;
 
 export const DatasetSource = z.object({
   kind: DatasetKind,
@@ -147,8 +145,9 @@ export const HoldoutOptions = z.object({
 });
 export type HoldoutOptions = z.input<typeof HoldoutOptions>;
 
-export const SplitName = z.enum(['selection', 'final']);
-export type SplitName = z.infer<typeof SplitName>;
+/** The hidden splits: the shared word (engine/api/vocabulary), under datasets' name for it. */
+export const SplitName = ScoreSplit;
+export type SplitName = ScoreSplit;
 
 export const SplitFiles = z.object({
   /** The folder to mount read-only while predict.py runs; it holds the features and nothing else. */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { inferDatasetKind } from '../config/dataset-kind';
 import { useTempDir } from '../testing/temp-dir';
 import { inspectDataset, prepareRunData } from './run-data';
-import { csv, write } from './test-fixtures';
+import { csv, write } from './testing/files';
 
 // Symbolic links in a dataset: one that stays inside the dataset folder is read like the file it leads to; one
 // that leads out of it is refused before anything reads it, and no message quotes what it leads to.

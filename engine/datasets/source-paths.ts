@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { KIND_EXTENSIONS } from '../api/vocabulary';
 import { containedFile, containmentMessage } from './contained-file';
 import { error } from './issues';
 import type { DatasetIssue, DatasetKind, DatasetSource } from './schemas';
@@ -19,11 +20,8 @@ export interface SourcePaths {
   ignored: string[];
 }
 
-/** The file extensions of the file-based kinds (image folders are recognised by IMAGE_EXTENSIONS). */
-export const KIND_EXTENSIONS = {
-  tabular: ['.csv', '.tsv'],
-  text_jsonl: ['.jsonl', '.ndjson'],
-} as const;
+// The file extensions of the file-based kinds are shared words (engine/config infers a kind from them).
+export { KIND_EXTENSIONS } from '../api/vocabulary';
 
 type Resolution = { ok: true; paths: SourcePaths } | { ok: false; issue: DatasetIssue };
 

@@ -8,7 +8,34 @@ import { HoldoutSinks } from './holdout-sinks';
 import { changedWhileReading, type MaterializeContext } from './inspection';
 import type { IntakeResult } from './issues';
 import { featuresName } from './run-data-layout';
-import type { TabularFile, TabularLayout } from './tabular-intake';
+
+export interface TabularFile {
+  role: 'train' | 'test';
+  path: string;
+  /** Name in the fingerprint and the sources file: `train/churn.csv`. */
+  name: string;
+  delimiter: string;
+  sha256: string;
+  bytes: number;
+  rows: number;
+  /** For each train column, the index of the same column in this file (test files may order them otherwise). */
+  order: number[] | null;
+}
+
+export interface TabularLayout {
+  header: string[];
+  labelIndex: number;
+  /**
+   * The data's own id columns (named `id` in any case): their values never reach the holdout features, where
+   * they hold the engine id instead (see run-data-layout.ts).
+   */
+  idColumns: number[];
+  /** The one whose value sources.csv records as `source_id` (`id` itself first); -1 when there is none. */
+  idIndex: number;
+  files: TabularFile[];
+  /** The class a label text is counted under ('1.0' may be the class '1'): what the labels files hold. */
+  canonicalLabel: (label: string) => string;
+}
 
 /**
  * The second pass over a CSV dataset: visible rows to `visible/<name>.csv` (same header, comma-separated,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../testing/temp-dir';
 import { inspectDataset } from './run-data';
 import type { DatasetIssue, DatasetSource, DatasetSummary } from './schemas';
-import { csv, write } from './test-fixtures';
+import { csv, write } from './testing/files';
 
 const temp = useTempDir();
 

@@ -22,41 +22,13 @@ import { classCounts, decideTask, LabelCollector, spellingWarnings, targetStats 
 import { guessLabelColumn, suggestColumn, type LabelGuess } from './label-inference';
 import type { DatasetIssue, DatasetSource, DatasetSummary } from './schemas';
 import type { SourcePaths } from './source-paths';
-import { materializeTabular } from './tabular-holdout';
+import { materializeTabular, type TabularFile, type TabularLayout } from './tabular-holdout';
 import { isMissing, parseNumber } from './values';
 
 /** Rows read to guess the label column before the full pass (the guess needs value statistics). */
 const GUESS_SAMPLE_ROWS = 10_000;
 /** Ids of one file checked for repeats; beyond it, only ids already seen are (a warning, not a guarantee). */
 const ID_CHECK_CAP = 2_000_000;
-
-export interface TabularFile {
-  role: 'train' | 'test';
-  path: string;
-  /** Name in the fingerprint and the sources file: `train/churn.csv`. */
-  name: string;
-  delimiter: string;
-  sha256: string;
-  bytes: number;
-  rows: number;
-  /** For each train column, the index of the same column in this file (test files may order them otherwise). */
-  order: number[] | null;
-}
-
-export interface TabularLayout {
-  header: string[];
-  labelIndex: number;
-  /**
-   * The data's own id columns (named `id` in any case): their values never reach the holdout features, where
-   * they hold the engine id instead (see run-data-layout.ts).
-   */
-  idColumns: number[];
-  /** The one whose value sources.csv records as `source_id` (`id` itself first); -1 when there is none. */
-  idIndex: number;
-  files: TabularFile[];
-  /** The class a label text is counted under ('1.0' may be the class '1'): what the labels files hold. */
-  canonicalLabel: (label: string) => string;
-}
 
 export async function inspectTabular(
   paths: SourcePaths,

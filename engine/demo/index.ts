@@ -44,12 +44,5 @@ export {
   type TabularSpec,
   type Tweak,
 } from './sklearn-code';
-export {
-  DEMO_TOOLS,
-  askCritic,
-  driveActor,
-  findSklearnPython,
-  localToolRunner,
-  type ActorOutcome,
-  type ToolRunner,
-} from './test-support';
+// The host-side actor loop and tool runner for tests of the scenarios (engine/demo/testing/local-actor.ts) run
+// commands without the policy: they are test scaffolding, never exported from the shipped demo.

@@ -13,7 +13,7 @@ import {
   type ScenarioCall,
   type ScenarioModel,
 } from './scenario';
-import { DEMO_TOOLS } from './test-support';
+import { DEMO_TOOLS } from './testing/local-actor';
 
 let model: ScenarioModel | null = null;
 afterEach(async () => {

@@ -7,10 +7,10 @@ import {
   type ReplyStep,
   type ScriptStep,
   type ScriptUsage,
-} from '../llm/testing/scripted-server';
+} from '../llm/scripted-server';
 
 /**
- * A stage-aware scripted model: an OpenAI-compatible server on loopback (engine/llm/testing/scripted-server.ts)
+ * A stage-aware scripted model: an OpenAI-compatible server on loopback (engine/llm/scripted-server.ts)
  * whose answers are computed per request from the `X-Mle-Run-Id` and `X-Mle-Stage` headers and the shape of
  * the conversation, so one scenario plays whole runs (tests, `mle-beast demo`) without a real model.
  *

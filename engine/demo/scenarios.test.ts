@@ -15,11 +15,11 @@ import {
   testCritic,
 } from './scenarios';
 import { modelPy } from './sklearn-code';
-import { askCritic, driveActor, findSklearnPython, localToolRunner } from './test-support';
+import { askCritic, driveActor, findSklearnPython, localToolRunner } from './testing/local-actor';
 
 /**
  * The named scenarios played through the real LLM client, with a minimal stand-in for the pipeline
- * (test-support.ts): actor loops whose tools run on the host in a temporary workspace. With a python3 that
+ * (testing/local-actor.ts): actor loops whose tools run on the host in a temporary workspace. With a python3 that
  * has scikit-learn the Python the model writes runs for real (pytest included); without it the conversation
  * is still checked, and the Python checks are skipped.
  */

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { ScriptStep } from '../llm/testing/scripted-server';
+import type { ScriptStep } from '../llm/scripted-server';
 import { actorScript, say, toolCall, type Scenario, type ScenarioCall, type StageHandler } from './scenario';
 import { parseImportErrors } from '../tools/pytest';
 import {

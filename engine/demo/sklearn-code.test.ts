@@ -14,7 +14,7 @@ import {
   type ModelVariant,
   type TabularExample,
 } from './sklearn-code';
-import { findSklearnPython } from './test-support';
+import { findSklearnPython } from './testing/local-actor';
 
 /**
  * Runs the scripted model's Python for real: generates the example, carves the hidden holdout the way a run

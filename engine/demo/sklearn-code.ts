@@ -10,6 +10,8 @@
  * sklearn-code.test.ts runs it for real with python3.
  */
 
+import type { TaskType } from '../api/vocabulary';
+
 export type TabularExample = 'churn' | 'house-prices';
 
 /**
@@ -32,7 +34,7 @@ export interface TabularSpec {
   example: TabularExample;
   title: string;
   label: string;
-  task: 'classification' | 'regression';
+  task: TaskType;
   metric: 'accuracy' | 'r2';
   target: number;
   /** Columns dropped before modelling (compared in lower case). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DatasetKind, TaskType } from '../datasets/schemas';
-import { Direction, MetricName } from '../scoring/schemas';
+import { MetricName } from '../api/metrics';
+import { DatasetKind, Direction, TaskType } from '../api/vocabulary';
 
 /**
  * The example datasets the product ships as generators (no data files in the repository): what each one is,

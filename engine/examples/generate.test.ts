@@ -4,7 +4,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { inspectDataset, prepareRunData } from '../datasets';
-import { listFiles } from '../datasets/test-fixtures';
+import { listFiles } from '../datasets/testing/files';
 import { useTempDir } from '../testing/temp-dir';
 import { DEFAULT_SEED, EXAMPLES, ExampleInfo, type ExampleName } from './catalog';
 import { churnRow } from './churn';

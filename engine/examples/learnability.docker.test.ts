@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { daemon, dockerSuiteTitle, startTestSandbox } from '../testing/docker';
-import { listFiles } from '../datasets/test-fixtures';
+import { listFiles } from '../datasets/testing/files';
 import type { DockerSandbox } from '../sandbox/docker-sandbox';
 import { makeTempDir } from '../testing/temp-dir';
 import { EXAMPLES, findExample, type ExampleName } from './catalog';

@@ -14,7 +14,7 @@ import {
   type ModelCatalog,
 } from './catalog';
 import { createLlmClient } from './client';
-import { startScriptedServer, type ScriptedServer } from './testing/scripted-server';
+import { startScriptedServer, type ScriptedServer } from './scripted-server';
 import { extractUsage } from './usage';
 
 /** OpenRouter-style `/models` entries, with the fields and oddities the real list has. */

@@ -19,7 +19,7 @@ import {
   toolReply,
   type ScriptStep,
   type ScriptedServer,
-} from './testing/scripted-server';
+} from './scripted-server';
 import { parseSingleToolCall, type ToolSet } from './tools';
 
 const KEY = 'sk-or-v1-0123456789abcdef0123456789abcdefSECRET';

@@ -10,9 +10,9 @@ import {
   toolReply,
   type ScriptStep,
   type ScriptedServer,
-} from '../llm/testing/scripted-server';
+} from '../llm/scripted-server';
 import { toolsFor } from '../tools';
-import { makeToolContext } from '../tools/test-support';
+import { makeToolContext } from '../tools/testing/tool-context';
 import { useTempDir } from '../testing/temp-dir';
 import { runActor } from './actor';
 import { RunSession } from './session';

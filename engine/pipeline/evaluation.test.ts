@@ -7,7 +7,7 @@ import { actorScript, startScenarioModel, toolCall, type ScenarioModel } from '.
 import { generateExample } from '../examples/generate';
 import { createEngine, type Engine } from '../service/engine';
 import { makeTempDir } from '../testing/temp-dir';
-import { BASELINE_FILES, benchScenario } from './bench-scenario';
+import { BASELINE_FILES, benchScenario } from './testing/bench-scenario';
 
 // The pipeline's own train -> evaluate -> predict -> score (evaluation.ts), in the local sandbox with the
 // stdlib-only scripts of the benchmark scenario: an evaluate.py that claims 0.999 while predict.py's constant

@@ -8,6 +8,7 @@ import type { SplitPaths } from '../datasets';
 import { endingNote, launchScript, logStreams, makeFolder } from '../tools';
 import { ENGINE_OUTPUTS } from '../workspace';
 import type { RunSession } from './session';
+import type { ScoreSplit } from '../api/vocabulary';
 
 /**
  * The engine's own train → evaluate → predict → score, run in the sandbox after the tests pass. The agent
@@ -110,7 +111,7 @@ function warnIfFarApart(session: RunSession, step: number, self: number | null, 
 /** Runs predict.py on a hidden split's features and writes its predictions; returns their host path. */
 export async function predictSplit(
   session: RunSession,
-  split: 'selection' | 'final',
+  split: ScoreSplit,
   paths: SplitPaths,
 ): Promise<{ ok: true; file: string } | { ok: false; failure: string }> {
   const { sandbox, tuning } = session.input;
@@ -184,12 +185,7 @@ export async function score(
   });
 }
 
-export function emitScore(
-  session: RunSession,
-  step: number,
-  split: 'selection' | 'final',
-  scored: ScoreResult,
-): void {
+export function emitScore(session: RunSession, step: number, split: ScoreSplit, scored: ScoreResult): void {
   session.input.ledger.emit({
     type: 'score',
     step,

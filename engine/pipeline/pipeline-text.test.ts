@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { trimConversation } from './context-trim';
 import { checkProposal, hypothesisOf, similarity } from './proposal-text';
-import { isBetter } from './stages';
+import { isBetter } from '../api/vocabulary';
 import { inferTag } from './tags';
 
 describe('inferTag', () => {
@@ -91,12 +91,12 @@ describe('proposals', () => {
 
 describe('isBetter', () => {
   it('is strict and direction-aware; anything beats no score', () => {
-    expect(isBetter(0.8, 0.7, 'higher')).toBe(true);
-    expect(isBetter(0.7, 0.7, 'higher')).toBe(false);
-    expect(isBetter(0.3, 0.4, 'lower')).toBe(true);
-    expect(isBetter(0.4, 0.4, 'lower')).toBe(false);
-    expect(isBetter(0.1, null, 'higher')).toBe(true);
-    expect(isBetter(Number.NaN, null, 'higher')).toBe(false);
+    expect(isBetter('higher', 0.8, 0.7)).toBe(true);
+    expect(isBetter('higher', 0.7, 0.7)).toBe(false);
+    expect(isBetter('lower', 0.3, 0.4)).toBe(true);
+    expect(isBetter('lower', 0.4, 0.4)).toBe(false);
+    expect(isBetter('higher', 0.1, null)).toBe(true);
+    expect(isBetter('higher', Number.NaN, null)).toBe(false);
   });
 });
 

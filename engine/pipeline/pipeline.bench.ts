@@ -9,7 +9,7 @@ import { generateExample } from '../examples/generate';
 import { LocalSandbox } from '../sandbox/local-sandbox';
 import type { ExecRequest, ExecResult } from '../sandbox/types';
 import { createEngine } from '../service/engine';
-import { benchScenario } from './bench-scenario';
+import { benchScenario } from './testing/bench-scenario';
 
 /**
  * Pipeline benchmarks (issue 4 section 8): one whole run of STEPS hill-climb steps with a zero-latency

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Experiment } from '../api/runs';
 import { formatScore } from '../workspace';
 import type { RunSession } from './session';
+import { EXPERIMENT_TAGS } from '../api/vocabulary';
 
 /**
  * The prompts. Every stage starts from a compact brief (task, data, metric, hardware, the journal of past
@@ -191,7 +192,7 @@ export function plateauNote(experiments: readonly Experiment[], failures: number
   const tally = new Map<string, number>();
   for (const e of recent) tally.set(e.tag ?? 'OTHER', (tally.get(e.tag ?? 'OTHER') ?? 0) + 1);
   const tried = [...tally.entries()].map(([t, n]) => `${t} x${n}`).join(', ');
-  const untried = ['MODEL', 'FEATURE', 'HYPERPARAM', 'DATA', 'ENSEMBLE'].filter((t) => !tally.has(t));
+  const untried = EXPERIMENT_TAGS.filter((t) => !tally.has(t));
   return `PLATEAU DETECTED: ${failures} experiments in a row failed to improve. Recent categories: ${tried || 'none'}. Propose a structurally different change from a category not tried lately${untried.length ? ` (${untried.join(', ')})` : ''}; small tweaks of the same idea will not help.`;
 }
 

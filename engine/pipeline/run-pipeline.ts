@@ -2,9 +2,10 @@ import type { EndReason } from '../api/runs';
 import { RunSession, stopOf } from './session';
 import { baseline, commitJournal, dataAnalysis, finalScoring, hillClimb, revert } from './stages';
 import { StopRun, type PipelineInput } from './types';
+import type { TerminalStatus } from '../api/vocabulary';
 
 export interface PipelineOutcome {
-  status: 'completed' | 'failed' | 'cancelled' | 'interrupted';
+  status: TerminalStatus;
   reason: EndReason;
   message: string;
 }

@@ -12,6 +12,7 @@ import { checkProposal, hypothesisOf } from './proposal-text';
 import { appendResearchLog, researchLogEntry } from './research-log';
 import type { RunSession } from './session';
 import { inferTag } from './tags';
+import { isBetter } from '../api/vocabulary';
 
 /** The stages of ARCHITECTURE.md section 4, each a function of the session. */
 
@@ -206,7 +207,7 @@ async function experiment(session: RunSession, step: number): Promise<boolean> {
   }
   const previous = session.state.bestScore;
   const improved =
-    outcome.score !== null && isBetter(outcome.score, previous, session.input.metric.direction);
+    outcome.score !== null && isBetter(session.input.metric.direction, outcome.score, previous);
   const record: Experiment = {
     ...base(tag, hypothesis, proposal),
     outcome: improved ? 'kept' : 'reverted',
@@ -425,13 +426,6 @@ export async function finalScoring(session: RunSession): Promise<void> {
 /** Commits the research log entries of reverted steps that came after the last kept one. */
 export async function commitJournal(session: RunSession): Promise<void> {
   await commitWorkspace(session.workspace, 'research log');
-}
-
-export function isBetter(score: number, best: number | null, direction: 'higher' | 'lower'): boolean {
-  if (!Number.isFinite(score)) return false;
-  if (best === null || !Number.isFinite(best)) return true;
-  // Strict: a tie is not an improvement.
-  return direction === 'higher' ? score > best : score < best;
 }
 
 interface UsageMark {

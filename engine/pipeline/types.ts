@@ -6,11 +6,12 @@ import type { Policy } from '../../policy';
 import type { Sandbox } from '../sandbox';
 import type { CommandLog } from '../tools';
 import type { ResolvedMetric } from '../scoring';
+import type { Direction } from '../api/vocabulary';
 
 /** The run's metric, fixed once: the engine's resolved metric when a hidden holdout scores, else a name. */
 export interface RunMetric {
   name: string;
-  direction: 'higher' | 'lower';
+  direction: Direction;
   target: number | null;
   /** Null when nothing is scored by the engine (dataset kind `other`, or no dataset): self-reported. */
   resolved: ResolvedMetric | null;

@@ -7,7 +7,7 @@ import { connectDocker } from '../sandbox/docker-probe';
 import { startDockerSandbox } from '../sandbox/docker-sandbox';
 import { findSandboxImage } from '../sandbox/images';
 import type { Sandbox } from '../sandbox/types';
-import { EventBus } from '../service/event-bus';
+import { EventBus } from '../api/event-bus';
 import { openStore } from '../store/database';
 import { RunRepository } from '../store/run-repository';
 import { launchScript } from '../tools/launch';

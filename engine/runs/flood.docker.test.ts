@@ -16,7 +16,7 @@ import {
   openTestRun,
   waitForEvent,
   type TestRun,
-} from './test-support';
+} from './testing/engine-run';
 
 // Issue 8 section 4: a train.py that prints as fast as it can (a loss line per batch) must not stall the engine.
 // The real engine, the real Docker sandbox and SQLite; the scripted model writes the flooding train.py.

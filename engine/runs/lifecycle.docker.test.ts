@@ -11,7 +11,7 @@ import { ROOT_FALLBACK_USER, grantSandboxAccess } from '../sandbox/host-user';
 import { createEngine, type Engine } from '../service/engine';
 import { RunRepository } from '../store/run-repository';
 import { makeTempDir } from '../testing/temp-dir';
-import { churnData, waitForModelStage } from './test-support';
+import { churnData, waitForModelStage } from './testing/engine-run';
 
 // How runs end when things go wrong, on a brownfield repository (the user's own work at stake): a sandbox that
 // cannot start, the app closing mid-run (interrupted), two resumes at once, and cancelling an interrupted run.

@@ -2,10 +2,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { dispatch } from '../api/dispatch';
 import type { RunSnapshot, RunSummary } from '../api/runs';
-import { httpError, startScriptedServer, type ScriptedServer } from '../llm/testing/scripted-server';
+import { httpError, startScriptedServer, type ScriptedServer } from '../llm/scripted-server';
 import { createEngine } from '../service/engine';
 import { makeTempDir } from '../testing/temp-dir';
-import { churnData } from './test-support';
+import { churnData } from './testing/engine-run';
 
 // A model that answers /models but fails every chat call: the run ends `failed` with the reason, after a few
 // calls, instead of spending every step on "failed experiments" (local sandbox: no Docker needed).

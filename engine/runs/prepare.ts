@@ -10,12 +10,11 @@ import {
   loadProjectConfig,
   loadProvider,
   safeUrl,
-  toDatasetSource,
   type LoadedProject,
   type ProjectConfig,
   type ResolvedProvider,
 } from '../config';
-import { intakeErrorToApiError, prepareRunData, type PreparedRunData } from '../datasets';
+import { intakeErrorToApiError, prepareRunData, toDatasetSource, type PreparedRunData } from '../datasets';
 import {
   createLlmClient,
   loadCatalog,

@@ -1,5 +1,5 @@
 import type { RunEvent, RunEventBody } from '../api/runs';
-import type { EventBus } from '../service/event-bus';
+import type { EventBus } from '../api/event-bus';
 import type { RunRepository } from '../store/run-repository';
 
 /** How long a coalesced event may wait, and how many may wait, before they are stored and sent together. */

@@ -4,10 +4,10 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { dispatch } from '../api/dispatch';
 import type { RunSnapshot, RunSummary } from '../api/runs';
-import { reply, startScriptedServer, type ScriptedServer } from '../llm/testing/scripted-server';
+import { reply, startScriptedServer, type ScriptedServer } from '../llm/scripted-server';
 import { createEngine } from '../service/engine';
 import { makeTempDir } from '../testing/temp-dir';
-import { churnData } from './test-support';
+import { churnData } from './testing/engine-run';
 
 // `--python` naming an interpreter without the workspace's packages: the run fails in setup, before any
 // model call, with a message that names the interpreter, the missing packages, the import error and the fix.

@@ -18,7 +18,7 @@ import {
   type RunSummary,
 } from '../api/runs';
 import type { z } from 'zod';
-import type { EventBus } from '../service/event-bus';
+import type { EventBus } from '../api/event-bus';
 import type { RunRepository } from '../store/run-repository';
 import type { Settings } from '../api/settings';
 import { StopRun, type RunTuning } from '../pipeline';

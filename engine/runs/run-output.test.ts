@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runEventsOf, type EventMessage } from '../api/contract';
 import { EngineError } from '../api/errors';
 import type { RunEvent, RunEventBody } from '../api/runs';
-import { EventBus } from '../service/event-bus';
+import { EventBus } from '../api/event-bus';
 import { openStore, type Store } from '../store/database';
 import { RunRepository } from '../store/run-repository';
 import { useTempDir } from '../testing/temp-dir';

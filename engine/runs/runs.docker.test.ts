@@ -16,7 +16,7 @@ import {
 } from '../demo';
 import { daemon, dockerSuiteTitle } from '../testing/docker';
 import { ROOT_FALLBACK_USER } from '../sandbox/host-user';
-import { churnData, openTestRun, waitForEvent, type TestRun } from './test-support';
+import { churnData, openTestRun, waitForEvent, type TestRun } from './testing/engine-run';
 
 // Whole runs of the real engine in the Docker sandbox (image: `mle-beast sandbox build --offline`) against a
 // scripted model on loopback: real scikit-learn code trained in a container, scored on the hidden holdout.

@@ -3,6 +3,7 @@ import type { RunEventBody } from '../api/runs';
 import { revokeRecordedAccess } from '../sandbox/access-record';
 import type { OrphanCleanup } from '../sandbox/orphans';
 import { isWorkspaceError, restoreWorkspace, revertExperiment } from '../workspace';
+import type { RunMode } from '../api/vocabulary';
 
 /**
  * Leaves a workspace as a run that has ended should: the experiment under way (if any) reverted to the best
@@ -12,7 +13,7 @@ import { isWorkspaceError, restoreWorkspace, revertExperiment } from '../workspa
  */
 export async function settleWorkspace(
   workspace: string,
-  mode: 'greenfield' | 'brownfield',
+  mode: RunMode,
   emit: (body: RunEventBody) => void,
 ): Promise<void> {
   const notes: string[] = [];

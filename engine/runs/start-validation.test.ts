@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dispatch } from '../api/dispatch';
 import { generateExample } from '../examples/generate';
-import { startScriptedServer, type ScriptedServer } from '../llm/testing/scripted-server';
+import { startScriptedServer, type ScriptedServer } from '../llm/scripted-server';
 import { createEngine, type Engine } from '../service/engine';
 import { makeTempDir } from '../testing/temp-dir';
 

@@ -1,9 +1,10 @@
 import { Writable } from 'node:stream';
+import type { OutputStream } from '../api/vocabulary';
 
 /** Docker's multiplexed stream (no TTY): frames of an 8-byte header (stream type, 3 zeros, size BE) + payload. */
 const HEADER = 8;
 
-export type DemuxTarget = (stream: 'stdout' | 'stderr', data: Buffer) => Promise<void> | void;
+export type DemuxTarget = (stream: OutputStream, data: Buffer) => Promise<void> | void;
 
 /**
  * Splits an exec's multiplexed stream into stdout and stderr. Piped into (`stream.pipe(demux)`), it gives
@@ -18,7 +19,7 @@ export class DockerDemux extends Writable {
   /** Bytes of a header or payload cut by the end of the previous chunk. */
   private carry: Buffer | null = null;
   /** The frame being read: its stream and the payload bytes still to come. */
-  private current: 'stdout' | 'stderr' | null = null;
+  private current: OutputStream | null = null;
   private remaining = 0;
   /** After a header that is not Docker's: the stream is not multiplexed (a TTY); the rest is stdout. */
   private raw = false;
@@ -44,7 +45,7 @@ export class DockerDemux extends Writable {
     );
   }
 
-  private parse(input: Buffer, emit: (stream: 'stdout' | 'stderr', data: Buffer) => void): void {
+  private parse(input: Buffer, emit: (stream: OutputStream, data: Buffer) => void): void {
     let data = input;
     if (this.raw) return data.length > 0 ? emit('stdout', data) : undefined;
     if (this.carry) {
@@ -52,9 +53,9 @@ export class DockerDemux extends Writable {
       this.carry = null;
     }
     // Payload slices of the same stream, handed over together.
-    let pendingStream: 'stdout' | 'stderr' | null = null;
+    let pendingStream: OutputStream | null = null;
     let pending: Buffer[] = [];
-    const push = (stream: 'stdout' | 'stderr', slice: Buffer) => {
+    const push = (stream: OutputStream, slice: Buffer) => {
       if (slice.length === 0) return;
       if (pendingStream !== null && pendingStream !== stream) flush();
       pendingStream = stream;

@@ -1,3 +1,5 @@
+import type { OutputStream } from '../api/vocabulary';
+
 /** Default per-stream cap on the output an exec keeps (head and tail); the tools cut further for the model. */
 export const DEFAULT_OUTPUT_CAP_BYTES = 1024 * 1024;
 
@@ -119,7 +121,7 @@ function completeUtf8Length(bytes: Buffer): number {
   return needed > continuation ? i : bytes.length;
 }
 
-export type OutputStream = 'stdout' | 'stderr';
+export type { OutputStream } from '../api/vocabulary';
 
 const noop = () => undefined;
 

@@ -3,15 +3,12 @@
  * execa) behave the same from the outside; the pipeline, the tools and the CLI see only this interface.
  */
 
-export type SandboxKind = 'docker' | 'local';
-/**
- * What a run asks for (settings, project.yaml, --sandbox): a kind, or the local sandbox without an OS sandbox,
- * chosen on purpose where none is available (`local-unisolated`).
- */
-export type SandboxChoice = SandboxKind | 'local-unisolated';
+import type { NetworkMode, OutputStream, SandboxKind } from '../api/vocabulary';
+
+// The sandbox kinds, choices and network modes are shared words, declared in engine/api/vocabulary.
+export type { NetworkMode, SandboxChoice, SandboxKind } from '../api/vocabulary';
 /** What confines commands: a container, an OS sandbox around each local command, or nothing. */
 export type SandboxIsolation = 'container' | 'bubblewrap' | 'seatbelt' | 'none';
-export type NetworkMode = 'none' | 'bridge';
 
 export interface SandboxLimits {
   /** Hard memory limit of the container (Docker); over it the kernel kills the process (an OOM). */
@@ -74,7 +71,7 @@ export interface ExecRequest {
    * full: the Docker sandbox reads no more of the command's output until it settles (the command blocks on its
    * writes), so a slow reader costs no memory.
    */
-  onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => unknown;
+  onOutput?: (stream: OutputStream, chunk: string) => unknown;
   /** Per stream: keep at most this many bytes (head and tail), counting what was dropped. */
   outputCapBytes?: number;
   /** Read-only mounts visible to this command only. */

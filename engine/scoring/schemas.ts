@@ -1,35 +1,10 @@
 import { z } from 'zod';
+import { MetricName } from '../api/metrics';
+import { Direction, TaskType } from '../api/vocabulary';
 
-/** The metrics the engine computes itself, by canonical name. */
-export const MetricName = z.enum([
-  'accuracy',
-  'balanced_accuracy',
-  'f1_binary',
-  'f1_macro',
-  'f1_micro',
-  'f1_weighted',
-  'precision_binary',
-  'precision_macro',
-  'precision_micro',
-  'precision_weighted',
-  'recall_binary',
-  'recall_macro',
-  'recall_micro',
-  'recall_weighted',
-  'roc_auc',
-  'roc_auc_ovr',
-  'log_loss',
-  'mse',
-  'rmse',
-  'mae',
-  'r2',
-  'rmsle',
-  'mape',
-]);
-export type MetricName = z.infer<typeof MetricName>;
-
-export const Direction = z.enum(['higher', 'lower']);
-export type Direction = z.infer<typeof Direction>;
+// Declared in engine/api (the words every layer shares); re-exported for scoring's callers.
+export { Direction } from '../api/vocabulary';
+export { MetricName } from '../api/metrics';
 
 export const ResolvedMetric = z.object({
   name: MetricName,
@@ -38,7 +13,7 @@ export const ResolvedMetric = z.object({
   direction: Direction,
   /** `override`: the run set the direction against the metric's usual one. */
   directionSource: z.enum(['metric', 'override']),
-  task: z.enum(['classification', 'regression']),
+  task: TaskType,
   /** What the metric reads from the predictions file. */
   reads: z.enum(['prediction', 'probabilities']),
   /** Binary metrics: the class counted as positive, and why. */

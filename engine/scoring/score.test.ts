@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { write } from '../datasets/test-fixtures';
+import { write } from '../datasets/testing/files';
 import { useTempDir } from '../testing/temp-dir';
 import { skippedTitle } from '../testing/skip';
 import { resolveMetric, type MetricContext } from './metric-registry';

@@ -14,6 +14,7 @@ import {
 import { binaryRocAuc, logLoss, ovrMacroRocAuc } from './probability-metrics';
 import { mae, mape, mse, r2, rmse, rmsle } from './regression-metrics';
 import type { PredictionProblem, ResolvedMetric, ScoreResult } from './schemas';
+import type { TaskType } from '../api/vocabulary';
 
 /**
  * The trusted score of one predictions file on one hidden holdout split: computed here from the agent's
@@ -100,7 +101,7 @@ function failure(
 }
 
 function buildTruth(
-  task: 'classification' | 'regression',
+  task: TaskType,
   labels: readonly string[],
   classes: readonly string[] | undefined,
 ): { ok: true; value: Truth } | { ok: false; message: string } {

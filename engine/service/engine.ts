@@ -12,7 +12,7 @@ import { describeDatabaseError } from '../store/database-errors';
 import { DatabaseFileError } from '../store/integrity';
 import { SettingsRepository } from '../store/settings-repository';
 import { PRODUCT } from '../version';
-import { EventBus } from './event-bus';
+import { EventBus } from '../api/event-bus';
 import { toolCommands } from './tool-commands';
 import type { SandboxBuilds } from '../sandbox/build-jobs';
 

@@ -29,23 +29,24 @@ import {
   type StageDbRow,
 } from './run-rows';
 import { LIVE_STATUSES, runListSql, type RunListFilter } from './run-list-sql';
+import type { Direction, RunMode, SandboxKind } from '../api/vocabulary';
 
 export type { LlmCallRow, LlmUsage, RunControl } from './run-rows';
 
 export interface NewRun {
   id: string;
   name: string | null;
-  mode: 'greenfield' | 'brownfield';
+  mode: RunMode;
   task: string;
   workspace: string;
   /** The engine's folder for the run's data. */
   runDir: string;
   /** The resolved ProjectConfig, stored as JSON. */
   config: unknown;
-  metric: { name: string; direction: 'higher' | 'lower'; target: number | null; trusted: boolean };
+  metric: { name: string; direction: Direction; target: number | null; trusted: boolean };
   maxSteps: number;
   model: string;
-  sandbox: 'docker' | 'local';
+  sandbox: SandboxKind;
   ownerPid: number | null;
   /** Hostname of the process running the run. */
   ownerHost: string | null;

@@ -1,5 +1,6 @@
 import type { Policy } from '../../policy';
 import type { Sandbox } from '../sandbox/types';
+import type { LogSource as RunLogSource, OutputStream } from '../api/vocabulary';
 
 /** Where a tool runs and what it may do: built by the pipeline for each run. */
 export interface ToolContext {
@@ -27,7 +28,7 @@ export interface ToolContext {
   /** Cancel: kills the running command at once. */
   signal: AbortSignal;
   /** Each output line, when `openLog` is not given (tests). */
-  onLog?: (source: LogSource, stream: 'stdout' | 'stderr', line: string) => void;
+  onLog?: (source: LogSource, stream: OutputStream, line: string) => void;
   /**
    * Opens the log of one command, as it starts: the run keeps its whole output in a file and a bounded part as
    * events. Called once per command; `close()` when the command has ended (whatever way).
@@ -37,14 +38,15 @@ export interface ToolContext {
   onMetrics?: (values: Record<string, number>) => void;
 }
 
-export type LogSource = 'training' | 'evaluate' | 'tests' | 'tool';
+/** The log sources a tool's command writes under (the engine and predict.py log elsewhere). */
+export type LogSource = Extract<RunLogSource, 'training' | 'evaluate' | 'tests' | 'tool'>;
 
 /** One command's output as the run keeps it. Every method is cheap and never blocks on I/O. */
 export interface CommandLog {
   /** Output as it arrives (decoded, lines may be split), for the whole log. */
-  chunk(stream: 'stdout' | 'stderr', text: string): void;
+  chunk(stream: OutputStream, text: string): void;
   /** One whole line (a progress bar's last state). */
-  line(stream: 'stdout' | 'stderr', text: string): void;
+  line(stream: OutputStream, text: string): void;
   /** The command has ended: what is kept of its last lines is stored, its file closed. Safe to call twice. */
   close(): void;
 }

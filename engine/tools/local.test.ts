@@ -9,7 +9,7 @@ import type { ToolContext } from './context';
 import { executeTool } from './execute';
 import { launchScript } from './launch';
 import { parseImportErrors, runTests } from './pytest';
-import { makeToolContext } from './test-support';
+import { makeToolContext } from './testing/tool-context';
 
 // The executors against the LOCAL sandbox (python3 with pytest on this machine).
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../testing/temp-dir';
 import { METRICS_FILE, MetricsTail } from './launch';
-import { makeToolContext } from './test-support';
+import { makeToolContext } from './testing/tool-context';
 
 const temp = useTempDir('mle-beast-tools-metrics-');
 

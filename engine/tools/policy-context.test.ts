@@ -6,7 +6,7 @@ import type { Sandbox } from '../sandbox/types';
 import { makeTempDir } from '../testing/temp-dir';
 import { executeTool } from './execute';
 import { policyContext } from './shell';
-import { makeToolContext } from './test-support';
+import { makeToolContext } from './testing/tool-context';
 
 // Issue 8: the tools hand the policy the app's data folder (off limits), the visible data inside it (readable)
 // and, in Docker, the container's own /tmp as the private temp folder. Real files, the real local sandbox.

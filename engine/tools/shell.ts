@@ -7,6 +7,7 @@ import { splitArgs } from './args';
 import { ToolError, type LogSource, type ToolContext } from './context';
 import { LineSplitter, seconds, splitBudget } from './output';
 import { displayPath, hostPathOf, readablePath, sandboxPathOf } from './paths';
+import type { OutputStream } from '../api/vocabulary';
 
 /** Raw output kept per stream (head and tail) before it is cut down for the model. */
 export const RAW_OUTPUT_CAP_BYTES = 512 * 1024;
@@ -51,10 +52,10 @@ export function pythonEnv(ctx: ToolContext): Record<string, string> {
 export function logStreams(
   ctx: ToolContext,
   source: LogSource,
-  onLine?: (stream: 'stdout' | 'stderr', line: string) => void,
+  onLine?: (stream: OutputStream, line: string) => void,
 ) {
   const log = ctx.openLog?.(source) ?? null;
-  const make = (stream: 'stdout' | 'stderr') =>
+  const make = (stream: OutputStream) =>
     new LineSplitter((line) => {
       onLine?.(stream, line);
       if (log) log.line(stream, line);
@@ -63,7 +64,7 @@ export function logStreams(
   const splitters = { stdout: make('stdout'), stderr: make('stderr') };
   let flushed = false;
   return {
-    onOutput: (stream: 'stdout' | 'stderr', chunk: string) => {
+    onOutput: (stream: OutputStream, chunk: string) => {
       log?.chunk(stream, chunk);
       splitters[stream].push(chunk);
     },

@@ -8,7 +8,7 @@ import type { ToolContext } from './context';
 import { executeTool } from './execute';
 import { launchScript } from './launch';
 import { runTests } from './pytest';
-import { makeToolContext } from './test-support';
+import { makeToolContext } from './testing/tool-context';
 
 // The tools against the real Docker sandbox (image: `mle-beast sandbox build --offline`). Where no Docker daemon
 // answers, the suite is skipped with the reason in its title; a missing image fails the tests.

@@ -8,7 +8,7 @@ import { beginExperiment, keepExperiment } from './experiment';
 import { readWorkspaceState } from './read-state';
 import { restoreWorkspace } from './restore';
 import { statePath } from './state';
-import { exists, fingerprint, gitSnapshot, read, userGit, userRepo, write } from './test-fixtures';
+import { exists, fingerprint, gitSnapshot, read, userGit, userRepo, write } from './testing/repos';
 
 const temp = useTempDir('mle-beast-brownfield-');
 const now = new Date('2025-06-01T12:34:56Z');

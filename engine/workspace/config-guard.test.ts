@@ -6,7 +6,7 @@ import { openBrownfield } from './brownfield';
 import { beginExperiment, keepExperiment, revertExperiment } from './experiment';
 import { openGreenfield } from './greenfield';
 import { restoreWorkspace } from './restore';
-import { read, userGit, userRepo, write } from './test-fixtures';
+import { read, userGit, userRepo, write } from './testing/repos';
 
 const temp = useTempDir('mle-beast-config-guard-');
 const now = new Date('2025-06-01T12:34:56Z');

@@ -10,7 +10,7 @@ import {
   removeSessionExcludes,
 } from './excludes';
 import { findRepo } from './repo';
-import { userGit, userRepo, write } from './test-fixtures';
+import { userGit, userRepo, write } from './testing/repos';
 
 const temp = useTempDir('mle-beast-excludes-');
 const limits = { fileBytes: 1000, dirBytes: 5000, dirFiles: 10 };

@@ -8,7 +8,7 @@ import { beginExperiment, commitWorkspace, keepExperiment, revertExperiment } fr
 import { openGreenfield } from './greenfield';
 import { diffStat } from './inspect';
 import { restoreWorkspace } from './restore';
-import { exists, fingerprint, read, userGit, userRepo, write } from './test-fixtures';
+import { exists, fingerprint, read, userGit, userRepo, write } from './testing/repos';
 
 const temp = useTempDir('mle-beast-experiment-');
 const now = new Date('2025-06-01T12:34:56Z');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../testing/temp-dir';
 import { GitError, isWorkspaceError } from './errors';
 import { AGENT_EMAIL, AGENT_NAME, parseGitVersion, requireGit, runGit, splitNul } from './git';
-import { userGit, write } from './test-fixtures';
+import { userGit, write } from './testing/repos';
 
 const temp = useTempDir('mle-beast-git-');
 

@@ -7,7 +7,7 @@ import { ML_GITIGNORE } from './gitignore';
 import { openGreenfield } from './greenfield';
 import { readWorkspaceState } from './read-state';
 import { restoreWorkspace } from './restore';
-import { fingerprint, userGit, write } from './test-fixtures';
+import { fingerprint, userGit, write } from './testing/repos';
 
 const temp = useTempDir('mle-beast-greenfield-');
 const now = new Date('2025-06-01T12:34:56Z');

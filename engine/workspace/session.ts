@@ -3,6 +3,7 @@ import type { BulkLimits, KeptOut } from './excludes';
 import { runGit, type GitOptions } from './git';
 import type { Repo } from './repo';
 import type { OriginalHead, WorkspaceState } from './state';
+import type { RunMode } from '../api/vocabulary';
 
 export interface OpenOptions extends GitOptions {
   /** The clock for the branch name (tests). */
@@ -15,7 +16,7 @@ export interface OpenOptions extends GitOptions {
 export interface WorkspaceInfo {
   /** The workspace folder, symlinks resolved. */
   root: string;
-  mode: 'greenfield' | 'brownfield';
+  mode: RunMode;
   /** The run's branch, checked out now. */
   branch: string;
   /** The commit the run starts from (its first "best"). */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { WorkspaceError } from './errors';
 import type { Repo } from './repo';
+import { RunMode } from '../api/vocabulary';
 
 /**
  * What a run changed in a repository, written before each change so that a later process (after a crash)
@@ -24,7 +25,7 @@ export const WorkspaceState = z.object({
   version: z.literal(1),
   /** Random id of this run's session; also in the stash message, to find the stash if a crash came first. */
   session: z.string().min(1),
-  mode: z.enum(['greenfield', 'brownfield']),
+  mode: RunMode,
   /**
    * opening: changes under way (a crash here is recovered by restore); active: the run works on `branch`;
    * needs_attention: restore could not finish, `message` says why; restored: all put back.

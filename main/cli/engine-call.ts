@@ -3,7 +3,7 @@ import { dispatch } from '../../engine/api/dispatch';
 import type { CommandInput, CommandName, CommandOutput } from '../../engine/api/contract';
 import type { ApiError } from '../../engine/api/errors';
 import type { Result } from '../../engine/api/result';
-import type { EventBus } from '../../engine/service/index';
+import type { EventBus } from '../../engine/api/event-bus';
 import { EXIT } from './exit-codes';
 
 /**

@@ -1,5 +1,10 @@
 // Number, cost, duration, id and text formatting shared by the run commands (`run`, `runs`, `show`, ...).
 // Pure functions: no terminal, no engine.
+import {
+  comparisonOperator,
+  meetsTarget as scoreMeetsTarget,
+  type Direction,
+} from '../../engine/api/vocabulary';
 
 /** The short form of a run id people type and read: its first 8 characters. */
 export const shortId = (id: string): string => id.slice(0, 8);
@@ -25,22 +30,17 @@ export function formatDelta(value: number | null, parent: number | null | undefi
 }
 
 /** A target as the user wrote it, with its comparison: `accuracy >= 0.82`. */
-export function targetText(metric: {
-  name: string;
-  direction: 'higher' | 'lower';
-  target: number | null;
-}): string {
+export function targetText(metric: { name: string; direction: Direction; target: number | null }): string {
   if (metric.target === null) return `${metric.name} (no target)`;
-  return `${metric.name} ${metric.direction === 'higher' ? '>=' : '<='} ${metric.target}`;
+  return `${metric.name} ${comparisonOperator(metric.direction)} ${metric.target}`;
 }
 
 /** Whether a score meets the target in the metric's direction. */
 export function meetsTarget(
   score: number | null,
-  metric: { direction: 'higher' | 'lower'; target: number | null },
+  metric: { direction: Direction; target: number | null },
 ): boolean {
-  if (score === null || metric.target === null) return false;
-  return metric.direction === 'higher' ? score >= metric.target : score <= metric.target;
+  return scoreMeetsTarget(metric.direction, score, metric.target);
 }
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;

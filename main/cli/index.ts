@@ -10,23 +10,14 @@ import { registerShow } from './commands/show';
 import { registerCancel } from './commands/cancel';
 import { registerResume } from './commands/resume';
 import { registerDemo } from './commands/demo';
+import { ExitWith } from './command-errors';
 import { EXIT } from './exit-codes';
 
 // One file per command in ./commands. Heavy modules (SQLite, the server, Docker) load inside each
 // command's action, so `mle-beast --version` and `--help` start fast.
 
-/** Thrown by a command for input the user must fix: exit 2, message printed as is. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
-/** Lets an action end the process with a specific exit code after it has printed its own output. */
-export class ExitWith extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-    this.name = 'ExitWith';
-  }
-}
+// Commands import these from ./command-errors (importing them from here would be a cycle).
+export { ExitWith, UsageError } from './command-errors';
 
 export function buildProgram(): Command {
   const program = new Command('mle-beast')

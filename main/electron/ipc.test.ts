@@ -2,7 +2,7 @@ import type { IpcMainInvokeEvent } from 'electron';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { commandNames } from '../../engine/api/contract';
 import { DEFAULT_SETTINGS } from '../../engine/api/settings';
-import { EventBus } from '../../engine/service/event-bus';
+import { EventBus } from '../../engine/api/event-bus';
 import type { Engine } from '../../engine/service/engine';
 import { APP_ORIGIN } from './app-origin';
 

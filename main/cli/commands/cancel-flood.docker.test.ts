@@ -7,7 +7,7 @@ import { dispatch } from '../../../engine/api/dispatch';
 import type { RunList, RunSnapshot } from '../../../engine/api/runs';
 import { daemon, dockerSuiteTitle } from '../../../engine/testing/docker';
 import { startScenarioModel, type ScenarioModel } from '../../../engine/demo';
-import { churnData, FLOOD_STARTS, floodingScenario } from '../../../engine/runs/test-support';
+import { churnData, FLOOD_STARTS, floodingScenario } from '../../../engine/runs/testing/engine-run';
 import { createEngine, type Engine } from '../../../engine/service/engine';
 import { makeTempDir } from '../../../engine/testing/temp-dir';
 import { EXIT } from '../exit-codes';

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import type { RunSummary } from '../../../engine/api/runs';
+import type { RunStatus, RunSummary } from '../../../engine/api/runs';
 import type { CliIO, EngineDeps } from '../engine-call';
 import { EXIT } from '../exit-codes';
 import { formatDuration, shortId, shortSha } from '../format';
-import { ExitWith } from '../index';
+import { ExitWith } from '../command-errors';
 
 // `mle-beast cancel <id>`: asks the engine to stop a run. The run may be carried on by another process (the
 // app, `serve`, another terminal): the engine records the request and that process stops it, so this command
@@ -18,7 +18,7 @@ export interface CancelOptions {
 }
 
 /** Ended for good; an interrupted run can still be cancelled (its workspace is then settled). */
-const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+const TERMINAL = new Set<RunStatus>(['completed', 'failed', 'cancelled']);
 
 function outcome(run: RunSummary, requested: boolean): string {
   const where = `workspace ${run.workspace}${run.bestCommit ? ` at its best commit ${shortSha(run.bestCommit)}` : ''}`;

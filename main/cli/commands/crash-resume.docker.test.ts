@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunList, RunSummary } from '../../../engine/api/runs';
 import { daemon, dockerSuiteTitle } from '../../../engine/testing/docker';
 import { greenfieldTabular, startScenarioModel, type ScenarioModel } from '../../../engine/demo';
-import { churnData, waitForModelStage } from '../../../engine/runs/test-support';
+import { churnData, waitForModelStage } from '../../../engine/runs/testing/engine-run';
 import { makeTempDir } from '../../../engine/testing/temp-dir';
 
 // Kill -9 of `mle-beast run` in the middle of a run, then `mle-beast runs` shows it interrupted and

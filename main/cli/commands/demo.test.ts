@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { EXAMPLES } from '../../../engine/examples/catalog';
 import { EXIT } from '../exit-codes';
-import { UsageError } from '../index';
+import { UsageError } from '../command-errors';
 import { FakeEngine, fakeIO } from '../testing/fake-engine';
 import { demoCommand, folderStamp, type DemoEnv } from './demo';
 

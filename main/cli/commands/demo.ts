@@ -5,8 +5,9 @@ import type { RunStartInput } from '../../../engine/api/runs';
 import type { EngineDeps } from '../engine-call';
 import { EXIT } from '../exit-codes';
 import type { FollowOptions } from '../follow-run';
-import { ExitWith, UsageError } from '../index';
+import { ExitWith, UsageError } from '../command-errors';
 import { addFollowOptions } from './run';
+import type { Direction } from '../../../engine/api/vocabulary';
 
 // `mle-beast demo [example]`: a whole run offline. A seeded example dataset is generated under the engine's
 // home, a scripted model answers on loopback in this process (no API key, no network), and the run is
@@ -39,7 +40,7 @@ export interface DemoEnv {
   ): Promise<{ ok: true; value: { dir: string; dataPath: string } } | { ok: false; error: ApiError }>;
   example(name: DemoExample): {
     taskText: string;
-    metric: { name: string; direction: 'higher' | 'lower'; target: number };
+    metric: { name: string; direction: Direction; target: number };
   };
   startModel(name: DemoExample): Promise<ScriptedModel>;
   /** Whether a Docker sandbox can start now (daemon answers and an image is built), and if not, why. */

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { EXIT } from '../exit-codes';
-import { ExitWith } from '../index';
+import { ExitWith } from '../command-errors';
 
 // `mle-beast examples list | create`: the contract's examples.list and examples.create.
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { EngineDeps } from '../engine-call';
 import type { FollowOptions } from '../follow-run';
 import { EXIT } from '../exit-codes';
-import { ExitWith } from '../index';
+import { ExitWith } from '../command-errors';
 import { addFollowOptions } from './run';
 
 // `mle-beast resume <id>`: continues a paused or interrupted run from its best commit, then follows it exactly

@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
-import { startScriptedServer } from '../../../engine/llm/testing/scripted-server';
+import { startScriptedServer } from '../../../engine/llm/scripted-server';
 import { makeTempDir } from '../../../engine/testing/temp-dir';
 
 // The built `mle-beast run` with input it must refuse: exit 2, the engine's message, nothing created.

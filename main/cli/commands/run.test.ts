@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { captureOutput } from '../../../engine/testing/capture-output';
 import { useTempDir } from '../../../engine/testing/temp-dir';
 import { EXIT } from '../exit-codes';
-import { main, UsageError } from '../index';
+import { UsageError } from '../command-errors';
+import { main } from '../index';
 import { FakeEngine, fakeIO } from '../testing/fake-engine';
 import { buildRunInput, runCommand, TASK_MISSING } from './run';
 

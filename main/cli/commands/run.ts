@@ -4,7 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { RunOverrides, RunStartInput } from '../../../engine/api/runs';
 import type { CliIO, EngineDeps } from '../engine-call';
 import type { FollowOptions } from '../follow-run';
-import { ExitWith, UsageError } from '../index';
+import { ExitWith, UsageError } from '../command-errors';
 import { RUN_EXIT_HELP } from '../run-exit';
 
 // `mle-beast run <project.yaml | folder> [task]`: starts a run and follows it to its end. The engine checks

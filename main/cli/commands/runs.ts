@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { RunList, RunSummary } from '../../../engine/api/runs';
 import type { CliIO, EngineDeps } from '../engine-call';
 import { cut, formatCost, formatScore, formatTime, renderTable, shortId } from '../format';
-import { ExitWith } from '../index';
+import { ExitWith } from '../command-errors';
 
 // `mle-beast runs`: the runs in the database (shared with the app and `serve`), newest first, a page at a time.
 

@@ -5,7 +5,7 @@ import type { SandboxBuildFinished } from '../../../engine/api/sandbox';
 import type { Settings } from '../../../engine/api/settings';
 import { EXIT } from '../exit-codes';
 import { writeWithFlow } from '../write-flow';
-import { ExitWith, UsageError } from '../index';
+import { ExitWith, UsageError } from '../command-errors';
 
 // `mle-beast sandbox build | status | exec`. build and status are contract commands (sandbox.build, whose
 // progress events are printed as they come, and sandbox.status); exec runs in this process through the service

@@ -16,7 +16,7 @@ import {
   shortSha,
   targetText,
 } from '../format';
-import { ExitWith } from '../index';
+import { ExitWith } from '../command-errors';
 import { scoreDisagreement } from '../../../engine/api/score-check';
 import { describeEvent, endReasonText } from '../progress/render';
 

@@ -1,4 +1,5 @@
 import type { Experiment, RunEvent, RunStatus, RunSummary, StageName } from '../../../engine/api/runs';
+import { isBetter } from '../../../engine/api/vocabulary';
 
 /**
  * What the live progress display knows about a run, folded from its summary and its events. Pure data: the
@@ -50,9 +51,6 @@ export function initialProgress(
   };
 }
 
-const better = (a: number, b: number | null, direction: 'higher' | 'lower'): boolean =>
-  b === null || (direction === 'higher' ? a > b : a < b);
-
 /** The state after one event. Events of other runs leave it as it is. */
 export function applyEvent(state: ProgressState, event: RunEvent, nowMs: number): ProgressState {
   if (event.runId !== state.runId) return state;
@@ -70,7 +68,7 @@ export function applyEvent(state: ProgressState, event: RunEvent, nowMs: number)
       const e = body.experiment;
       const next = { ...state, scores: { ...state.scores, [e.step]: e.score } };
       if ((e.outcome === 'kept' || e.outcome === 'baseline') && e.score !== null) {
-        if (better(e.score, state.bestScore, state.metric.direction) || state.bestStep === e.step) {
+        if (isBetter(state.metric.direction, e.score, state.bestScore) || state.bestStep === e.step) {
           return { ...next, bestScore: e.score, bestStep: e.step };
         }
       }

@@ -10,8 +10,9 @@ import type {
   StageRow,
 } from '../../../engine/api/runs';
 import { listRunLogs, readRunLog } from '../../../engine/runs/run-logs';
-import { EventBus } from '../../../engine/service/event-bus';
+import { EventBus } from '../../../engine/api/event-bus';
 import type { Output } from '../engine-call';
+import { isTerminalStatus } from '../../../engine/api/vocabulary';
 
 // A stand-in for the engine's runs handlers, for the CLI's tests: runs live in memory, the test scripts their
 // events, and every event is stored (with a sequence number) before it is fanned out, as the engine does.
@@ -118,7 +119,7 @@ export class FakeEngine {
       s.status = body.status;
       s.endReason = body.reason;
       s.message = body.message;
-      if (['completed', 'failed', 'cancelled', 'interrupted'].includes(body.status)) {
+      if (isTerminalStatus(body.status)) {
         s.endedAt = '2026-11-26T17:04:12.000Z';
       }
     } else if (body.type === 'experiment') {

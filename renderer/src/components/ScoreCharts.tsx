@@ -4,10 +4,11 @@ import type { Experiment } from '../../../engine/api';
 import { bestTrajectory } from '../../../engine/api/run-view';
 import { useChartColors } from '../lib/theme-colors';
 import { UPlotChart } from '../lib/UPlotChart';
+import type { Direction } from '../../../engine/api/vocabulary';
 
 interface Metric {
   name: string;
-  direction: 'higher' | 'lower';
+  direction: Direction;
   target: number | null;
 }
 

@@ -1,4 +1,5 @@
 import { ApiCallError } from '../../../engine/api';
+import type { Direction } from '../../../engine/api/vocabulary';
 
 /** Figures as every view shows them. Scores keep 4 decimals: the metric's own precision matters here. */
 export const fmtScore = (v: number | null | undefined): string =>
@@ -32,7 +33,7 @@ export const shortId = (id: string): string => id.slice(0, 8);
 
 export const shortSha = (sha: string | null): string => (sha ? sha.slice(0, 7) : '—');
 
-export const comparison = (direction: 'higher' | 'lower'): string => (direction === 'higher' ? '≥' : '≤');
+export const comparison = (direction: Direction): string => (direction === 'higher' ? '≥' : '≤');
 
 export const messageOf = (error: unknown): string =>
   error instanceof ApiCallError ? error.message : error instanceof Error ? error.message : String(error);

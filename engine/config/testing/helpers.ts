@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import type { ConfigResult } from './errors';
-import { formatConfigError } from './errors';
+import type { ConfigResult } from '../errors';
+import { formatConfigError } from '../errors';
 
 /** Tests only: writes `files` (path → content; a trailing `/` makes a folder) under `root`. */
 export function writeTree(root: string, files: Record<string, string>): void {

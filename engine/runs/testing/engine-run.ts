@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { runEventsOf } from '../api/contract';
-import { dispatch } from '../api/dispatch';
-import type { RunEvent, RunSnapshot, RunStartInput } from '../api/runs';
+import { runEventsOf } from '../../api/contract';
+import { dispatch } from '../../api/dispatch';
+import type { RunEvent, RunSnapshot, RunStartInput } from '../../api/runs';
 import {
   actorScript,
   contractFiles,
@@ -11,10 +11,10 @@ import {
   toolCall,
   type Scenario,
   type ScenarioModel,
-} from '../demo';
-import { generateExample } from '../examples/generate';
-import { createEngine, type Engine } from '../service/engine';
-import { makeTempDir } from '../testing/temp-dir';
+} from '../../demo';
+import { generateExample } from '../../examples/generate';
+import { createEngine, type Engine } from '../../service/engine';
+import { makeTempDir } from '../../testing/temp-dir';
 
 /**
  * Tests only: a run of the real engine (store, pipeline, sandbox, git) against a scripted model on

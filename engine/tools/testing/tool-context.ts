@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import { loadPolicy } from '../../policy';
-import type { Sandbox } from '../sandbox/types';
-import type { ToolContext } from './context';
+import { loadPolicy } from '../../../policy';
+import type { Sandbox } from '../../sandbox/types';
+import type { ToolContext } from '../context';
 
 /** Tests only: a tool context over a sandbox (or a stand-in that has only paths). */
 export function makeToolContext(

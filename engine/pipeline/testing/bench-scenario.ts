@@ -1,5 +1,5 @@
-import type { ScriptStep } from '../llm/testing/scripted-server';
-import { actorScript, say, toolCall, type Scenario, type ScenarioCall } from '../demo/scenario';
+import type { ScriptStep } from '../../llm/scripted-server';
+import { actorScript, say, toolCall, type Scenario, type ScenarioCall } from '../../demo/scenario';
 
 /**
  * The scenario of the pipeline benchmarks (pipeline.bench.ts): the smallest run that still goes through

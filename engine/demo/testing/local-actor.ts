@@ -3,8 +3,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { z } from 'zod';
-import type { LlmClient } from '../llm/client';
-import { parseSingleToolCall, type ParsedToolCall, type ToolSet } from '../llm/tools';
+import type { LlmClient } from '../../llm/client';
+import { parseSingleToolCall, type ParsedToolCall, type ToolSet } from '../../llm/tools';
 
 /**
  * For tests of the scenarios without the pipeline: a minimal actor loop and critic call through the real LLM
