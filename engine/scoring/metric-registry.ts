@@ -1,4 +1,10 @@
-import { METRICS, METRIC_ALIASES as ALIASES, normalizeMetricName, type MetricName } from '../api/metrics';
+import {
+  METRICS,
+  METRIC_ALIASES as ALIASES,
+  normalizeMetricName,
+  type MetricInfo,
+  type MetricName,
+} from '../api/metrics';
 import type { Direction, TaskType } from '../api/vocabulary';
 import { choosePositiveLabel } from './positive-label';
 import type { ResolvedMetric } from './schemas';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dispatch } from '../api/dispatch';
 import type { ModelCatalogList, PolicyInfo } from '../api';
-import { startScriptedServer, type ScriptedServer } from '../llm/testing/scripted-server';
+import { startScriptedServer, type ScriptedServer } from '../llm/scripted-server';
 import { useTempDir } from '../testing/temp-dir';
 import { createEngine, type Engine } from './engine';
 
