@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProjectForm } from './project-form';
 import { Settings } from './settings';
 
 /**
@@ -391,11 +392,13 @@ export const RunStartInput = z
         comparison: z.string().optional(),
       })
       .optional(),
+    /** The New run form's fields (engine/api/project-form.ts), checked as a project.yaml would be. */
+    form: ProjectForm.optional(),
     overrides: RunOverrides.default({}),
     cwd: z.string().optional(),
   })
   .strict()
-  .refine((v) => (v.project ? !v.folder : !!v.folder && !!v.task), {
-    message: 'give either `project` (a project.yaml) or both `folder` and `task`',
+  .refine((v) => (v.form ? !v.project && !v.folder : v.project ? !v.folder : !!v.folder && !!v.task), {
+    message: 'give either `project` (a project.yaml), `form` (the New run form) or both `folder` and `task`',
   });
 export type RunStartInput = z.infer<typeof RunStartInput>;

@@ -18,6 +18,7 @@ export {
   parseProjectConfig,
   applyOverrides,
   configFromFolder,
+  configFromData,
   toDatasetSource,
   type LoadOptions,
   type CliOverrides,

@@ -15,6 +15,7 @@ import {
   type ProjectConfig,
   type ResolvedProvider,
 } from '../config';
+import { configFromForm } from '../config/project-form';
 import { intakeErrorToApiError, prepareRunData, type PreparedRunData } from '../datasets';
 import {
   createLlmClient,
@@ -129,6 +130,16 @@ export async function prepareRun(id: string, input: RunStartInput, deps: Prepare
 
 function loadConfig(input: RunStartInput, deps: PrepareDeps, cwd: string): LoadedProject {
   const options = { settings: deps.settings, overrides: input.overrides, cwd };
+  if (input.form) {
+    const checked = configFromForm(input.form, options);
+    if (!checked.loaded)
+      throw new EngineError(
+        'invalid_input',
+        checked.issues.map((i) => (i.field === 'form' ? i.message : `${i.field}: ${i.message}`)).join('\n'),
+        checked.issues.map((i) => ({ path: i.field, message: i.message })),
+      );
+    return checked.loaded;
+  }
   const result = input.project
     ? loadProjectConfig(input.project, options)
     : configFromFolder(
@@ -158,7 +169,7 @@ function loadConfig(input: RunStartInput, deps: PrepareDeps, cwd: string): Loade
  * when it cannot be fetched and no cached list stands in, the run is refused before anything is created
  * (rather than created and failed minutes later, call after call, on an endpoint that was never there).
  */
-async function checkModels(
+export async function checkModels(
   config: ProjectConfig,
   provider: ResolvedProvider,
   cache: CatalogCache,
@@ -225,7 +236,7 @@ export function modelTraits(
   };
 }
 
-function precheckWorkspace(config: ProjectConfig, dir: string): void {
+export function precheckWorkspace(config: ProjectConfig, dir: string): void {
   let stat: fs.Stats | null;
   try {
     stat = fs.statSync(dir, { throwIfNoEntry: false }) ?? null;

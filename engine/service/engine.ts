@@ -13,6 +13,7 @@ import { DatabaseFileError } from '../store/integrity';
 import { SettingsRepository } from '../store/settings-repository';
 import { PRODUCT } from '../version';
 import { EventBus } from './event-bus';
+import { newRunFormHandlers } from './new-run-form';
 
 export interface EngineOptions {
   host: HostKind;
@@ -44,15 +45,26 @@ export function createEngine(options: EngineOptions): Engine {
   const events = new EventBus();
   const settings = new SettingsRepository(store.db);
   const docker = options.probeDocker ?? (() => probeDocker());
+  const catalogCache = new ModelCatalogRepository(store.db);
   const runs = new RunManager({
     repo: new RunRepository(store.db),
     readOnlyStore: store.readOnly,
     withoutWaiting: (write) => store.withoutWaiting(write),
     bus: events,
     settings: () => settings.get(),
-    catalogCache: new ModelCatalogRepository(store.db),
+    catalogCache,
     home: path.dirname(store.path),
     ...options.runs,
+  });
+  const formHandlers = newRunFormHandlers({
+    home: path.dirname(store.path),
+    prepareDeps: () => ({
+      settings: settings.get(),
+      home: path.dirname(store.path),
+      catalogCache,
+      ...(options.runs?.env ? { env: options.runs.env } : {}),
+      ...(options.runs?.catalogTimeoutMs ? { catalogTimeoutMs: options.runs.catalogTimeoutMs } : {}),
+    }),
   });
 
   const handlers: CommandHandlers = {
@@ -88,6 +100,7 @@ export function createEngine(options: EngineOptions): Engine {
     'runs.delete': ({ id }) => runs.delete(id),
     'runs.logs': async ({ id }) => runs.logs(id),
     'runs.log': async (query) => runs.log(query),
+    ...formHandlers,
   };
 
   if (options.cleanupOrphanSandboxes) void removeOrphanSandboxes();
