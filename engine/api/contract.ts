@@ -84,12 +84,6 @@ export const commands = {
     form.ProjectExportResult,
     'The form as project.yaml text.',
   ),
-  'examples.list': command(NoInput, form.ExampleList, 'The example datasets the engine can generate.'),
-  'examples.create': command(
-    form.ExampleCreateInput,
-    form.ExampleCreated,
-    'Generate an example dataset; returns its path and the form filled in for a run on it.',
-  ),
 } as const;
 
 export const events = {

@@ -36,8 +36,6 @@ function handlers(overrides: Partial<CommandHandlers> = {}): CommandHandlers {
     'project.validate': notHere,
     'project.import': notHere,
     'project.export': notHere,
-    'examples.list': notHere,
-    'examples.create': notHere,
     'app.info': async () => info,
     'settings.get': async () => DEFAULT_SETTINGS,
     'settings.update': async (patch) => ({ ...DEFAULT_SETTINGS, ...patch }),

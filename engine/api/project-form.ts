@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import { DatasetIssue, DatasetSummary } from '../datasets/schemas';
-import { ExampleInfo, ExampleName } from '../examples/catalog';
 import { Settings } from './settings';
 
 /**
  * The New run form in the contract: its fields as the user typed them, the intake preview of a dataset path,
- * the state of a workspace folder, the engine's verdict on a form (per field), project.yaml import/export and
- * the example datasets a user without data can create. The engine's config layer turns a form into the same
+ * the state of a workspace folder, the engine's verdict on a form (per field), and project.yaml import/export. The engine's config layer turns a form into the same
  * project.yaml data `mle-beast run project.yaml` reads, so every check is the engine's own.
  */
 
@@ -164,23 +162,3 @@ export const WorkspaceState = z.object({
   brownfield: z.object({ possible: z.boolean(), text: z.string() }),
 });
 export type WorkspaceState = z.infer<typeof WorkspaceState>;
-
-export const ExampleList = z.object({ examples: z.array(ExampleInfo) });
-export const ExampleCreateInput = z
-  .object({
-    name: ExampleName,
-    /** Default: a new folder under the engine's home (examples/<name>-<n>). */
-    dir: z.string().optional(),
-    size: z.number().int().positive().optional(),
-    seed: z.number().int().nonnegative().optional(),
-  })
-  .strict();
-export const ExampleCreated = z.object({
-  name: ExampleName,
-  dir: z.string(),
-  /** The dataset path to give a run. */
-  dataPath: z.string(),
-  /** The form filled in for a run on it (dataset, task, metric, target). */
-  form: ProjectForm,
-  text: z.string(),
-});

@@ -57,7 +57,6 @@ export function createEngine(options: EngineOptions): Engine {
     ...options.runs,
   });
   const formHandlers = newRunFormHandlers({
-    home: path.dirname(store.path),
     prepareDeps: () => ({
       settings: settings.get(),
       home: path.dirname(store.path),

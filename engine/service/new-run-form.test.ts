@@ -310,18 +310,3 @@ describe('project.export and project.import', () => {
     expect(syntax.issues[0]?.field).toBe('form');
   });
 });
-
-describe('examples', () => {
-  it('lists the examples and creates one under the home with the form filled in for it', async () => {
-    const list = await call('examples.list', {});
-    expect(list.examples.map((e) => e.name)).toContain('churn');
-    const made = await call('examples.create', { name: 'churn', size: 150 });
-    expect(made.dir).toBe(path.join(home, 'examples', 'churn'));
-    expect(fs.existsSync(made.dataPath)).toBe(true);
-    expect(made.form).toMatchObject({ dataset: made.dataPath, metric: 'accuracy', target: '0.82' });
-    const again = await call('examples.create', { name: 'churn', size: 150 });
-    expect(again.dir).toBe(path.join(home, 'examples', 'churn-2'));
-    // The filled-in form passes the engine's checks as it is (with a workspace created fresh).
-    expect(await call('project.validate', { form: made.form })).toMatchObject({ ok: true });
-  });
-});
