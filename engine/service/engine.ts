@@ -14,6 +14,8 @@ import { SettingsRepository } from '../store/settings-repository';
 import { PRODUCT } from '../version';
 import { EventBus } from './event-bus';
 import { newRunFormHandlers } from './new-run-form';
+import { toolCommands } from './tool-commands';
+import type { SandboxBuilds } from '../sandbox/build-jobs';
 
 export interface EngineOptions {
   host: HostKind;
@@ -36,6 +38,8 @@ export interface Engine {
   events: EventBus;
   store: Store;
   runs: RunManager;
+  /** The sandbox image builds this engine runs (one at a time). */
+  builds: SandboxBuilds;
   /** Stops the runs of this process (they become interrupted, resumable) and closes the store. */
   close(): Promise<void>;
 }
@@ -64,6 +68,15 @@ export function createEngine(options: EngineOptions): Engine {
       ...(options.runs?.env ? { env: options.runs.env } : {}),
       ...(options.runs?.catalogTimeoutMs ? { catalogTimeoutMs: options.runs.catalogTimeoutMs } : {}),
     }),
+  });
+
+  // The sandbox, policy, examples and catalog commands (tool-commands.ts).
+  const tools = toolCommands({
+    events,
+    settings: () => settings.get(),
+    catalogCache: new ModelCatalogRepository(store.db),
+    ...(options.runs?.env ? { env: options.runs.env } : {}),
+    ...(options.runs?.catalogTimeoutMs ? { catalogTimeoutMs: options.runs.catalogTimeoutMs } : {}),
   });
 
   const handlers: CommandHandlers = {
@@ -100,13 +113,21 @@ export function createEngine(options: EngineOptions): Engine {
     'runs.logs': async ({ id }) => runs.logs(id),
     'runs.log': async (query) => runs.log(query),
     ...formHandlers,
+    ...tools.handlers,
   };
 
   if (options.cleanupOrphanSandboxes) void removeOrphanSandboxes();
 
   let closed: Promise<void> | null = null;
   const close = () => (closed ??= runs.close().finally(() => store.close()));
-  return { handlers: explainingDatabaseErrors(handlers, store.path), events, store, runs, close };
+  return {
+    handlers: explainingDatabaseErrors(handlers, store.path),
+    events,
+    store,
+    runs,
+    builds: tools.builds,
+    close,
+  };
 }
 
 /**
