@@ -3,7 +3,7 @@ import type { DatasetPreview as Preview } from '../../../../engine/api';
 import { useAppStore } from '../../state/app-store';
 import { DatasetPreview } from './DatasetPreview';
 import { Field } from './Field';
-import { useNewRunStore } from './store';
+import { useFieldIssues, useNewRunStore } from './store';
 
 /** The host's extras, where it has them (the desktop app); the browser host has neither. */
 const bridge = () => window.mle;
@@ -15,6 +15,7 @@ export function DatasetSection() {
   const preview = useNewRunStore((s) => s.preview);
   const focusAt = useNewRunStore((s) => s.focusDatasetAt);
   const dropWithoutPath = useNewRunStore((s) => s.dropWithoutPath);
+  const checked = useFieldIssues('dataset');
   const pathInput = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
   const [dropNote, setDropNote] = useState<string | null>(null);
@@ -41,8 +42,11 @@ export function DatasetSection() {
   };
 
   const pick = bridge()?.pickFolder;
+  // The preview's reason, until the engine's check of the whole form says the same on the field.
   const previewError =
-    preview.value && !preview.value.ok ? [`${preview.value.message}. ${preview.value.fix}`] : [];
+    preview.value && !preview.value.ok && checked.length === 0
+      ? [`${preview.value.message}. ${preview.value.fix}`]
+      : [];
 
   return (
     <section className="card" aria-labelledby="sec-dataset">

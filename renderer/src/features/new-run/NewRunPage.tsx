@@ -219,7 +219,9 @@ function SandboxSection() {
               )}
               {kind === 'docker' && status && !status.ready && (
                 <span className="warn-text">
-                  {status.docker.problem?.message ?? 'No sandbox image yet.'} {status.advice.join(' ')}{' '}
+                  {[status.docker.problem?.message ?? 'No sandbox image yet.', ...status.advice]
+                    .filter((t, i, all) => all.indexOf(t) === i && !(i > 0 && all[0]!.includes(t)))
+                    .join(' ')}{' '}
                   <button type="button" className="link" onClick={() => void refresh()}>
                     Check again
                   </button>
