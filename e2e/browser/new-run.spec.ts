@@ -122,7 +122,7 @@ test.describe('a run from the form', () => {
     await page.getByLabel('Task').fill('Predict whether a customer will churn from their account details.');
     await page.getByLabel('Metric', { exact: true }).fill('accuracy');
     await page.getByLabel('Target').fill('0.82');
-    await page.getByLabel('Sandbox', { exact: true }).selectOption('docker');
+    await page.getByRole('combobox', { name: 'Sandbox', exact: true }).selectOption('docker');
     await page.getByLabel('Max steps').fill('3');
     await expect(page.getByTestId('validation-status')).toHaveText('Ready to start.', { timeout: 30_000 });
     await expect(page.getByRole('button', { name: 'Start run' })).toBeEnabled();

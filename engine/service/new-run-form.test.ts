@@ -310,3 +310,26 @@ describe('project.export and project.import', () => {
     expect(syntax.issues[0]?.field).toBe('form');
   });
 });
+
+describe('runs.start with a form', () => {
+  it('refuses a bad form with the problems on its fields, and creates nothing', async () => {
+    const result = await dispatch(engine.handlers, 'runs.start', {
+      form: { dataset: churnCsv(), task: ' ', metric: 'accuracy', target: '85' },
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe('invalid_input');
+    expect(result.error.issues?.map((i) => i.path).sort()).toEqual(['target', 'task']);
+    expect(result.error.message).toContain('task: the task description is empty');
+    expect(await call('runs.list', {})).toMatchObject({ total: 0 });
+    expect(fs.existsSync(path.join(home, 'runs'))).toBe(false);
+  });
+
+  it('takes a form or a project, not both', async () => {
+    const result = await dispatch(engine.handlers, 'runs.start', {
+      form: { dataset: churnCsv(), task: 'x' },
+      project: 'project.yaml',
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+  });
+});
