@@ -409,7 +409,7 @@ export function NewRunPage() {
   const name = useNewRunStore((s) => s.form.name);
   useEffect(() => init(), [init]);
   return (
-    <>
+    <div className="new-run">
       <header className="page-header row">
         <h1>New run</h1>
         <ProjectFile />
@@ -430,6 +430,6 @@ export function NewRunPage() {
         </div>
       </section>
       <StartBar />
-    </>
+    </div>
   );
 }
