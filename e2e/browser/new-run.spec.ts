@@ -104,7 +104,7 @@ test.describe('a run from the form', () => {
     page,
     served,
   }) => {
-    test.setTimeout(8 * 60_000);
+    test.setTimeout(9 * 60_000);
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${served.urlWithToken}#/new`);
     await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'loaded');
@@ -131,14 +131,17 @@ test.describe('a run from the form', () => {
     await page.getByRole('button', { name: 'Start run' }).click();
     await expect(page).toHaveURL(/#\/runs\/[^/]+$/, { timeout: 60_000 });
     await expect(page.getByRole('heading', { level: 1 })).toContainText('example-churn');
-    // It progresses: the baseline is trained in the Docker sandbox and scored by the engine on the hidden
-    // holdout (on a busy machine the whole hill-climb can take many minutes, so the spec waits for the score).
-    await expect(page.locator('[data-testid="stage"][data-stage="scoring"]')).toHaveAttribute(
-      'data-status',
-      'pass',
-      { timeout: 6 * 60_000 },
-    );
-    await expect(page.getByTestId('run-best')).toContainText(/0\.\d+ at step 0/);
+    // It progresses: the sandbox starts, the agent's data analysis passes its critic, and the baseline the
+    // scripted model writes passes in the Docker sandbox (on a machine as busy as a CI box, the whole hill-climb
+    // takes many minutes: the Runs spec follows the CLI demo to its end, this one stops at the baseline).
+    for (const stage of ['setup', 'data_analysis', 'baseline']) {
+      await expect(page.locator(`[data-testid="stage"][data-stage="${stage}"]`)).toHaveAttribute(
+        'data-status',
+        'pass',
+        { timeout: 5 * 60_000 },
+      );
+    }
+    await expect(page.getByTestId('run-step')).toContainText('of 3');
     await screen(page, 'new-run-started');
 
     // Cancelled here (the Runs spec follows a run to its end): the sandbox stops at once.

@@ -1,28 +1,8 @@
 import { useMemo, useState } from 'react';
 import type { CatalogModelInfo } from '../../../../engine/api';
 import { Field } from './Field';
+import { fuzzyScore } from './fuzzy';
 import { useNewRunStore } from './store';
-
-/**
- * A fuzzy rank for typing a model name: the letters in order (`gpt4mini` finds `openai/gpt-4o-mini`), closer
- * together and earlier scoring better. -1: no match.
- */
-export function fuzzyScore(query: string, text: string): number {
-  const q = query.toLowerCase().replace(/\s+/g, '');
-  const t = text.toLowerCase();
-  if (q === '') return 0;
-  const direct = t.indexOf(q);
-  if (direct >= 0) return 1000 - direct;
-  let at = -1;
-  let gaps = 0;
-  for (const ch of q) {
-    const next = t.indexOf(ch, at + 1);
-    if (next < 0) return -1;
-    if (at >= 0) gaps += next - at - 1;
-    at = next;
-  }
-  return 500 - gaps;
-}
 
 const price = (m: CatalogModelInfo): string =>
   m.inputPricePerMillion === null
