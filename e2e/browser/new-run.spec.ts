@@ -70,7 +70,7 @@ test.describe('bad input', () => {
     // A browser drop gives no path: the page says so and the path field takes focus.
     await page
       .getByTestId('drop-zone')
-      .dispatchEvent('drop', { dataTransfer: await page.evaluateHandle(() => new DataTransfer()) });
+      .dispatchEvent('drop', { dataTransfer: await page.evaluateHandle('new DataTransfer()') });
     await expect(page.getByTestId('drop-zone')).toContainText('does not tell the page where a file lives');
     await expect(page.getByLabel('Dataset path')).toBeFocused();
 
