@@ -80,6 +80,43 @@ test.describe('bad input', () => {
   });
 });
 
+test.describe('project.yaml', () => {
+  test('imports into the form and exports the edited form', async ({ page, served, dataDir }) => {
+    await page.goto(`${served.urlWithToken}#/new`);
+    await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'loaded');
+    const file = path.join(dataDir, 'project.yaml');
+    fs.writeFileSync(
+      file,
+      [
+        'goals:',
+        '  task_description: Predict the price of a house',
+        '  target_metric: { name: rmse, target_value: 20000, comparison: "<=" }',
+        `dataset: { train_path: ${JSON.stringify(path.join(dataDir, 'houses.csv'))} }`,
+        'limits: { max_steps: 7, max_wall_minutes: 45 }',
+        'models: { actor: some-model }',
+        '',
+      ].join('\n'),
+    );
+    await page.getByLabel('project.yaml to import').setInputFiles(file);
+    await expect(page.getByLabel('Task')).toHaveValue('Predict the price of a house');
+    await expect(page.getByLabel('Metric', { exact: true })).toHaveValue('rmse');
+    await expect(page.getByLabel('Target')).toHaveValue('20000');
+    await expect(page.getByLabel('Max steps')).toHaveValue('7');
+    await expect(page.getByLabel('Max wall clock (minutes)')).toHaveValue('45');
+    await expect(page.getByRole('combobox', { name: 'Actor model' })).toHaveValue('some-model');
+    await expect(page.getByText('Imported project.yaml.')).toBeVisible();
+
+    await page.getByLabel('Max steps').fill('9');
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export project.yaml' }).click();
+    const saved = await (await download).path();
+    const text = fs.readFileSync(saved, 'utf8');
+    expect(text).toContain('task_description: Predict the price of a house');
+    expect(text).toContain('max_steps: 9');
+    expect(text).toContain('max_wall_minutes: 45');
+  });
+});
+
 test.describe('a run from the form', () => {
   test.use({
     // eslint-disable-next-line no-empty-pattern

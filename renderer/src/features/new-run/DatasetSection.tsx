@@ -82,7 +82,11 @@ export function DatasetSection() {
           field="dataset"
           label="Dataset path"
           extraErrors={previewError}
-          hint="A folder (CSV files, JSONL files, or one subfolder of images per class), or one CSV / JSONL file."
+          hint={
+            preview.value && !preview.value.ok && checked.length > 0
+              ? preview.value.fix
+              : 'A folder (CSV files, JSONL files, or one subfolder of images per class), or one CSV / JSONL file.'
+          }
         >
           {(p) => (
             <input

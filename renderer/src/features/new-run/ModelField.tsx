@@ -31,7 +31,9 @@ export function ModelField({ field, label }: { field: 'actorModel' | 'criticMode
   const listId = `f-${field}-list`;
   const hint =
     models.status === 'error'
-      ? `The model list could not be read: ${models.error}`
+      ? field === 'actorModel'
+        ? `The model list could not be read: ${models.error}`
+        : 'No model list (see above).'
       : chosen
         ? `${price(chosen)} · ${tools(chosen)}`
         : field === 'criticModel'

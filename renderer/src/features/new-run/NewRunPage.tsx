@@ -389,7 +389,7 @@ function StartBar() {
               : validation.value?.ok
                 ? 'Ready to start.'
                 : count > 0
-                  ? `Fix ${count === 1 ? 'the problem' : `the ${count} problems`} shown by the fields.`
+                  ? `Fix ${count === 1 ? 'the problem' : `the ${count} problems`} shown in red.`
                   : 'Fill in the dataset and the task.'}
         </span>
       </div>
