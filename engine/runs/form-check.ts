@@ -65,7 +65,7 @@ export async function checkForm(
     issues.push({ field: 'form', message: `${provider.message} (the model provider is set in Settings)` });
   } else if (config) {
     try {
-      await checkModels(config, provider.value, deps.catalogCache, deps.catalogTimeoutMs);
+      await checkModels(config, provider.value, deps.catalogCache, deps.catalogTimeoutMs, false);
     } catch (error) {
       if (!(error instanceof EngineError)) throw error;
       const field = error.message.startsWith('models.critic')

@@ -174,11 +174,13 @@ export async function checkModels(
   provider: ResolvedProvider,
   cache: CatalogCache,
   timeoutMs: number | undefined,
+  /** False: a fresh cached list will do (the New run form checks as the user types; the start asks again). */
+  refresh = true,
 ) {
   const actor = config.models.actor ?? provider.model;
   const critic = config.models.critic ?? actor;
-  // Always asked (a cached list does not make the endpoint answer), once, with a bounded wait.
-  const loaded = await providerCatalog(provider, cache, timeoutMs, { refresh: true, fallback: false });
+  // Always asked at start (a cached list does not make the endpoint answer), once, with a bounded wait.
+  const loaded = await providerCatalog(provider, cache, timeoutMs, { refresh, fallback: false });
   if (!loaded.ok) throw bad(unreachableModelList(provider, actor, loaded.error.message));
   const resolved: string[] = [];
   for (const [field, name] of [

@@ -244,6 +244,14 @@ describe('project.validate', () => {
     expect(on('metric')).toMatch(/rmse/);
   });
 
+  it('asks the provider for its model list once while the form is edited (a fresh list is cached)', async () => {
+    const lists = () => server.requests.filter((r) => r.path === '/v1/models').length;
+    const before = lists();
+    await call('project.validate', { form: good() });
+    await call('project.validate', { form: { ...good(), target: '0.81' } });
+    expect(lists() - before).toBe(1);
+  });
+
   it('a direction against the metric is an override the form chose on purpose', async () => {
     const result = await call('project.validate', { form: { ...good(), direction: 'lower', target: '0.2' } });
     expect(result).toMatchObject({ ok: true });
