@@ -130,6 +130,10 @@ export const DatasetPreview = z.discriminatedUnion('ok', [
     summary: DatasetSummary.nullable(),
     /** Everything intake found wrong (errors stop a run) or worth knowing (warnings). */
     problems: z.array(DatasetIssue),
+    /** Set when big files were previewed from their head: counts are of the part read. */
+    sample: z
+      .object({ bytesRead: z.number().int().nonnegative(), totalBytes: z.number().int().nonnegative() })
+      .nullable(),
   }),
   z.object({
     ok: z.literal(false),

@@ -4,13 +4,14 @@ import type { DatasetPreview } from '../api/project-form';
 import { inferDatasetKind } from '../config/dataset-kind';
 import { resolveUserPath } from '../config/paths';
 import { closeMatches } from '../config/suggest';
+import { sampleIfLarge } from './preview-sample';
 import { inspectDataset } from './run-data';
 
 /**
  * The intake preview the New run form shows as soon as a dataset path is valid: the kind and why, the
  * examples, columns and types, classes with counts, the label column guessed and why, and the problems a run
- * would refuse or warn about. It runs the run's own intake read-only (nothing is written) under a time limit,
- * so a huge folder cannot hold the form. A path that cannot be read at all is a value with the fix.
+ * would refuse or warn about. It runs the run's own intake read-only (nothing of the user's is written), on the
+ * head of big files (preview-sample.ts) and under a time limit, so a huge dataset cannot hold the form. A path that cannot be read at all is a value with the fix.
  */
 
 /** Long enough for the example datasets and most real ones; a bigger dataset is checked again at start. */
@@ -57,6 +58,7 @@ export async function previewDataset(given: string, options: PreviewOptions = {}
       kind: 'other',
       kindReason: inferred.reason,
       summary: null,
+      sample: null,
       problems: [
         {
           severity: 'warning',
@@ -67,54 +69,96 @@ export async function previewDataset(given: string, options: PreviewOptions = {}
     };
   }
 
-  const signal = AbortSignal.timeout(options.timeLimitMs ?? PREVIEW_TIME_LIMIT_MS);
   const optional = (text: string | undefined) => (text && text.trim() !== '' ? text.trim() : undefined);
-  const testPath = optional(options.testPath);
+  const testGiven = optional(options.testPath);
+  const testPath = testGiven ? resolveUserPath(testGiven, cwd, options.home) : undefined;
   const labelColumn = optional(options.labelColumn);
-  const result = await inspectDataset(
-    {
-      kind: inferred.kind,
-      path: target,
-      ...(testPath ? { testPath: resolveUserPath(testPath, cwd, options.home) } : {}),
-      ...(labelColumn && inferred.kind === 'tabular' ? { labelColumn } : {}),
-    },
-    { signal },
-  );
-  if (signal.aborted) {
-    return {
-      ok: true,
+  const limitMs = options.timeLimitMs ?? PREVIEW_TIME_LIMIT_MS;
+  const sample =
+    inferred.kind === 'image_folder'
+      ? null
+      : await sampleIfLarge(inferred.kind, target, testPath).catch(() => null);
+  try {
+    const signal = AbortSignal.timeout(limitMs);
+    const result = await inspectDataset(
+      {
+        kind: inferred.kind,
+        path: sample?.path ?? target,
+        ...(testPath ? { testPath: sample?.testPath ?? testPath } : {}),
+        ...(labelColumn && inferred.kind === 'tabular' ? { labelColumn } : {}),
+      },
+      { signal },
+    );
+    // Messages and file lists name the user's files, not the sampled copies.
+    const back = (text: string): string =>
+      sample
+        ? text
+            .split(sample.path)
+            .join(target)
+            .split(sample.testPath ?? '\u0000')
+            .join(testPath ?? '')
+        : text;
+    const original = <T extends { message: string; file?: string }>(issue: T): T =>
+      sample
+        ? { ...issue, message: back(issue.message), ...(issue.file ? { file: back(issue.file) } : {}) }
+        : issue;
+    const sampled = sample
+      ? [
+          {
+            severity: 'warning' as const,
+            code: 'preview_sample',
+            message: `The preview read the first ${mib(sample.bytesRead)} of ${mib(sample.totalBytes)}: counts are of that part. A run reads all of it.`,
+          },
+        ]
+      : [];
+    const base = {
+      ok: true as const,
       path: target,
       kind: inferred.kind,
       kindReason: inferred.reason,
-      summary: null,
-      problems: [
-        {
-          severity: 'warning',
-          code: 'preview_time_limit',
-          message: `the dataset is too big to preview within ${Math.round((options.timeLimitMs ?? PREVIEW_TIME_LIMIT_MS) / 1000)} s; it is read in full when the run starts.`,
-        },
-      ],
+      sample: sample ? { bytesRead: sample.bytesRead, totalBytes: sample.totalBytes } : null,
     };
-  }
-  if (!result.ok) {
+    if (signal.aborted) {
+      return {
+        ...base,
+        summary: null,
+        problems: [
+          {
+            severity: 'warning',
+            code: 'preview_time_limit',
+            message: `the dataset is too big to preview within ${Math.round(limitMs / 1000)} s; it is read in full when the run starts.`,
+          },
+        ],
+      };
+    }
+    if (!result.ok) {
+      return {
+        ...base,
+        summary: null,
+        problems: [...result.errors, ...result.warnings, ...sampled].map(original),
+      };
+    }
+    const summary = {
+      ...result.value,
+      paths: { train: target, ...(testPath ? { test: testPath } : {}) },
+      files: {
+        ...result.value.files,
+        sample: result.value.files.sample.map((f) => ({ ...f, path: back(f.path) })),
+      },
+      warnings: result.value.warnings.map(original),
+    };
     return {
-      ok: true,
-      path: target,
-      kind: inferred.kind,
-      kindReason: inferred.reason,
-      summary: null,
-      problems: [...result.errors, ...result.warnings],
+      ...base,
+      summary,
+      problems: dedupe([...sampled, ...result.value.warnings, ...result.warnings].map(original)),
     };
+  } finally {
+    await sample?.cleanup();
   }
-  return {
-    ok: true,
-    path: target,
-    kind: inferred.kind,
-    kindReason: inferred.reason,
-    summary: result.value,
-    problems: dedupe([...result.value.warnings, ...result.warnings]),
-  };
 }
+
+const mib = (bytes: number): string =>
+  `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
 
 /** Missing, not a file or folder, or not readable: the user's fix differs for each. */
 function readProblem(target: string): DatasetPreview | null {

@@ -122,6 +122,24 @@ describe('datasets.inspect', () => {
     }
   });
 
+  it('previews a big CSV from its head, saying so, and names the real file', async () => {
+    const big = path.join(tmp.dir, 'big.csv');
+    const line = (i: number) => `${i},${(i * 7919) % 1000},${i % 3 === 0 ? 'yes' : 'no'}\n`;
+    const chunk = Array.from({ length: 10_000 }, (_, i) => line(i)).join('');
+    fs.writeFileSync(big, 'id,x,label\n');
+    while (fs.statSync(big).size < 40 * 1024 * 1024) fs.appendFileSync(big, chunk);
+    const preview = await call('datasets.inspect', { path: big, labelColumn: 'label' });
+    expect(preview.ok).toBe(true);
+    if (!preview.ok) return;
+    expect(preview.sample).toMatchObject({ totalBytes: fs.statSync(big).size });
+    expect(preview.sample!.bytesRead).toBeLessThan(5 * 1024 * 1024);
+    expect(preview.summary!.paths.train).toBe(big);
+    expect(preview.summary!.classes!.map((c) => c.label).sort()).toEqual(['no', 'yes']);
+    expect(preview.problems[0]).toMatchObject({ code: 'preview_sample' });
+    expect(JSON.stringify(preview)).not.toContain('mle-beast-preview-');
+    fs.rmSync(big);
+  });
+
   it('reads a relative path from cwd', async () => {
     const preview = await call('datasets.inspect', { path: 'churn/churn.csv', cwd: tmp.dir });
     expect(preview).toMatchObject({ ok: true, path: churnCsv() });

@@ -37,7 +37,22 @@ export function DatasetPreview({ preview }: { preview: Ok }) {
             <div className="fact">
               <dt>Examples</dt>
               <dd>
-                {fmtCount(s.rows)} {UNITS[preview.kind]}
+                {preview.sample ? (
+                  <>
+                    ≈{' '}
+                    {fmtCount(
+                      Math.round(
+                        (s.rows * preview.sample.totalBytes) / Math.max(1, preview.sample.bytesRead),
+                      ),
+                    )}{' '}
+                    {UNITS[preview.kind]}
+                    <span className="hint">estimated: {fmtCount(s.rows)} in the part the preview read</span>
+                  </>
+                ) : (
+                  <>
+                    {fmtCount(s.rows)} {UNITS[preview.kind]}
+                  </>
+                )}
                 {s.rowsByRole.test > 0 && (
                   <span className="hint">
                     ({fmtCount(s.rowsByRole.train)} train, {fmtCount(s.rowsByRole.test)} test)
