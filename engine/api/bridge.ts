@@ -6,4 +6,8 @@ export interface MleBridge {
   readonly host: 'electron';
   invoke(command: string, input: unknown): Promise<unknown>;
   on(event: string, listener: (payload: unknown) => void): () => void;
+  /** Where the host can tell: the path of a file or folder dropped on the window (a browser cannot). */
+  pathForFile?(file: unknown): string | null;
+  /** Where the host has a native dialog: a folder the user picked, or null when they cancelled. */
+  pickFolder?(): Promise<string | null>;
 }

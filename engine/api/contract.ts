@@ -15,6 +15,7 @@ import {
   RunSummary,
 } from './runs';
 import { Settings, SettingsPatch } from './settings';
+import * as form from './project-form';
 import {
   MetricList,
   ModelCatalogList,
@@ -72,6 +73,32 @@ export const commands = {
     RunLogQuery,
     RunLogPage,
     "A page of one of a run's logs (by byte offset, or its tail).",
+  ),
+  // The New run form (project-form.ts).
+  'datasets.inspect': command(
+    form.DatasetInspectInput,
+    form.DatasetPreview,
+    'The intake preview of a dataset path (read-only, time-bounded), or why it cannot be read.',
+  ),
+  'workspace.inspect': command(
+    form.WorkspaceInspectInput,
+    form.WorkspaceState,
+    'A workspace folder: exists, empty, git branch and changes, what each mode would do there.',
+  ),
+  'project.validate': command(
+    form.ProjectValidateInput,
+    form.ProjectValidateResult,
+    "The New run form checked by runs.start's own checks, each problem on its field.",
+  ),
+  'project.import': command(
+    form.ProjectImportInput,
+    form.ProjectImportResult,
+    'A project.yaml read into the form.',
+  ),
+  'project.export': command(
+    form.ProjectValidateInput,
+    form.ProjectExportResult,
+    'The form as project.yaml text.',
   ),
   // The sandbox, the safety policy, examples and catalogs (engine/api/{sandbox,policy,examples,catalog}.ts).
   'sandbox.status': command(

@@ -9,6 +9,7 @@ export * from './transport-names';
 export * from './runs';
 export * from './vocabulary';
 export * from './score-check';
+export * from './project-form';
 export * from './sandbox';
 export * from './policy';
 export * from './examples';

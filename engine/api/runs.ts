@@ -27,6 +27,7 @@ export {
   TERMINAL_STATUSES,
   isTerminalStatus,
 } from './vocabulary';
+import { ProjectForm } from './project-form';
 
 /**
  * Runs in the contract: their states, the stages of the pipeline, the events a run emits and the
@@ -380,11 +381,13 @@ export const RunStartInput = z
         comparison: z.string().optional(),
       })
       .optional(),
+    /** The New run form's fields (engine/api/project-form.ts), checked as a project.yaml would be. */
+    form: ProjectForm.optional(),
     overrides: RunOverrides.default({}),
     cwd: z.string().optional(),
   })
   .strict()
-  .refine((v) => (v.project ? !v.folder : !!v.folder && !!v.task), {
-    message: 'give either `project` (a project.yaml) or both `folder` and `task`',
+  .refine((v) => (v.form ? !v.project && !v.folder : v.project ? !v.folder : !!v.folder && !!v.task), {
+    message: 'give either `project` (a project.yaml), `form` (the New run form) or both `folder` and `task`',
   });
 export type RunStartInput = z.infer<typeof RunStartInput>;

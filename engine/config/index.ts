@@ -18,6 +18,7 @@ export {
   parseProjectConfig,
   applyOverrides,
   configFromFolder,
+  configFromData,
   type LoadOptions,
   type CliOverrides,
   type LoadedProject,

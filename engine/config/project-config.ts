@@ -181,6 +181,21 @@ export function configFromFolder(
   );
 }
 
+/**
+ * A project given as data shaped like project.yaml (the New run form builds one), checked by the same schema and
+ * resolution as a file: relative paths are taken from `cwd`. Errors carry the field's dotted path, no place.
+ */
+export function configFromData(data: unknown, options: LoadOptions = {}): ConfigResult<LoadedProject> {
+  const context: ResolveContext = {
+    baseDir: options.cwd ?? process.cwd(),
+    file: null,
+    settings: options.settings ?? {},
+    checkPaths: options.checkPaths ?? true,
+    home: options.home,
+  };
+  return validate({ data, source: null, context, argFields: {} }, options);
+}
+
 function validate(
   origin: ProjectOrigin,
   options: { overrides?: CliOverrides; cwd?: string; home?: string },

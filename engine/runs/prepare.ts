@@ -14,6 +14,7 @@ import {
   type ProjectConfig,
   type ResolvedProvider,
 } from '../config';
+import { configFromForm } from '../config/project-form';
 import { intakeErrorToApiError, prepareRunData, toDatasetSource, type PreparedRunData } from '../datasets';
 import {
   createLlmClient,
@@ -128,6 +129,16 @@ export async function prepareRun(id: string, input: RunStartInput, deps: Prepare
 
 function loadConfig(input: RunStartInput, deps: PrepareDeps, cwd: string): LoadedProject {
   const options = { settings: deps.settings, overrides: input.overrides, cwd };
+  if (input.form) {
+    const checked = configFromForm(input.form, options);
+    if (!checked.loaded)
+      throw new EngineError(
+        'invalid_input',
+        checked.issues.map((i) => (i.field === 'form' ? i.message : `${i.field}: ${i.message}`)).join('\n'),
+        checked.issues.map((i) => ({ path: i.field, message: i.message })),
+      );
+    return checked.loaded;
+  }
   const result = input.project
     ? loadProjectConfig(input.project, options)
     : configFromFolder(
@@ -157,16 +168,18 @@ function loadConfig(input: RunStartInput, deps: PrepareDeps, cwd: string): Loade
  * when it cannot be fetched and no cached list stands in, the run is refused before anything is created
  * (rather than created and failed minutes later, call after call, on an endpoint that was never there).
  */
-async function checkModels(
+export async function checkModels(
   config: ProjectConfig,
   provider: ResolvedProvider,
   cache: CatalogCache,
   timeoutMs: number | undefined,
+  /** False: a fresh cached list will do (the New run form checks as the user types; the start asks again). */
+  refresh = true,
 ) {
   const actor = config.models.actor ?? provider.model;
   const critic = config.models.critic ?? actor;
-  // Always asked (a cached list does not make the endpoint answer), once, with a bounded wait.
-  const loaded = await providerCatalog(provider, cache, timeoutMs, { refresh: true, fallback: false });
+  // Always asked at start (a cached list does not make the endpoint answer), once, with a bounded wait.
+  const loaded = await providerCatalog(provider, cache, timeoutMs, { refresh, fallback: false });
   if (!loaded.ok) throw bad(unreachableModelList(provider, actor, loaded.error.message));
   const resolved: string[] = [];
   for (const [field, name] of [
@@ -224,7 +237,7 @@ export function modelTraits(
   };
 }
 
-function precheckWorkspace(config: ProjectConfig, dir: string): void {
+export function precheckWorkspace(config: ProjectConfig, dir: string): void {
   let stat: fs.Stats | null;
   try {
     stat = fs.statSync(dir, { throwIfNoEntry: false }) ?? null;

@@ -13,6 +13,7 @@ import { DatabaseFileError } from '../store/integrity';
 import { SettingsRepository } from '../store/settings-repository';
 import { PRODUCT } from '../version';
 import { EventBus } from '../api/event-bus';
+import { newRunFormHandlers } from './new-run-form';
 import { toolCommands } from './tool-commands';
 import type { SandboxBuilds } from '../sandbox/build-jobs';
 
@@ -48,15 +49,25 @@ export function createEngine(options: EngineOptions): Engine {
   const events = new EventBus();
   const settings = new SettingsRepository(store.db);
   const docker = options.probeDocker ?? (() => probeDocker());
+  const catalogCache = new ModelCatalogRepository(store.db);
   const runs = new RunManager({
     repo: new RunRepository(store.db),
     readOnlyStore: store.readOnly,
     withoutWaiting: (write) => store.withoutWaiting(write),
     bus: events,
     settings: () => settings.get(),
-    catalogCache: new ModelCatalogRepository(store.db),
+    catalogCache,
     home: path.dirname(store.path),
     ...options.runs,
+  });
+  const formHandlers = newRunFormHandlers({
+    prepareDeps: () => ({
+      settings: settings.get(),
+      home: path.dirname(store.path),
+      catalogCache,
+      ...(options.runs?.env ? { env: options.runs.env } : {}),
+      ...(options.runs?.catalogTimeoutMs ? { catalogTimeoutMs: options.runs.catalogTimeoutMs } : {}),
+    }),
   });
 
   // The sandbox, policy, examples and catalog commands (tool-commands.ts).
@@ -101,6 +112,7 @@ export function createEngine(options: EngineOptions): Engine {
     'runs.delete': ({ id }) => runs.delete(id),
     'runs.logs': async ({ id }) => runs.logs(id),
     'runs.log': async (query) => runs.log(query),
+    ...formHandlers,
     ...tools.handlers,
   };
 
