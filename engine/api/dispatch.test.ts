@@ -32,6 +32,8 @@ function handlers(overrides: Partial<CommandHandlers> = {}): CommandHandlers {
     'runs.logs': notHere,
     'runs.log': notHere,
     'app.info': async () => info,
+    'app.storage': notHere,
+    'provider.status': notHere,
     'settings.get': async () => DEFAULT_SETTINGS,
     'settings.update': async (patch) => ({ ...DEFAULT_SETTINGS, ...patch }),
     ...overrides,

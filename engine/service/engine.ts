@@ -13,6 +13,9 @@ import { DatabaseFileError } from '../store/integrity';
 import { SettingsRepository } from '../store/settings-repository';
 import { PRODUCT } from '../version';
 import { EventBus } from './event-bus';
+import { describeStorage } from './storage';
+import { providerStatus } from '../config/provider-status';
+import { appProvider } from '../runs/prepare';
 
 export interface EngineOptions {
   host: HostKind;
@@ -68,6 +71,13 @@ export function createEngine(options: EngineOptions): Engine {
       storeNotes: store.notes,
       docker: await docker(),
     }),
+    'app.storage': async () => describeStorage(store, { home: path.dirname(store.path) }),
+    'provider.status': async () =>
+      providerStatus({
+        cwd: process.cwd(),
+        env: options.runs?.env ?? process.env,
+        app: appProvider(settings.get()),
+      }),
     'settings.get': async () => settings.get(),
     'settings.update': async (patch) => {
       store.assertWritable();
