@@ -1,0 +1,121 @@
+import { create } from 'zustand';
+import {
+  ApiCallError,
+  type AppStorage,
+  type ProviderStatus,
+  type SettingKey,
+  type SettingsPatch,
+} from '../../../../engine/api';
+import { api } from '../../api';
+import { messageOf } from '../../lib/format';
+import { useAppStore } from '../../state/app-store';
+import { parseRaw, patchOf, type RawValue } from './fields';
+
+/** Something the view reads from the engine: loading, there, or failed with the reason. */
+export type Remote<T> =
+  | { status: 'idle' | 'loading'; data: T | null; error: null }
+  | { status: 'ready'; data: T; error: null }
+  | { status: 'error'; data: T | null; error: string };
+
+const idle = <T>(): Remote<T> => ({ status: 'idle', data: null, error: null });
+
+interface SettingsViewState {
+  /** The fields the user changed, as typed; the saved value shows for the others. */
+  edits: Partial<Record<SettingKey, RawValue>>;
+  /** Messages beside fields: the engine's validation issues, or text that is not a number. */
+  fieldErrors: Partial<Record<SettingKey, string>>;
+  saving: boolean;
+  saveError: string | null;
+  savedAt: number | null;
+  storage: Remote<AppStorage>;
+  provider: Remote<ProviderStatus>;
+  edit(key: SettingKey, raw: RawValue): void;
+  discard(): void;
+  save(): Promise<boolean>;
+  loadStorage(): Promise<void>;
+  loadProvider(): Promise<void>;
+}
+
+/** Runs a read and keeps its outcome in `key`, the last data staying visible while it reloads or fails. */
+async function fetchInto<K extends 'storage' | 'provider'>(
+  set: (partial: Partial<SettingsViewState>) => void,
+  get: () => SettingsViewState,
+  key: K,
+  read: () => Promise<NonNullable<SettingsViewState[K]['data']>>,
+): Promise<void> {
+  set({ [key]: { status: 'loading', data: get()[key].data, error: null } } as Partial<SettingsViewState>);
+  try {
+    const data = await read();
+    set({ [key]: { status: 'ready', data, error: null } } as Partial<SettingsViewState>);
+  } catch (error) {
+    set({
+      [key]: { status: 'error', data: get()[key].data, error: messageOf(error) },
+    } as Partial<SettingsViewState>);
+  }
+}
+
+export const useSettingsView = create<SettingsViewState>((set, get) => ({
+  edits: {},
+  fieldErrors: {},
+  saving: false,
+  saveError: null,
+  savedAt: null,
+  storage: idle(),
+  provider: idle(),
+
+  edit(key, raw) {
+    // Text that is no value at all is said at once; ranges are the engine's to judge, on Save.
+    const fieldErrors = { ...get().fieldErrors };
+    const parsed = parseRaw(key, raw);
+    if (parsed.ok) delete fieldErrors[key];
+    else fieldErrors[key] = parsed.message;
+    set({ edits: { ...get().edits, [key]: raw }, fieldErrors, saveError: null });
+  },
+  discard: () => set({ edits: {}, fieldErrors: {}, saveError: null }),
+
+  async save() {
+    const settings = useAppStore.getState().settings;
+    if (!settings) return false;
+    const { patch, errors } = patchOf(settings, get().edits);
+    if (Object.keys(errors).length > 0) {
+      set({ fieldErrors: errors, saveError: 'Nothing was saved: correct the fields marked below.' });
+      return false;
+    }
+    if (Object.keys(patch).length === 0) {
+      set({ edits: {}, fieldErrors: {} });
+      return true;
+    }
+    set({ saving: true, saveError: null, fieldErrors: {} });
+    try {
+      const saved = await api.call('settings.update', patch as SettingsPatch);
+      useAppStore.getState().settingsChanged(saved);
+      set({ saving: false, edits: {}, savedAt: Date.now() });
+      // The provider a run would use may have changed with them.
+      if ('llmProvider' in patch || 'llmModel' in patch || 'localBaseUrl' in patch) void get().loadProvider();
+      return true;
+    } catch (error) {
+      const fieldErrors: Partial<Record<SettingKey, string>> = {};
+      if (error instanceof ApiCallError) {
+        for (const issue of error.error.issues ?? []) {
+          const key = issue.path.split('.')[0] as SettingKey;
+          if (key in patch) fieldErrors[key] = issue.message;
+        }
+      }
+      const marked = Object.keys(fieldErrors).length > 0;
+      set({
+        saving: false,
+        fieldErrors,
+        saveError: marked ? 'Nothing was saved: correct the fields marked below.' : messageOf(error),
+      });
+      return false;
+    }
+  },
+
+  loadStorage: () => fetchInto(set, get, 'storage', () => api.call('app.storage', {})),
+  loadProvider: () => fetchInto(set, get, 'provider', () => api.call('provider.status', {})),
+}));
+
+/** The value a field shows: what the user typed, else the saved value. */
+export function useFieldRaw(key: SettingKey, saved: RawValue): RawValue {
+  return useSettingsView((s) => s.edits[key] ?? saved);
+}
