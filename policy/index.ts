@@ -11,3 +11,11 @@ export {
   loadPolicy,
 } from './load-policy';
 export { type PolicyVerdict, blockMessage } from './verdict';
+export {
+  type PolicyRules,
+  type RuleIssue,
+  type UserPolicyInfo,
+  checkPolicyRules,
+  readUserPolicy,
+  saveUserPolicy,
+} from './user-policy';

@@ -17,6 +17,22 @@ import {
 import { Settings, SettingsPatch } from './settings';
 import { AppStorage } from './storage';
 import { ProviderStatus } from './provider-status';
+import {
+  MetricList,
+  ModelCatalogList,
+  ModelSuggestions,
+  ModelsListInput,
+  ModelsSuggestInput,
+} from './catalog';
+import { ExampleCreateInput, ExampleCreated, ExampleList } from './examples';
+import { PolicyCheckInput, PolicyInfo, PolicyUpdateInput, PolicyVerdict } from './policy';
+import {
+  SandboxBuildFinished,
+  SandboxBuildInput,
+  SandboxBuildProgress,
+  SandboxBuildStarted,
+  SandboxStatus,
+} from './sandbox';
 
 /**
  * THE contract. Every command and event any host or UI exchanges is declared here, once.
@@ -69,6 +85,41 @@ export const commands = {
     RunLogPage,
     "A page of one of a run's logs (by byte offset, or its tail).",
   ),
+  // The sandbox, the safety policy, examples and catalogs (engine/api/{sandbox,policy,examples,catalog}.ts).
+  'sandbox.status': command(
+    NoInput,
+    SandboxStatus,
+    'Docker, the sandbox images, the OS sandbox and the GPU.',
+  ),
+  'sandbox.build': command(
+    SandboxBuildInput,
+    SandboxBuildStarted,
+    'Start building a sandbox image; returns its build id at once, progress comes as sandbox.build.* events.',
+  ),
+  'policy.check': command(
+    PolicyCheckInput,
+    PolicyVerdict,
+    'Whether the safety policy allows a command or file.',
+  ),
+  'policy.get': command(
+    NoInput,
+    PolicyInfo,
+    'The effective safety policy: shipped rules plus the user file.',
+  ),
+  'policy.update': command(
+    PolicyUpdateInput,
+    PolicyInfo,
+    "Replace the user's policy additions (all checked).",
+  ),
+  'examples.list': command(NoInput, ExampleList, 'The example datasets the generators can make.'),
+  'examples.create': command(
+    ExampleCreateInput,
+    ExampleCreated,
+    'Write an example dataset into a new folder.',
+  ),
+  'models.list': command(ModelsListInput, ModelCatalogList, "A provider's live model catalog with prices."),
+  'models.suggest': command(ModelsSuggestInput, ModelSuggestions, 'Match a typed model name to the catalog.'),
+  'metrics.list': command(NoInput, MetricList, 'The metrics the engine scores, with their direction.'),
 } as const;
 
 export const events = {
@@ -77,6 +128,10 @@ export const events = {
   'run.event': RunEvent,
   /** Several events of one run, stored together, in order (coalesced output). Unpack with runEventsOf. */
   'run.events': RunEventBatch,
+  /** A line of a sandbox image build, with its phase and how far it is. */
+  'sandbox.build.progress': SandboxBuildProgress,
+  /** A sandbox image build ended (ok or not). */
+  'sandbox.build.finished': SandboxBuildFinished,
 } as const;
 
 export type Commands = typeof commands;

@@ -10,3 +10,7 @@ export * from './provider-status';
 export * from './transport-names';
 export * from './runs';
 export * from './score-check';
+export * from './sandbox';
+export * from './policy';
+export * from './examples';
+export * from './catalog';

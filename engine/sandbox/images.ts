@@ -65,6 +65,8 @@ export interface FoundImage {
   path: string | null;
   sizeBytes: number;
   offline: boolean;
+  /** ISO time the image was created; null when the daemon does not say. */
+  createdAt: string | null;
 }
 
 /**
@@ -107,6 +109,7 @@ export async function inspectImage(
       path: pathEntry ? pathEntry.slice(5) : null,
       sizeBytes: info.Size ?? 0,
       offline: tag.endsWith('-offline') || labels['dev.mlebeast.image-variant'] === 'offline',
+      createdAt: info.Created ? new Date(info.Created).toISOString() : null,
     });
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404) return succeed(null);

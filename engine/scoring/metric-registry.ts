@@ -359,3 +359,35 @@ function editDistance(a: string, b: string): number {
   }
   return row[b.length] as number;
 }
+
+/** One metric as the registry describes it to a host (`metrics.list`). */
+export interface MetricDescription {
+  name: MetricName;
+  description: string;
+  direction: Direction;
+  task: 'classification' | 'regression';
+  datasetKinds: Array<'tabular' | 'image_folder' | 'text_jsonl'>;
+  needsProbabilities: boolean;
+  binaryOnly: boolean;
+  aliases: string[];
+}
+
+/**
+ * Every metric the engine scores. Dataset kinds follow the intake: an image folder is always classification
+ * (one subfolder per class); tables and JSONL text carry either a class or a numeric label.
+ */
+export function describeMetrics(): MetricDescription[] {
+  return (Object.entries(METRICS) as [MetricName, MetricInfo][]).map(([name, info]) => ({
+    name,
+    description: info.title,
+    direction: info.direction,
+    task: info.task,
+    datasetKinds:
+      info.task === 'classification' ? ['tabular', 'image_folder', 'text_jsonl'] : ['tabular', 'text_jsonl'],
+    needsProbabilities: info.reads === 'probabilities',
+    binaryOnly: info.binary,
+    aliases: Object.entries(ALIASES)
+      .filter(([alias, target]) => target === name && alias !== name)
+      .map(([alias]) => alias),
+  }));
+}

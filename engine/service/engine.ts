@@ -16,6 +16,8 @@ import { EventBus } from './event-bus';
 import { describeStorage } from './storage';
 import { providerStatus } from '../config/provider-status';
 import { appProvider } from '../runs/prepare';
+import { toolCommands } from './tool-commands';
+import type { SandboxBuilds } from '../sandbox/build-jobs';
 
 export interface EngineOptions {
   host: HostKind;
@@ -38,6 +40,8 @@ export interface Engine {
   events: EventBus;
   store: Store;
   runs: RunManager;
+  /** The sandbox image builds this engine runs (one at a time). */
+  builds: SandboxBuilds;
   /** Stops the runs of this process (they become interrupted, resumable) and closes the store. */
   close(): Promise<void>;
 }
@@ -56,6 +60,15 @@ export function createEngine(options: EngineOptions): Engine {
     catalogCache: new ModelCatalogRepository(store.db),
     home: path.dirname(store.path),
     ...options.runs,
+  });
+
+  // The sandbox, policy, examples and catalog commands (tool-commands.ts).
+  const tools = toolCommands({
+    events,
+    settings: () => settings.get(),
+    catalogCache: new ModelCatalogRepository(store.db),
+    ...(options.runs?.env ? { env: options.runs.env } : {}),
+    ...(options.runs?.catalogTimeoutMs ? { catalogTimeoutMs: options.runs.catalogTimeoutMs } : {}),
   });
 
   const handlers: CommandHandlers = {
@@ -98,13 +111,21 @@ export function createEngine(options: EngineOptions): Engine {
     'runs.delete': ({ id }) => runs.delete(id),
     'runs.logs': async ({ id }) => runs.logs(id),
     'runs.log': async (query) => runs.log(query),
+    ...tools.handlers,
   };
 
   if (options.cleanupOrphanSandboxes) void removeOrphanSandboxes();
 
   let closed: Promise<void> | null = null;
   const close = () => (closed ??= runs.close().finally(() => store.close()));
-  return { handlers: explainingDatabaseErrors(handlers, store.path), events, store, runs, close };
+  return {
+    handlers: explainingDatabaseErrors(handlers, store.path),
+    events,
+    store,
+    runs,
+    builds: tools.builds,
+    close,
+  };
 }
 
 /**
