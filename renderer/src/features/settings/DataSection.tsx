@@ -1,20 +1,9 @@
 import { useEffect } from 'react';
 import { RunStatus, type AppStorage } from '../../../../engine/api';
 import { fmtCount, fmtDate } from '../../lib/format';
+import { fmtBytes } from './bytes';
 import { RemoteState, Section } from './Section';
 import { useSettingsView } from './store';
-
-export function fmtBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
 
 export function DataSection() {
   const storage = useSettingsView((s) => s.storage);
@@ -41,7 +30,7 @@ function StorageFacts({ storage, refresh, busy }: { storage: AppStorage; refresh
   const statuses = RunStatus.options.filter((s) => db.runsByStatus[s] > 0);
   return (
     <>
-      <dl className="facts" data-testid="data-locations">
+      <dl className="facts wide" data-testid="data-locations">
         {storage.locations.map((l) => (
           <div key={l.id} className="fact">
             <dt>{l.label}</dt>
@@ -54,7 +43,7 @@ function StorageFacts({ storage, refresh, busy }: { storage: AppStorage; refresh
         ))}
       </dl>
       <h3>Database</h3>
-      <dl className="facts" data-testid="database-stats">
+      <dl className="facts wide" data-testid="database-stats">
         <div className="fact">
           <dt>Size on disk</dt>
           <dd>

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { ProviderStatus } from '../../../../engine/api';
 import { useAppStore } from '../../state/app-store';
+import { ModelCatalog, ModelSuggestions } from './ModelCatalog';
 import { Section, RemoteState } from './Section';
 import { SettingField, type Options } from './SettingField';
 import { useFieldRaw, useSettingsView } from './store';
@@ -52,8 +53,16 @@ export function ProviderSection() {
           hint="The model id as the provider lists it. Empty: the provider's default."
         />
       </div>
+      <ModelSuggestions />
       <RemoteState what="the provider status" status={status.status} error={status.error} retry={load} />
       {status.data && <ProviderFacts status={status.data} />}
+      {status.data?.resolved ? (
+        <ModelCatalog providerKey={`${status.data.resolved.provider} ${status.data.resolved.baseUrl}`} />
+      ) : (
+        status.data && (
+          <p className="hint">The model catalog shows here once a provider is configured (see Keys above).</p>
+        )
+      )}
     </Section>
   );
 }

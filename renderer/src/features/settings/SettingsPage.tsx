@@ -3,6 +3,7 @@ import { useAppStore } from '../../state/app-store';
 import { AboutSection } from './AboutSection';
 import { DataSection } from './DataSection';
 import { LimitsSection } from './LimitsSection';
+import { PolicySection } from './PolicySection';
 import { ProviderSection } from './ProviderSection';
 import { SandboxSection } from './SandboxSection';
 import { Section } from './Section';
@@ -20,6 +21,7 @@ const SECTIONS = [
   ['sandbox', 'Sandbox'],
   ['limits', 'Limits & budgets'],
   ['appearance', 'Appearance'],
+  ['policy', 'Safety policy'],
   ['data', 'Data'],
   ['about', 'About'],
 ] as const;
@@ -61,6 +63,7 @@ export function SettingsPage() {
         </Section>
         <SaveBar dirty={dirty} />
       </form>
+      <PolicySection />
       <DataSection />
       <AboutSection />
     </>

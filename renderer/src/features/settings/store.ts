@@ -8,16 +8,9 @@ import {
 } from '../../../../engine/api';
 import { api } from '../../api';
 import { messageOf } from '../../lib/format';
+import { fetchRemote, idle, type Remote } from './remote';
 import { useAppStore } from '../../state/app-store';
 import { parseRaw, patchOf, type RawValue } from './fields';
-
-/** Something the view reads from the engine: loading, there, or failed with the reason. */
-export type Remote<T> =
-  | { status: 'idle' | 'loading'; data: T | null; error: null }
-  | { status: 'ready'; data: T; error: null }
-  | { status: 'error'; data: T | null; error: string };
-
-const idle = <T>(): Remote<T> => ({ status: 'idle', data: null, error: null });
 
 interface SettingsViewState {
   /** The fields the user changed, as typed; the saved value shows for the others. */
@@ -34,24 +27,6 @@ interface SettingsViewState {
   save(): Promise<boolean>;
   loadStorage(): Promise<void>;
   loadProvider(): Promise<void>;
-}
-
-/** Runs a read and keeps its outcome in `key`, the last data staying visible while it reloads or fails. */
-async function fetchInto<K extends 'storage' | 'provider'>(
-  set: (partial: Partial<SettingsViewState>) => void,
-  get: () => SettingsViewState,
-  key: K,
-  read: () => Promise<NonNullable<SettingsViewState[K]['data']>>,
-): Promise<void> {
-  set({ [key]: { status: 'loading', data: get()[key].data, error: null } } as Partial<SettingsViewState>);
-  try {
-    const data = await read();
-    set({ [key]: { status: 'ready', data, error: null } } as Partial<SettingsViewState>);
-  } catch (error) {
-    set({
-      [key]: { status: 'error', data: get()[key].data, error: messageOf(error) },
-    } as Partial<SettingsViewState>);
-  }
 }
 
 export const useSettingsView = create<SettingsViewState>((set, get) => ({
@@ -111,8 +86,18 @@ export const useSettingsView = create<SettingsViewState>((set, get) => ({
     }
   },
 
-  loadStorage: () => fetchInto(set, get, 'storage', () => api.call('app.storage', {})),
-  loadProvider: () => fetchInto(set, get, 'provider', () => api.call('provider.status', {})),
+  loadStorage: () =>
+    fetchRemote(
+      get().storage,
+      (storage) => set({ storage }),
+      () => api.call('app.storage', {}),
+    ),
+  loadProvider: () =>
+    fetchRemote(
+      get().provider,
+      (provider) => set({ provider }),
+      () => api.call('provider.status', {}),
+    ),
 }));
 
 /** The value a field shows: what the user typed, else the saved value. */

@@ -1,0 +1,50 @@
+import { create } from 'zustand';
+import type { ModelCatalogList, ModelSuggestions } from '../../../../engine/api';
+import { api } from '../../api';
+import { fetchRemote, idle, type Remote } from './remote';
+
+interface CatalogState {
+  catalog: Remote<ModelCatalogList>;
+  search: string;
+  /** What models.suggest says of the typed model name (null: nothing asked yet). */
+  suggestion: { name: string; result: Remote<ModelSuggestions> } | null;
+  load(refresh?: boolean): Promise<void>;
+  setSearch(search: string): void;
+  suggest(name: string): Promise<void>;
+}
+
+export const useCatalogView = create<CatalogState>((set, get) => ({
+  catalog: idle(),
+  search: '',
+  suggestion: null,
+  load: (refresh = false) =>
+    fetchRemote(
+      get().catalog,
+      (catalog) => set({ catalog }),
+      () => api.call('models.list', { refresh }),
+    ),
+  setSearch: (search) => set({ search }),
+  async suggest(name) {
+    const trimmed = name.trim();
+    if (trimmed === '') {
+      set({ suggestion: null });
+      return;
+    }
+    const put = (result: Remote<ModelSuggestions>) => {
+      // Only the answer for the name still typed is kept.
+      if (get().suggestion?.name === trimmed) set({ suggestion: { name: trimmed, result } });
+    };
+    set({ suggestion: { name: trimmed, result: idle() } });
+    await fetchRemote(idle<ModelSuggestions>(), put, () => api.call('models.suggest', { name: trimmed }));
+  },
+}));
+
+/** Models whose id or name holds every word of the search, case-insensitively. */
+export function filterModels(models: ModelCatalogList['models'], search: string): ModelCatalogList['models'] {
+  const words = search.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return models;
+  return models.filter((m) => {
+    const text = `${m.id} ${m.name ?? ''}`.toLowerCase();
+    return words.every((w) => text.includes(w));
+  });
+}
