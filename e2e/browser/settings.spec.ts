@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { startScriptedServer, type ScriptedServer } from '../../engine/llm/testing/scripted-server';
 import { expect, test } from '../fixtures/serve';
 
 // The Settings view through `mle-beast serve`: values saved through the UI survive a reload and a restart of
@@ -96,26 +97,127 @@ test.describe('settings through mle-beast serve', () => {
     await expect(page.getByTestId('save-status')).toHaveText('Saved.');
   });
 
-  test('data locations and database statistics come from the engine; screenshots in both themes', async ({
+  test('the safety policy: a wrong addition is explained at the editor and not saved; a command is checked', async ({
     page,
     served,
   }) => {
     await openSettings(page, served.urlWithToken);
-    const locations = page.getByTestId('data-locations');
-    await expect(locations).toContainText(served.databasePath);
-    await expect(locations).toContainText(path.join(path.dirname(served.databasePath), 'runs'));
-    await expect(page.getByTestId('database-stats')).toContainText('None yet');
-    await expect(page.getByTestId('docker-status')).toContainText('not available');
-    await expect(page.getByTestId('provider-status')).toContainText('OPENROUTER_API_KEY');
-    await expect(page.getByTestId('about')).toContainText('browser (mle-beast serve)');
+    await expect(page.getByTestId('effective-policy')).toContainText('Blocked commands');
+    const before = await page.request.post(`${served.origin}/api/command/policy.get`, {
+      headers: { Authorization: `Bearer ${served.token}` },
+      data: {},
+    });
+    const editor = page.getByLabel('Your additions (JSON)');
+    await editor.fill(
+      JSON.stringify({
+        blockedTokens: ['curl'],
+        blockedPatterns: ['(unclosed'],
+        allowPathsOutsideWorkspace: [],
+      }),
+    );
+    await page.getByRole('button', { name: 'Save additions' }).click();
+    await expect(editor).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByRole('alert').filter({ hasText: 'blockedPatterns.0' })).toBeVisible();
+    await expect(page.getByTestId('policy-save-status')).toHaveText('Not saved.');
+    const after = await page.request.post(`${served.origin}/api/command/policy.get`, {
+      headers: { Authorization: `Bearer ${served.token}` },
+      data: {},
+    });
+    expect((await after.json()).value.user).toEqual((await before.json()).value.user);
 
-    await page.getByLabel('Theme').selectOption('light');
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect(page.getByTestId('save-status')).toHaveText('Saved.');
-    await screen(page, 'settings');
-    await page.getByLabel('Theme').selectOption('dark');
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect(page.getByTestId('save-status')).toHaveText('Saved.');
-    await screen(page, 'settings-dark');
+    await editor.fill('{ not json');
+    await page.getByRole('button', { name: 'Save additions' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'not valid JSON' })).toBeVisible();
+    await page.getByRole('button', { name: 'Discard', exact: true }).click();
+
+    // The check box: the engine's verdict, with the rule and what to do.
+    await page.getByLabel('Command', { exact: true }).fill('sudo rm -rf /');
+    await page.getByLabel('Command', { exact: true }).press('Enter');
+    await expect(page.getByTestId('policy-verdict')).toContainText('blocked');
+    await page.getByLabel('Command', { exact: true }).fill('python train.py --epochs 3');
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await expect(page.getByTestId('policy-verdict')).toContainText('allowed');
+  });
+
+  test.describe('with a scripted OpenAI-compatible server as the local provider', () => {
+    let llm: ScriptedServer;
+    test.beforeAll(async () => {
+      const perMillion = (usd: number) => String(usd / 1e6);
+      llm = await startScriptedServer([], {
+        modelEntries: [
+          {
+            id: 'gpt-4o-mini',
+            name: 'GPT-4o mini',
+            context_length: 128000,
+            pricing: { prompt: perMillion(0.15), completion: perMillion(0.6) },
+            supported_parameters: ['tools', 'temperature'],
+          },
+          {
+            id: 'deepseek-v4-flash',
+            name: 'DeepSeek V4 Flash',
+            context_length: 64000,
+            pricing: { prompt: perMillion(0.27), completion: perMillion(1.1) },
+            supported_parameters: ['tools'],
+          },
+          {
+            id: 'tiny-llama',
+            name: 'Tiny Llama',
+            context_length: 4096,
+            pricing: { prompt: '0', completion: '0' },
+            supported_parameters: ['temperature'],
+          },
+        ],
+      });
+    });
+    test.afterAll(async () => llm.close());
+
+    test('the live catalog: prices, search, fuzzy suggestions; data and about from the engine; screenshots', async ({
+      page,
+      served,
+    }) => {
+      await openSettings(page, served.urlWithToken);
+      await page.getByLabel('Provider', { exact: true }).selectOption('local');
+      await page.getByLabel('Local server URL').fill(llm.baseURL);
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await expect(page.getByTestId('save-status')).toHaveText('Saved.');
+
+      const catalog = page.getByTestId('model-catalog');
+      await expect(catalog).toContainText('3 models from local');
+      await expect(catalog.getByRole('row', { name: /gpt-4o-mini/ })).toContainText('$0.15');
+      await expect(catalog.getByRole('row', { name: /gpt-4o-mini/ })).toContainText('$0.60');
+      await expect(catalog.getByRole('row', { name: /tiny-llama/ })).toContainText('no (JSON mode)');
+      await page.getByLabel('Search models').fill('deepseek');
+      await expect(catalog.getByRole('row')).toHaveCount(2); // the header and one model
+      await page.getByLabel('Search models').fill('');
+
+      // A misspelt name gets the catalog's closest ids; one click takes it.
+      await page.getByLabel('Model', { exact: true }).fill('gpt-4o-mnii');
+      const suggestions = page.getByTestId('model-suggestions');
+      await expect(suggestions).toContainText('Did you mean');
+      await suggestions.getByRole('button', { name: 'gpt-4o-mini' }).click();
+      await expect(page.getByLabel('Model', { exact: true })).toHaveValue('gpt-4o-mini');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await expect(page.getByTestId('save-status')).toHaveText('Saved.');
+      await expect(page.getByTestId('provider-status')).toContainText('gpt-4o-mini');
+      await expect(catalog.getByRole('row', { name: /gpt-4o-mini/ })).toContainText('chosen');
+
+      const locations = page.getByTestId('data-locations');
+      await expect(locations).toContainText(served.databasePath);
+      await expect(locations).toContainText(path.join(path.dirname(served.databasePath), 'runs'));
+      await expect(page.getByTestId('database-stats')).toContainText('None yet');
+      await expect(page.getByTestId('docker-status')).toContainText('not available');
+      await expect(page.getByTestId('gpu-status')).not.toBeEmpty();
+      await expect(page.getByTestId('provider-status')).toContainText('OPENROUTER_API_KEY');
+      await expect(page.getByTestId('about')).toContainText('browser (mle-beast serve)');
+
+      await page.getByLabel('Theme').selectOption('light');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await expect(page.getByTestId('save-status')).toHaveText('Saved.');
+      await screen(page, 'settings');
+      await page.getByLabel('Theme').selectOption('dark');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await expect(page.getByTestId('save-status')).toHaveText('Saved.');
+      await screen(page, 'settings-dark');
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import type { CatalogModelInfo } from '../../../../engine/api';
 import { fmtDate } from '../../lib/format';
+import { useAppStore } from '../../state/app-store';
 import { filterModels, useCatalogView } from './catalog-store';
 import { RemoteState } from './Section';
 import { useFieldRaw, useSettingsView } from './store';
@@ -22,7 +23,7 @@ export function ModelCatalog({ providerKey }: { providerKey: string }) {
   const setSearch = useCatalogView((s) => s.setSearch);
   const load = useCatalogView((s) => s.load);
   const edit = useSettingsView((s) => s.edit);
-  const current = useFieldRaw('llmModel', '');
+  const current = useModelField();
   useEffect(() => {
     void load();
   }, [load, providerKey]);
@@ -135,12 +136,18 @@ function ModelRow({ model, chosen, choose }: { model: CatalogModelInfo; chosen: 
   );
 }
 
+/** The Model field's text: as typed, else the saved model. */
+function useModelField(): string {
+  const saved = useAppStore((s) => s.settings?.llmModel ?? '');
+  return String(useFieldRaw('llmModel', saved));
+}
+
 /**
  * Under the Model field: whether the typed name is in the catalog, and if not the closest ids (models.suggest,
  * the same fuzzy match a run's start uses), each a button that takes it.
  */
 export function ModelSuggestions() {
-  const typed = useFieldRaw('llmModel', '');
+  const typed = useModelField();
   const saved = useSettingsView((s) => s.edits.llmModel === undefined);
   const suggestion = useCatalogView((s) => s.suggestion);
   const suggest = useCatalogView((s) => s.suggest);

@@ -57,6 +57,8 @@ export function SandboxSection() {
 
 function SandboxFacts({ status, refresh, busy }: { status: SandboxStatus; refresh(): void; busy: boolean }) {
   const { docker, gpu, osSandbox } = status;
+  // The Docker problem is already said on its line.
+  const advice = status.advice.filter((a) => a !== docker.problem?.message);
   return (
     <>
       <dl className="facts wide" data-testid="sandbox-status">
@@ -106,9 +108,9 @@ function SandboxFacts({ status, refresh, busy }: { status: SandboxStatus; refres
           </dd>
         </div>
       </dl>
-      {status.advice.length > 0 && (
+      {advice.length > 0 && (
         <ul className="notes" aria-label="What to do">
-          {status.advice.map((a) => (
+          {advice.map((a) => (
             <li key={a}>{a}</li>
           ))}
         </ul>
