@@ -44,9 +44,9 @@ test.describe('dashboard through mle-beast serve', () => {
     await maxSteps.fill('lots');
     await expect(maxSteps).toHaveAttribute('aria-invalid', 'true');
     await expect(page.getByText('Enter a number, not "lots".')).toBeVisible();
-    await expect(page.getByRole('button', { name: 'Save' })).toBeDisabled();
+    await expect(page.getByRole('button', { name: 'Save', exact: true })).toBeDisabled();
     await maxSteps.press('Enter');
-    await page.getByRole('button', { name: 'Discard' }).click();
+    await page.getByRole('button', { name: 'Discard changes' }).click();
     await expect(maxSteps).toHaveValue('30');
   });
 
@@ -57,7 +57,7 @@ test.describe('dashboard through mle-beast serve', () => {
     await other.goto(`${served.origin}/#/settings`);
     await expect(other.locator('#root')).toHaveAttribute('data-app-state', 'loaded');
     await other.getByLabel('Default sandbox').selectOption('local');
-    await other.getByRole('button', { name: 'Save' }).click();
+    await other.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(other.getByRole('status')).toHaveText('Saved.');
     await expect(page.getByLabel('Default sandbox')).toHaveValue('local');
   });

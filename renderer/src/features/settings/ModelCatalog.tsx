@@ -2,7 +2,8 @@ import { useEffect, useMemo } from 'react';
 import type { CatalogModelInfo } from '../../../../engine/api';
 import { fmtDate } from '../../lib/format';
 import { useAppStore } from '../../state/app-store';
-import { filterModels, useCatalogView } from './catalog-store';
+import { useCatalogView } from './catalog-store';
+import { filterModels } from './model-filter';
 import { RemoteState } from './Section';
 import { useFieldRaw, useSettingsView } from './store';
 
