@@ -2,7 +2,8 @@ import { useEffect } from 'react';
 import type { SandboxImageStatus, SandboxStatus } from '../../../../engine/api';
 import { fmtDate } from '../../lib/format';
 import { fmtBytes } from './bytes';
-import { useSandboxView, type BuildView } from './sandbox-store';
+import type { BuildView } from './build-view';
+import { useSandboxView } from './sandbox-store';
 import { RemoteState, Section } from './Section';
 import { SettingField, type Options } from './SettingField';
 

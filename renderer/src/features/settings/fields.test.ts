@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../../../engine/api';
-import { FIELD_KINDS, parseRaw, patchOf, toRaw } from './fields';
+import { DEFAULT_SETTINGS, SettingsPatch, describeIssues } from '../../../../engine/api';
+import { FIELD_KINDS, fieldErrorsOf, parseRaw, patchOf, toRaw } from './fields';
 
 describe('settings fields', () => {
   it('knows every setting of the schema', () => {
@@ -37,5 +37,18 @@ describe('settings fields', () => {
       defaultMaxWallMinutes: '90',
     });
     expect(patch).toEqual({ theme: 'dark', defaultMaxWallMinutes: 90 });
+  });
+
+  it("puts the engine's own validation messages beside the fields they name", () => {
+    const patch = { defaultMaxSteps: 0, shellTimeoutSeconds: 2, theme: 'dark' };
+    // The contract's own schema, as the engine validates the command's input.
+    const parsed = SettingsPatch.safeParse(patch);
+    expect(parsed.success).toBe(false);
+    if (parsed.success) return;
+    const issues = describeIssues(parsed.error);
+    const errors = fieldErrorsOf(issues, patch);
+    expect(Object.keys(errors).sort()).toEqual(['defaultMaxSteps', 'shellTimeoutSeconds']);
+    expect(errors.defaultMaxSteps).toMatch(/1/);
+    expect(errors.shellTimeoutSeconds).toMatch(/5/);
   });
 });

@@ -78,3 +78,20 @@ export function patchOf(
   }
   return { patch, errors };
 }
+
+/**
+ * The engine's validation issues (`defaultMaxSteps: Too small...`) as messages beside the fields they name.
+ * Issues of fields not in the patch, or of the input as a whole, are left for the form-level message.
+ */
+export function fieldErrorsOf(
+  issues: readonly { path: string; message: string }[],
+  patch: Partial<Record<SettingKey, unknown>>,
+): Partial<Record<SettingKey, string>> {
+  const errors: Partial<Record<SettingKey, string>> = {};
+  for (const issue of issues) {
+    const key = issue.path.split('.')[0] as SettingKey;
+    if (Object.hasOwn(patch, key))
+      errors[key] = errors[key] ? `${errors[key]}; ${issue.message}` : issue.message;
+  }
+  return errors;
+}

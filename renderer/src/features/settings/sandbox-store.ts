@@ -7,19 +7,8 @@ import type {
 } from '../../../../engine/api';
 import { api } from '../../api';
 import { messageOf } from '../../lib/format';
+import { startingBuild, withFinished, withProgress, type BuildView } from './build-view';
 import { fetchRemote, idle, type Remote } from './remote';
-
-/** The image build this view follows: its progress from `sandbox.build.progress` events, then its outcome. */
-export interface BuildView {
-  buildId: string | null;
-  variant: SandboxImageVariant;
-  phase: string;
-  percent: number | null;
-  line: string | null;
-  finished: SandboxBuildFinished | null;
-  /** `sandbox.build` itself was refused (another build running, Docker down...). */
-  error: string | null;
-}
 
 interface SandboxState {
   status: Remote<SandboxStatus>;
@@ -32,6 +21,9 @@ interface SandboxState {
   follow(): () => void;
 }
 
+/** The variant of a build this view did not start: the engine's current build says which. */
+const followedVariant = (s: SandboxState): SandboxImageVariant => s.status.data?.build?.variant ?? 'offline';
+
 export const useSandboxView = create<SandboxState>((set, get) => ({
   status: idle(),
   build: null,
@@ -43,17 +35,7 @@ export const useSandboxView = create<SandboxState>((set, get) => ({
     ),
 
   async startBuild(variant) {
-    set({
-      build: {
-        buildId: null,
-        variant,
-        phase: 'starting',
-        percent: null,
-        line: null,
-        finished: null,
-        error: null,
-      },
-    });
+    set({ build: startingBuild(variant) });
     try {
       const started = await api.call('sandbox.build', { variant });
       if (started.status === 'present') {
@@ -68,37 +50,14 @@ export const useSandboxView = create<SandboxState>((set, get) => ({
   },
 
   progress(event) {
-    const build = get().build;
-    // A build started elsewhere (the CLI, another window) is shown too, once its events arrive.
-    if (build && build.buildId !== null && build.buildId !== event.buildId) return;
-    set({
-      build: {
-        buildId: event.buildId,
-        variant: build?.variant ?? get().status.data?.build?.variant ?? 'offline',
-        phase: event.phase,
-        percent: event.percent ?? build?.percent ?? null,
-        line: event.line,
-        finished: null,
-        error: null,
-      },
-    });
+    set({ build: withProgress(get().build, event, followedVariant(get())) });
   },
 
   finished(event) {
     const build = get().build;
-    if (build && build.buildId !== null && build.buildId !== event.buildId) return;
-    set({
-      build: {
-        buildId: event.buildId,
-        variant: build?.variant ?? 'offline',
-        phase: 'finishing',
-        percent: event.ok ? 100 : (build?.percent ?? null),
-        line: build?.line ?? null,
-        finished: event,
-        error: null,
-      },
-    });
-    void get().load();
+    set({ build: withFinished(build, event, followedVariant(get())) });
+    // The image list changes with a build that ended (or shows why it did not).
+    if (get().build !== build) void get().load();
   },
 
   follow() {

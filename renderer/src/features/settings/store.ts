@@ -10,7 +10,7 @@ import { api } from '../../api';
 import { messageOf } from '../../lib/format';
 import { fetchRemote, idle, type Remote } from './remote';
 import { useAppStore } from '../../state/app-store';
-import { parseRaw, patchOf, type RawValue } from './fields';
+import { fieldErrorsOf, parseRaw, patchOf, type RawValue } from './fields';
 
 interface SettingsViewState {
   /** The fields the user changed, as typed; the saved value shows for the others. */
@@ -69,13 +69,7 @@ export const useSettingsView = create<SettingsViewState>((set, get) => ({
       if ('llmProvider' in patch || 'llmModel' in patch || 'localBaseUrl' in patch) void get().loadProvider();
       return true;
     } catch (error) {
-      const fieldErrors: Partial<Record<SettingKey, string>> = {};
-      if (error instanceof ApiCallError) {
-        for (const issue of error.error.issues ?? []) {
-          const key = issue.path.split('.')[0] as SettingKey;
-          if (key in patch) fieldErrors[key] = issue.message;
-        }
-      }
+      const fieldErrors = error instanceof ApiCallError ? fieldErrorsOf(error.error.issues ?? [], patch) : {};
       const marked = Object.keys(fieldErrors).length > 0;
       set({
         saving: false,
