@@ -11,6 +11,20 @@ const noUiFrameworks = [
   { name: 'react', message: 'engine/ and policy/ have no UI: no React here.' },
   { name: 'react-dom', message: 'engine/ and policy/ have no UI: no React here.' },
 ];
+/**
+ * Hosts reach the engine through the contract (engine/api) and the service entry (engine/service/index.ts:
+ * createEngine and what only a terminal runs in its own process), plus engine/version (the product's name and
+ * version, plain data the CLI needs before anything loads). Anything else of engine/ or policy/ is internal.
+ */
+const hostEngineBoundary = {
+  regex: '^(\\.\\./)+(policy(/.*)?|engine/(?!api(/|$)|service(/index)?$|version$).*)$',
+  message:
+    'Hosts reach the engine only through the contract (engine/api) and the service entry (engine/service/index.ts).',
+};
+const noRawOpenExternal = {
+  selector: "CallExpression[callee.property.name='openExternal']",
+  message: 'Open links through safeOpenExternal (main/electron/safe-open-external.ts).',
+};
 const noRawIpc = {
   name: 'electron',
   importNames: ['ipcMain', 'ipcRenderer'],
@@ -25,11 +39,20 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': ['error', noRawOpenExternal],
+    },
+  },
+  {
+    // no-restricted-imports does not see `await import(...)`, which the CLI uses to load the engine lazily.
+    files: ['main/**/*.ts', 'preload/**/*.ts'],
+    ignores: ['main/**/*.test.ts', 'main/**/testing/**/*.ts', 'preload/**/*.test.ts'],
+    rules: {
       'no-restricted-syntax': [
         'error',
+        noRawOpenExternal,
         {
-          selector: "CallExpression[callee.property.name='openExternal']",
-          message: 'Open links through safeOpenExternal (main/electron/safe-open-external.ts).',
+          selector: `ImportExpression[source.value=/${hostEngineBoundary.regex.replaceAll('/', '\\/')}/]`,
+          message: hostEngineBoundary.message,
         },
       ],
     },
@@ -95,13 +118,25 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'Only main/electron and preload/ import Electron.' }] },
+        {
+          paths: [{ name: 'electron', message: 'Only main/electron and preload/ import Electron.' }],
+          patterns: [hostEngineBoundary],
+        },
       ],
     },
   },
   {
     files: ['main/electron/**/*.ts'],
-    ignores: ['main/electron/ipc.ts', 'main/electron/**/*.test.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noRawIpc] }] },
+    ignores: ['main/electron/ipc.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noRawIpc], patterns: [hostEngineBoundary] }] },
+  },
+  {
+    files: ['main/electron/ipc.ts', 'preload/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [hostEngineBoundary] }] },
+  },
+  {
+    // Tests and test scaffolding may set up what they need from anywhere (temp folders, fakes, the daemon).
+    files: ['main/**/*.test.ts', 'main/**/testing/**/*.ts', 'preload/**/*.test.ts'],
+    rules: { 'no-restricted-imports': 'off' },
   },
 );

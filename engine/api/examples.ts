@@ -24,6 +24,8 @@ export const ExampleList = z.object({
   examples: z.array(ExampleSummary),
   /** The seed used when none is given. */
   defaultSeed: z.number().int(),
+  /** The catalog as text, as `mle-beast examples list` prints it. */
+  text: z.string(),
 });
 export type ExampleList = z.infer<typeof ExampleList>;
 

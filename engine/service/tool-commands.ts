@@ -5,7 +5,7 @@ import { EngineError } from '../api/errors';
 import type { ProviderName } from '../api/catalog';
 import type { Settings } from '../api/settings';
 import { CREDENTIAL_VARIABLE, loadProvider, safeUrl, type ResolvedProvider } from '../config';
-import { DEFAULT_SEED, EXAMPLES, createExample } from '../examples';
+import { DEFAULT_SEED, EXAMPLES, createExample, listExamples } from '../examples';
 import { matchModel, type CatalogCache, type LoadCatalogResult } from '../llm/catalog';
 import { appProvider, providerCatalog } from '../runs/prepare';
 import { SandboxBuilds } from '../sandbox/build-jobs';
@@ -128,7 +128,11 @@ export function toolCommands(deps: ToolCommandDeps): {
       return readUserPolicy();
     },
 
-    'examples.list': async () => ({ examples: EXAMPLES.map((e) => ({ ...e })), defaultSeed: DEFAULT_SEED }),
+    'examples.list': async () => ({
+      examples: EXAMPLES.map((e) => ({ ...e })),
+      defaultSeed: DEFAULT_SEED,
+      text: listExamples(),
+    }),
     'examples.create': async (input) => {
       const created = await createExample(input.name, input.folder, {
         ...(input.seed !== undefined ? { seed: input.seed } : {}),

@@ -3,7 +3,7 @@ import { dispatch } from '../../engine/api/dispatch';
 import type { CommandInput, CommandName, CommandOutput } from '../../engine/api/contract';
 import type { ApiError } from '../../engine/api/errors';
 import type { Result } from '../../engine/api/result';
-import type { EventBus } from '../../engine/service/event-bus';
+import type { EventBus } from '../../engine/service/index';
 import { EXIT } from './exit-codes';
 
 /**
@@ -46,7 +46,7 @@ export const processIO = (): CliIO => ({ out: process.stdout, err: process.stder
 export async function withEngine<T>(
   fn: (engine: EngineDeps & { storePath: string }) => Promise<T>,
 ): Promise<T> {
-  const { createEngine } = await import('../../engine/service/engine');
+  const { createEngine } = await import('../../engine/service/index');
   const engine = createEngine({ host: 'cli' });
   for (const note of engine.store.notes) process.stderr.write(`database: ${note}\n`);
   // A terminal closed (SIGHUP) or a `kill` (SIGTERM) while a run goes: the run stops as interrupted, its

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { createEngine } from '../../engine/service/engine';
+import { createEngine } from '../../engine/service/index';
 import { assertHostAllowed, startServer } from '../server/http-server';
 import { assertRendererBuilt } from '../shared/renderer-files';
 import { isLoopbackHost } from '../server/auth';

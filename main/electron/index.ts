@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { app, BrowserWindow, dialog } from 'electron';
-import { createEngine, type Engine } from '../../engine/service/engine';
+import { createEngine, type Engine } from '../../engine/service/index';
 import { APP_ENTRY_URL, APP_ORIGIN } from './app-origin';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { forwardEvents, registerContractHandlers } from './ipc';

@@ -3,7 +3,7 @@ import { commandNames } from '../../engine/api/contract';
 import { dispatch } from '../../engine/api/dispatch';
 import { fail } from '../../engine/api/result';
 import { ipcCommandChannel, ipcEventChannel } from '../../engine/api/transport-names';
-import type { Engine } from '../../engine/service/engine';
+import type { Engine } from '../../engine/service/index';
 import { isTrustedSender } from './sender';
 
 /**

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { Engine } from '../../engine/service/engine';
+import type { Engine } from '../../engine/service/index';
 import { guardSocket, type ServerLog } from './guarded';
 
 /** Code 1008: policy violation (RFC 6455 section 7.4.1); this socket only ever sends. */

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createEngine, type Engine } from '../../engine/service/engine';
+import { daemon } from '../../engine/testing/docker';
 import { makeTempDir } from '../../engine/testing/temp-dir';
 import { startServer, type RunningServer } from './http-server';
 
@@ -211,6 +212,43 @@ describe('browser host (mle-beast serve)', () => {
     });
     ws.close();
   });
+
+  it.skipIf(!daemon.available)(
+    'pushes the progress and the end of a sandbox image build started over HTTP',
+    async () => {
+      // A tiny recipe that fails in the daemon (FROM scratch has no shell for RUN): the real builder, in a second.
+      const recipe = path.join(temp.dir, 'recipe');
+      fs.mkdirSync(recipe, { recursive: true });
+      fs.writeFileSync(path.join(recipe, 'Dockerfile'), 'FROM scratch\nRUN true\n');
+      vi.stubEnv('MLE_BEAST_SANDBOX_RESOURCES', recipe);
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/events`, { headers: bearer });
+      await new Promise((resolve, reject) => {
+        ws.once('open', resolve);
+        ws.once('error', reject);
+      });
+      const names: string[] = [];
+      const finished = new Promise<{ payload: Record<string, unknown> }>((resolve) =>
+        ws.on('message', (data) => {
+          const message = JSON.parse(String(data));
+          names.push(message.name);
+          if (message.name === 'sandbox.build.finished') resolve(message);
+        }),
+      );
+      try {
+        const tag = `mle-beast-contract-test:ws-${process.pid}`;
+        const started = await command('sandbox.build', JSON.stringify({ variant: 'online', tag }));
+        expect(started.status).toBe(200);
+        const { value } = JSON.parse(started.body);
+        expect(value).toMatchObject({ status: 'started', tag });
+        expect(await finished).toMatchObject({ payload: { buildId: value.buildId, ok: false, tag } });
+        expect(names).toContain('sandbox.build.progress');
+      } finally {
+        ws.close();
+        await engine.builds.idle();
+        vi.unstubAllEnvs();
+      }
+    },
+  );
 });
 
 describe('startServer refusals', () => {

@@ -8,7 +8,7 @@ import { dispatch } from '../../engine/api/dispatch';
 import type { ApiErrorCode } from '../../engine/api/errors';
 import { fail, type Result } from '../../engine/api/result';
 import { HTTP_COMMAND_PREFIX, WS_EVENTS_PATH } from '../../engine/api/transport-names';
-import type { Engine } from '../../engine/service/engine';
+import type { Engine } from '../../engine/service/index';
 import { RENDERER_SECURITY_HEADERS } from '../shared/content-security-policy';
 import { assertRendererBuilt, contentTypeOf, resolveRendererFile } from '../shared/renderer-files';
 import { authenticate, createToken, isLoopbackHost, RequestGuard, tokenCookieName } from './auth';

@@ -150,32 +150,46 @@ export async function demoCommand(
   }
 }
 
-/** The real pieces: the example generators, the scripted model, the Docker probe. */
-async function realDemoEnv(storePath: string): Promise<DemoEnv> {
-  const examples = await import('../../../engine/examples/index');
-  const { startScenarioModel, greenfieldTabular } = await import('../../../engine/demo/index');
-  const { sandboxStatus } = await import('../../../engine/sandbox/sandbox-status');
-  const { probeOsSandbox } = await import('../../../engine/sandbox/os-sandbox/probe');
+/**
+ * The real pieces: the examples and the sandbox probes are contract commands (examples.*, sandbox.status); the
+ * scripted model is a server in this process, from the service entry.
+ */
+async function realDemoEnv(engine: EngineDeps & { storePath: string }): Promise<DemoEnv> {
+  const { call } = await import('../engine-call');
+  const { startDemoModel } = await import('../../../engine/service/index');
+  const listed = await call(engine.handlers, 'examples.list', {});
+  if (!listed.ok) throw new Error(`the example catalog did not load: ${listed.error.message}`);
+  const catalog = listed.value.examples;
+  // One status answers both probes; asked only when the demo needs to choose a sandbox.
+  let status: ReturnType<typeof sandboxStatus> | null = null;
+  const sandboxStatus = async () => {
+    const result = await call(engine.handlers, 'sandbox.status', {});
+    if (!result.ok) throw new Error(`the sandbox status did not come: ${result.error.message}`);
+    return result.value;
+  };
+  const probe = () => (status ??= sandboxStatus());
   return {
-    home: path.dirname(storePath),
-    createExample: (name, dir) => examples.createExample(name, dir),
+    home: path.dirname(engine.storePath),
+    createExample: (name, dir) =>
+      call(engine.handlers, 'examples.create', { name, folder: path.resolve(dir) }),
     example: (name) => {
-      const found = examples.findExample(name);
+      const found = catalog.find((e) => e.name === name);
       if (!found) throw new Error(`example ${name} is missing from the catalog`);
       return found;
     },
-    startModel: (name) =>
-      startScenarioModel(greenfieldTabular(name, { baseline: 'simple' }), { model: DEMO_MODEL_NAME }),
+    startModel: (name) => startDemoModel(name, DEMO_MODEL_NAME),
     // Docker only when a sandbox can really start there: a daemon that answers without an image would fail
     // the run at set-up, so the demo says why and uses the local sandbox.
     probeDocker: async () => {
-      const status = await sandboxStatus();
-      if (status.ready) return { available: true, error: null };
-      return { available: false, error: status.docker.problem?.message ?? status.advice[0] ?? null };
+      const found = await probe();
+      if (found.ready) return { available: true, error: null };
+      return { available: false, error: found.docker.problem?.message ?? found.advice[0] ?? null };
     },
     probeOsSandbox: async () => {
-      const os = await probeOsSandbox(process.env);
-      return os.kind === 'none' ? { isolated: false, reason: os.reason } : { isolated: true, reason: null };
+      const { osSandbox } = await probe();
+      return osSandbox.available
+        ? { isolated: true, reason: null }
+        : { isolated: false, reason: osSandbox.reason };
     },
     env: process.env,
     now: () => new Date(),
@@ -201,7 +215,7 @@ export function registerDemo(program: Command): void {
     }
     const { withEngine } = await import('../engine-call');
     const code = await withEngine(async (engine) =>
-      demoCommand(engine, example, flags, await realDemoEnv(engine.storePath)),
+      demoCommand(engine, example, flags, await realDemoEnv(engine)),
     );
     if (code !== EXIT.ok) throw new ExitWith(code);
   });

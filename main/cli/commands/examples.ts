@@ -1,6 +1,16 @@
-import type { Command } from 'commander';
+import path from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
 import { EXIT } from '../exit-codes';
 import { ExitWith } from '../index';
+
+// `mle-beast examples list | create`: the contract's examples.list and examples.create.
+
+function wholeNumber(what: string) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`the ${what} must be a whole number`);
+    return Number(value);
+  };
+}
 
 export function registerExamples(program: Command): void {
   const examples = program
@@ -11,8 +21,13 @@ export function registerExamples(program: Command): void {
     .command('list')
     .description('the examples, their size, task and target')
     .action(async () => {
-      const { listExamples } = await import('../../../engine/examples/index');
-      console.log(listExamples());
+      const { call, withEngine } = await import('../engine-call');
+      const listed = await withEngine((engine) => call(engine.handlers, 'examples.list', {}));
+      if (!listed.ok) {
+        console.error(`mle-beast: ${listed.error.message}`);
+        throw new ExitWith(EXIT.failed);
+      }
+      console.log(listed.value.text);
     });
 
   examples
@@ -20,14 +35,23 @@ export function registerExamples(program: Command): void {
     .description('write an example dataset into a new or empty folder (never overwrites anything)')
     .argument('<name>', 'which example (see `mle-beast examples list`)')
     .argument('<dir>', 'the folder to create')
-    .option('--seed <n>', 'the draw; the same seed gives byte-identical files')
-    .option('--size <n>', 'rows, images or lines')
-    .action(async (name: string, dir: string, opts: { seed?: string; size?: string }) => {
-      const { createExample } = await import('../../../engine/examples/index');
-      const created = await createExample(name, dir, opts);
+    .option('--seed <n>', 'the draw; the same seed gives byte-identical files', wholeNumber('seed'))
+    .option('--size <n>', 'rows, images or lines', wholeNumber('size'))
+    .action(async (name: string, dir: string, opts: { seed?: number; size?: number }) => {
+      const { call, withEngine } = await import('../engine-call');
+      const created = await withEngine((engine) =>
+        call(engine.handlers, 'examples.create', {
+          name,
+          folder: path.resolve(dir),
+          ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+          ...(opts.size !== undefined ? { size: opts.size } : {}),
+        }),
+      );
       if (!created.ok) {
         console.error(`mle-beast: ${created.error.message}`);
-        throw new ExitWith(created.error.code === 'unavailable' ? EXIT.failed : EXIT.badInput);
+        throw new ExitWith(
+          ['unavailable', 'internal'].includes(created.error.code) ? EXIT.failed : EXIT.badInput,
+        );
       }
       console.log(created.value.text);
     });

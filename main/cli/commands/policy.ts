@@ -47,19 +47,20 @@ export function registerPolicy(program: Command): void {
       if (!fs.statSync(workspaceDir, { throwIfNoEntry: false })?.isDirectory()) {
         throw new UsageError(`--workspace ${workspaceDir}: no such directory`);
       }
-      const { PolicyFileError, checkPythonFile, checkShellCommand, loadPolicy } =
-        await import('../../../policy/index');
-      let loaded;
-      try {
-        loaded = loadPolicy(opts.policy === undefined ? {} : { userPolicyPath: opts.policy });
-      } catch (error) {
-        if (error instanceof PolicyFileError) throw new UsageError(error.message);
-        throw error;
+      const { call, withEngine } = await import('../engine-call');
+      const checked = await withEngine((engine) =>
+        call(engine.handlers, 'policy.check', {
+          ...(opts.pythonFile ? { pythonFile: opts.pythonFile } : { command }),
+          workspace: workspaceDir,
+          ...(opts.policy === undefined ? {} : { policyFile: path.resolve(opts.policy) }),
+        }),
+      );
+      if (!checked.ok) {
+        if (checked.error.code === 'invalid_input') throw new UsageError(checked.error.message);
+        console.error(`mle-beast: ${checked.error.message}`);
+        throw new ExitWith(EXIT.failed);
       }
-      const verdict = opts.pythonFile
-        ? await checkPythonFile(loaded, opts.pythonFile, { workspaceDir })
-        : await checkShellCommand(loaded, command, { workspaceDir });
-      const { allowed, kind, rule, reason } = verdict;
+      const { allowed, kind, rule, reason } = checked.value;
       process.stdout.write(`${JSON.stringify({ allowed, kind, rule, reason })}\n`);
       if (!allowed) throw new ExitWith(EXIT.blocked);
     });

@@ -175,4 +175,35 @@ describe.skipIf(!daemon.available)(dockerSuiteTitle('mle-beast sandbox with Dock
     expect(await running).toBe(EXIT.cancelled);
     expect(await mine()).toEqual([]);
   }, 30_000);
+
+  it('build starts sandbox.build, prints its progress events as they come, and ends with the image', async () => {
+    // A tiny recipe of its own (FROM scratch, a label): the real builder's whole flow in a second.
+    const recipe = path.join(temp.dir, 'recipe');
+    fs.mkdirSync(recipe);
+    fs.writeFileSync(path.join(recipe, 'Dockerfile'), 'FROM scratch\nLABEL dev.mlebeast.test=cli\n');
+    vi.stubEnv('MLE_BEAST_SANDBOX_RESOURCES', recipe);
+    const tag = `mle-beast-contract-test:cli-${process.pid}-${Date.now().toString(36)}`;
+    try {
+      let io = capture();
+      expect(await run('build', '--tag', tag)).toBe(EXIT.ok);
+      expect(io.out()).toMatch(/^Step 2\/2 : LABEL dev.mlebeast.test=cli$/m);
+      expect(io.out()).toMatch(new RegExp(`mle-beast: built ${tag} \\(0\\.00 GiB\\) in \\d+ s`));
+      vi.restoreAllMocks();
+      io = capture();
+      expect(await run('build', '--tag', tag, '--if-missing')).toBe(EXIT.ok);
+      expect(io.out()).toMatch(/is already built/);
+      vi.restoreAllMocks();
+      // A failing build: the daemon's reason, exit 3.
+      fs.writeFileSync(path.join(recipe, 'Dockerfile'), 'FROM scratch\nRUN true\n');
+      io = capture();
+      expect(await run('build', '--tag', `${tag}-fail`)).toBe(EXIT.failed);
+      expect(io.err()).toMatch(new RegExp(`mle-beast: building ${tag}-fail failed`));
+    } finally {
+      const Dockerode = (await import('dockerode')).default;
+      await new Dockerode()
+        .getImage(tag)
+        .remove({ force: true })
+        .catch(() => undefined);
+    }
+  }, 60_000);
 });

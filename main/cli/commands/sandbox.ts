@@ -1,12 +1,17 @@
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { NetworkMode, Sandbox } from '../../../engine/sandbox/types';
+import type { EventMessage } from '../../../engine/api/contract';
+import type { SandboxBuildFinished } from '../../../engine/api/sandbox';
+import type { Settings } from '../../../engine/api/settings';
 import { EXIT } from '../exit-codes';
 import { writeWithFlow } from '../write-flow';
 import { ExitWith, UsageError } from '../index';
 
-// `mle-beast sandbox build | status | exec`. The engine modules load inside each action (Docker's client
-// and execa are not needed for --help).
+// `mle-beast sandbox build | status | exec`. build and status are contract commands (sandbox.build, whose
+// progress events are printed as they come, and sandbox.status); exec runs in this process through the service
+// entry. The engine loads inside each action (SQLite, Docker's client and execa are not needed for --help).
+
+type NetworkMode = Settings['defaultNetwork'];
 
 /** Exit codes of `sandbox exec` beyond the command's own: what `timeout(1)` and shells use. */
 const EXEC_EXIT = { blocked: 126, timedOut: 124, killed: 137, cancelled: EXIT.cancelled } as const;
@@ -96,49 +101,73 @@ interface BuildOptions {
 }
 
 async function buildCommand(opts: BuildOptions): Promise<void> {
-  const { buildOfflineImage, buildOnlineImage } = await import('../../../engine/sandbox/image-build');
   if (opts.offline && opts.baseImage) throw new UsageError('--base-image applies to the online build only');
-  if (opts.ifMissing) {
-    const { connectDocker } = await import('../../../engine/sandbox/docker-probe');
-    const { inspectImage, offlineImageTag, sandboxImageTag } = await import('../../../engine/sandbox/images');
-    const tag = opts.tag ?? (opts.offline ? offlineImageTag() : sandboxImageTag());
-    const connection = await connectDocker();
-    if (!connection.ok) {
-      console.error(`mle-beast: ${connection.error.message}`);
-      throw new ExitWith(EXIT.failed);
-    }
-    const found = await inspectImage(connection.value.docker, tag);
-    if (found.ok && found.value) {
-      console.log(
-        `mle-beast: ${tag} is already built (${(found.value.sizeBytes / 1024 ** 3).toFixed(2)} GiB)`,
-      );
-      return;
-    }
-  }
-  const onLine = (line: string) => console.log(line);
-  const built = opts.offline
-    ? await buildOfflineImage({ onLine, ...(opts.tag ? { tag: opts.tag } : {}) })
-    : await buildOnlineImage({
-        onLine,
+  const { call, withEngine } = await import('../engine-call');
+  const code = await withEngine(async (engine) => {
+    // Subscribed before the build starts: its first lines may come before its id does.
+    const seen: EventMessage[] = [];
+    let buildId: string | null = null;
+    let finish: ((event: SandboxBuildFinished) => void) | null = null;
+    const finished = new Promise<SandboxBuildFinished>((resolve) => (finish = resolve));
+    const show = (message: EventMessage) => {
+      if (message.name === 'sandbox.build.progress' && message.payload.buildId === buildId)
+        console.log(message.payload.line);
+      if (message.name === 'sandbox.build.finished' && message.payload.buildId === buildId)
+        finish!(message.payload);
+    };
+    const unsubscribe = engine.events.subscribe((message) => {
+      if (buildId === null) seen.push(message);
+      else show(message);
+    });
+    try {
+      const started = await call(engine.handlers, 'sandbox.build', {
+        variant: opts.offline ? 'offline' : 'online',
         ...(opts.tag ? { tag: opts.tag } : {}),
         ...(opts.baseImage ? { baseImage: opts.baseImage } : {}),
+        ...(opts.ifMissing ? { ifMissing: true } : {}),
       });
-  if (!built.ok) {
-    console.error(`mle-beast: ${built.error.message}`);
-    throw new ExitWith(EXIT.failed);
-  }
-  const gib = (built.value.sizeBytes / 1024 ** 3).toFixed(2);
-  console.log(`mle-beast: built ${built.value.tag} (${gib} GiB) in ${built.value.seconds} s`);
+      if (!started.ok) {
+        console.error(`mle-beast: ${started.error.message}`);
+        return EXIT.failed;
+      }
+      const build = started.value;
+      if (build.status === 'present') {
+        console.log(`mle-beast: ${build.tag} is already built (${gib(build.sizeBytes, 2)})`);
+        return EXIT.ok;
+      }
+      buildId = build.buildId;
+      for (const message of seen.splice(0)) show(message);
+      const result = await finished;
+      if (!result.ok) {
+        console.error(`mle-beast: ${result.error}`);
+        return EXIT.failed;
+      }
+      console.log(
+        `mle-beast: built ${result.tag} (${gib(result.sizeBytes, 2)}) in ${Math.round(result.seconds)} s`,
+      );
+      return EXIT.ok;
+    } finally {
+      unsubscribe();
+    }
+  });
+  if (code !== EXIT.ok) throw new ExitWith(code);
 }
 
+const gib = (bytes: number | null, digits = 1) =>
+  bytes === null ? '?' : `${(bytes / 1024 ** 3).toFixed(digits)} GiB`;
+
 async function statusCommand(opts: { json: boolean }): Promise<void> {
-  const { sandboxStatus } = await import('../../../engine/sandbox/sandbox-status');
-  const status = await sandboxStatus();
+  const { call, withEngine } = await import('../engine-call');
+  const result = await withEngine((engine) => call(engine.handlers, 'sandbox.status', {}));
+  if (!result.ok) {
+    console.error(`mle-beast: ${result.error.message}`);
+    throw new ExitWith(EXIT.failed);
+  }
+  const status = result.value;
   if (opts.json) {
     console.log(JSON.stringify(status, null, 2));
   } else {
     const d = status.docker;
-    const gib = (bytes: number | null) => (bytes === null ? '?' : `${(bytes / 1024 ** 3).toFixed(1)} GiB`);
     const lines = [
       `Docker:   ${d.available ? `${d.version} (API ${d.apiVersion})` : 'not available'} at ${d.endpoint}`,
     ];
@@ -146,7 +175,7 @@ async function statusCommand(opts: { json: boolean }): Promise<void> {
     if (d.available) {
       lines.push(
         `Host:     ${d.os ?? '?'}, ${d.cpus ?? '?'} CPUs, ${gib(d.memoryBytes)}, cgroup v${d.cgroupVersion ?? '?'}`,
-        `GPU:      ${d.nvidiaRuntime ? 'NVIDIA runtime configured' : 'no NVIDIA runtime (runs use the CPU)'}`,
+        `Runtime:  ${d.nvidiaRuntime ? 'NVIDIA runtime configured' : 'no NVIDIA runtime (runs use the CPU)'}`,
         'Images:',
         ...status.images.map(
           (i) =>
@@ -155,6 +184,13 @@ async function statusCommand(opts: { json: boolean }): Promise<void> {
         `Default:  ${status.defaultImage ?? 'none'}`,
       );
     }
+    const os = status.osSandbox;
+    lines.push(
+      `Local:    ${os.available ? `${os.kind} (${os.program})` : `no OS sandbox: ${os.reason}`}`,
+      `GPU:      ${status.gpu.detected ? `${status.gpu.devices.join(', ')}: ` : ''}${status.gpu.note}`,
+    );
+    if (status.build)
+      lines.push(`Building: ${status.build.tag} (${status.build.buildId}, ${status.build.phase})`);
     for (const advice of status.advice) lines.push(`Advice:   ${advice}`);
     console.log(lines.join('\n'));
   }
@@ -186,112 +222,52 @@ async function execCommand(words: string[], opts: ExecOptions): Promise<number> 
   if (!opts.local && opts.unisolated) throw new UsageError('--unisolated applies to --local only');
   const workspaceDir = path.resolve(opts.workspace ?? process.cwd());
   const dataDir = opts.data ? path.resolve(opts.data) : undefined;
-  const line = commandLine(words);
-
-  // The policy first, exactly as for the agent's run_shell_command. The command line is read where it runs:
-  // in Docker and in the bubblewrap sandbox its paths are the sandbox's (/workspace, HOME /home/sandbox),
-  // otherwise the host's. A local sandbox is started first to learn which (it starts nothing but a probe).
-  const { blockMessage, checkShellCommand, loadPolicy, recordBlock, PolicyFileError } =
-    await import('../../../policy/index');
-  let policy;
-  try {
-    policy = loadPolicy();
-  } catch (error) {
-    if (error instanceof PolicyFileError)
-      throw new UsageError(`the safety policy does not load: ${error.message}`);
-    throw error;
-  }
-  const { startSandbox } = await import('../../../engine/sandbox/index');
-  const spec = {
-    runId: `cli-exec-${Date.now().toString(36)}-${process.pid}`,
-    workspaceDir,
-    ...(dataDir ? { dataDir } : {}),
-    network: opts.network,
-    forceCpu: opts.forceCpu,
-    ...(opts.image ? { image: opts.image } : {}),
-    ...(opts.python ? { python: opts.python } : {}),
-  };
-  const choice = opts.local ? (opts.unisolated ? 'local-unisolated' : 'local') : 'docker';
-  const { CONTAINER_PATHS } = await import('../../../engine/sandbox/docker-container');
+  const { execInSandbox } = await import('../../../engine/service/index');
   const controller = new AbortController();
-  let interrupted = false;
-  const onSignal = () => {
-    interrupted = true;
-    controller.abort();
-  };
+  const onSignal = () => controller.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  let sandbox: Sandbox | null = null;
   try {
-    if (opts.local) {
-      const started = await startSandbox(spec, choice);
-      if (!started.ok) {
-        console.error(`mle-beast: ${started.error.message}`);
-        return started.error.code === 'invalid_spec' ? EXIT.badInput : EXIT.failed;
-      }
-      sandbox = started.value;
-    }
-    const inSandboxPaths = !opts.local || sandbox?.paths.workspace === CONTAINER_PATHS.workspace;
-    const verdict = !inSandboxPaths
-      ? await checkShellCommand(policy, line, { workspaceDir })
-      : await checkShellCommand(
-          // In the sandbox, HOME is the run's own, thrown away with it: writing there harms nothing.
-          {
-            ...policy,
-            allowPathsOutsideWorkspace: [...policy.allowPathsOutsideWorkspace, CONTAINER_PATHS.home],
-          },
-          line,
-          {
-            workspaceDir: CONTAINER_PATHS.workspace,
-            homeDir: CONTAINER_PATHS.home,
-            // The sandbox's /tmp is its own (a tmpfs in Docker, a private folder under bubblewrap).
-            tempDir: CONTAINER_PATHS.tmp,
-            // The command names files as the sandbox sees them; the scripts it runs are read from this machine.
-            hostPathOf: (p) =>
-              p === CONTAINER_PATHS.workspace || p.startsWith(`${CONTAINER_PATHS.workspace}/`)
-                ? path.join(workspaceDir, p.slice(CONTAINER_PATHS.workspace.length))
-                : p,
-          },
-        );
-    if (!verdict.allowed) {
-      try {
-        recordBlock(workspaceDir, verdict, line);
-      } catch (error) {
-        console.error(`mle-beast: warning: ${(error as Error).message}`);
-      }
-      console.error(blockMessage(verdict));
-      return EXEC_EXIT.blocked;
-    }
-    if (!sandbox) {
-      const started = await startSandbox(spec, choice);
-      if (!started.ok) {
-        console.error(`mle-beast: ${started.error.message}`);
-        return started.error.code === 'invalid_spec' ? EXIT.badInput : EXIT.failed;
-      }
-      sandbox = started.value;
-    }
-    for (const warning of sandbox.warnings) {
-      const text = `mle-beast: warning: ${warning}`;
-      console.error(sandbox.isolation === 'none' && process.stderr.isTTY ? `\x1b[31m${text}\x1b[0m` : text);
-    }
-    if (interrupted) return EXEC_EXIT.cancelled;
-    const result = await sandbox.exec({
-      shell: line,
+    const outcome = await execInSandbox({
+      command: commandLine(words),
+      workspaceDir,
+      ...(dataDir ? { dataDir } : {}),
+      choice: opts.local ? (opts.unisolated ? 'local-unisolated' : 'local') : 'docker',
+      network: opts.network,
+      forceCpu: opts.forceCpu,
+      ...(opts.image ? { image: opts.image } : {}),
+      ...(opts.python ? { python: opts.python } : {}),
+      ...(opts.timeout ? { timeoutMs: opts.timeout * 1000 } : {}),
       signal: controller.signal,
       // Honours backpressure: a reader that falls behind pauses the command's output, not our memory.
       onOutput: (stream, chunk) =>
         writeWithFlow(stream === 'stdout' ? process.stdout : process.stderr, chunk),
-      ...(opts.timeout ? { timeoutMs: opts.timeout * 1000 } : {}),
+      onWarning: (warning, loud) => {
+        const text = `mle-beast: ${warning}`;
+        console.error(loud && process.stderr.isTTY ? `\x1b[31m${text}\x1b[0m` : text);
+      },
     });
-    const dropped = result.stdoutDroppedBytes + result.stderrDroppedBytes;
-    if (dropped > 0) {
-      console.error(`mle-beast: the agent would see ${dropped} fewer bytes of this output (output cap)`);
+    switch (outcome.kind) {
+      case 'policy_error':
+        throw new UsageError(outcome.message);
+      case 'refused':
+        console.error(`mle-beast: ${outcome.message}`);
+        return outcome.badInput ? EXIT.badInput : EXIT.failed;
+      case 'blocked':
+        console.error(outcome.message);
+        return EXEC_EXIT.blocked;
+      case 'cancelled':
+        return EXEC_EXIT.cancelled;
+      case 'ran':
+        if (outcome.droppedBytes > 0) {
+          console.error(
+            `mle-beast: the agent would see ${outcome.droppedBytes} fewer bytes of this output (output cap)`,
+          );
+        }
+        if (outcome.timedOut) return EXEC_EXIT.timedOut;
+        return outcome.exitCode ?? EXEC_EXIT.killed;
     }
-    if (result.cancelled) return EXEC_EXIT.cancelled;
-    if (result.timedOut) return EXEC_EXIT.timedOut;
-    return result.exitCode ?? EXEC_EXIT.killed;
   } finally {
-    await sandbox?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
