@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { generateExample } from '../../engine/examples/generate';
 import { startScriptedServer, type ScriptedServer } from '../../engine/llm/testing/scripted-server';
 import { expect, test } from '../fixtures/serve';
 
@@ -95,6 +96,32 @@ test.describe('settings through mle-beast serve', () => {
     await expect(steps).toHaveAttribute('aria-invalid', 'false');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(page.getByTestId('save-status')).toHaveText('Saved.');
+  });
+
+  test('every control has a label, and the keyboard focus is visible', async ({ page, served }) => {
+    await openSettings(page, served.urlWithToken);
+    await expect(page.getByTestId('effective-policy')).toBeVisible();
+    const unlabelled = await page.locator('main').evaluate((main) =>
+      [...main.querySelectorAll('input, select, textarea, button')]
+        .filter((el) => {
+          const labels = (el as HTMLInputElement).labels;
+          const named = el.getAttribute('aria-label') || (el.tagName === 'BUTTON' && el.textContent?.trim());
+          return !named && (!labels || labels.length === 0);
+        })
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
+    expect(unlabelled).toEqual([]);
+
+    // A section link, reached and followed by keyboard, moves the focus to its section.
+    await page.getByRole('link', { name: 'Limits & budgets' }).focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('heading', { name: 'Limits & budgets' })).toBeFocused();
+    await page.keyboard.press('Tab');
+    await expect(page.getByLabel('Max steps per run')).toBeFocused();
+    const outline = await page
+      .getByLabel('Max steps per run')
+      .evaluate((el) => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth);
+    expect(outline).toBe('solid 2px');
   });
 
   test('the safety policy: a wrong addition is explained at the editor and not saved; a command is checked', async ({
@@ -205,6 +232,30 @@ test.describe('settings through mle-beast serve', () => {
       await expect(locations).toContainText(served.databasePath);
       await expect(locations).toContainText(path.join(path.dirname(served.databasePath), 'runs'));
       await expect(page.getByTestId('database-stats')).toContainText('None yet');
+
+      // A real run in the database, for the statistics: started with these settings, it fails at its first
+      // model call (the scripted server has no replies), leaving a failed run and its events.
+      const data = path.join(path.dirname(served.databasePath), 'churn');
+      const made = await generateExample('churn', data, { size: 120 });
+      expect(made.ok).toBe(true);
+      const call = (name: string, input: unknown) =>
+        page.request.post(`${served.origin}/api/command/${name}`, {
+          headers: { Authorization: `Bearer ${served.token}` },
+          data: input,
+        });
+      const started = await call('runs.start', {
+        folder: data,
+        task: 'predict churn',
+        overrides: { sandbox: 'local-unisolated' },
+      });
+      expect(started.status(), await started.text()).toBe(200);
+      await expect
+        .poll(async () => (await (await call('runs.list', {})).json()).value.runs[0]?.status, {
+          timeout: 20_000,
+        })
+        .toBe('failed');
+      await page.getByRole('button', { name: 'Count again' }).click();
+      await expect(page.getByTestId('database-stats')).toContainText('1 failed');
       await expect(page.getByTestId('docker-status')).toContainText('not available');
       await expect(page.getByTestId('gpu-status')).not.toBeEmpty();
       await expect(page.getByTestId('provider-status')).toContainText('OPENROUTER_API_KEY');
