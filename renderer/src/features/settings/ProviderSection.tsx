@@ -37,13 +37,14 @@ export function ProviderSection() {
     >
       <div className="form">
         <SettingField name="llmProvider" label="Provider" options={PROVIDERS} />
-        {provider === 'local' && (
+        {/* Automatic detection also finds a local server by this address, so it shows unless another is chosen. */}
+        {(provider === 'local' || provider === '') && (
           <SettingField
             name="localBaseUrl"
             label="Local server URL"
             inputMode="url"
             placeholder="http://127.0.0.1:11434/v1"
-            hint="The server's OpenAI-compatible base URL, usually ending in /v1."
+            hint="The server's OpenAI-compatible base URL, usually ending in /v1. With Automatic, a URL here comes before any key."
           />
         )}
         <SettingField
