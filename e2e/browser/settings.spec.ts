@@ -104,7 +104,7 @@ test.describe('settings through mle-beast serve', () => {
     const unlabelled = await page.locator('main').evaluate((main) =>
       [...main.querySelectorAll('input, select, textarea, button')]
         .filter((el) => {
-          const labels = (el as HTMLInputElement).labels;
+          const labels = (el as unknown as { labels?: ArrayLike<unknown> | null }).labels;
           const named = el.getAttribute('aria-label') || (el.tagName === 'BUTTON' && el.textContent?.trim());
           return !named && (!labels || labels.length === 0);
         })
@@ -118,9 +118,12 @@ test.describe('settings through mle-beast serve', () => {
     await expect(page.getByRole('heading', { name: 'Limits & budgets' })).toBeFocused();
     await page.keyboard.press('Tab');
     await expect(page.getByLabel('Max steps per run')).toBeFocused();
-    const outline = await page
-      .getByLabel('Max steps per run')
-      .evaluate((el) => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth);
+    // Runs in the page: its getComputedStyle, typed loosely (this file is compiled without the DOM library).
+    type Styled = { getComputedStyle(el: unknown): { outlineStyle: string; outlineWidth: string } };
+    const outline = await page.getByLabel('Max steps per run').evaluate((el) => {
+      const style = (globalThis as unknown as Styled).getComputedStyle(el);
+      return `${style.outlineStyle} ${style.outlineWidth}`;
+    });
     expect(outline).toBe('solid 2px');
   });
 
