@@ -6,8 +6,8 @@ import type { DatabaseStats } from '../api/storage';
 const sizeOf = (file: string): number => fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
 
 /**
- * What the database holds, counted by SQLite (indexed counts: cheap even with millions of events), and the
- * size of its file and write-ahead log on disk.
+ * What the database holds, counted by SQLite, and the size of its file and write-ahead log on disk. The counts
+ * are exact (count(*) scans an index), so the view asks for them when opened and on "Count again", not live.
  */
 export function databaseStats(db: Database.Database, file: string): DatabaseStats {
   const count = (table: string) =>

@@ -1,3 +1,4 @@
+import { useShallow } from 'zustand/react/shallow';
 import { useEffect, type FormEvent } from 'react';
 import type { PolicyInfo, PolicyRules } from '../../../../engine/api';
 import { rulesText, usePolicyView } from './policy-store';
@@ -92,7 +93,17 @@ function EffectivePolicy({ info }: { info: PolicyInfo }) {
 }
 
 function PolicyEditor({ info }: { info: PolicyInfo }) {
-  const { text, issues, saving, savedAt, edit, discard, save } = usePolicyView();
+  const { text, issues, saving, savedAt, edit, discard, save } = usePolicyView(
+    useShallow((s) => ({
+      text: s.text,
+      issues: s.issues,
+      saving: s.saving,
+      savedAt: s.savedAt,
+      edit: s.edit,
+      discard: s.discard,
+      save: s.save,
+    })),
+  );
   const shown = text ?? rulesText(info.user);
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -144,7 +155,9 @@ function PolicyEditor({ info }: { info: PolicyInfo }) {
 }
 
 function PolicyCheck() {
-  const { check, verdict, setCheck, runCheck } = usePolicyView();
+  const { check, verdict, setCheck, runCheck } = usePolicyView(
+    useShallow((s) => ({ check: s.check, verdict: s.verdict, setCheck: s.setCheck, runCheck: s.runCheck })),
+  );
   const home = useSettingsView((s) => s.storage.data?.locations.find((l) => l.id === 'home')?.path ?? '');
   const workspace = check.workspace || home;
   const submit = (e: FormEvent) => {

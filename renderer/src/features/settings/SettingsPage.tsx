@@ -1,4 +1,5 @@
-import type { FormEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { FormEvent, MouseEvent } from 'react';
 import { useAppStore } from '../../state/app-store';
 import { AboutSection } from './AboutSection';
 import { DataSection } from './DataSection';
@@ -71,7 +72,7 @@ export function SettingsPage() {
 }
 
 /** Section links move focus to the section rather than changing the route (the hash is the router's). */
-function jumpTo(event: React.MouseEvent, id: string) {
+function jumpTo(event: MouseEvent, id: string) {
   event.preventDefault();
   const target = document.getElementById(id);
   if (!target) return;
@@ -82,7 +83,9 @@ function jumpTo(event: React.MouseEvent, id: string) {
 }
 
 function SaveBar({ dirty }: { dirty: boolean }) {
-  const { saving, saveError, savedAt, discard } = useSettingsView();
+  const { saving, saveError, savedAt, discard } = useSettingsView(
+    useShallow((s) => ({ saving: s.saving, saveError: s.saveError, savedAt: s.savedAt, discard: s.discard })),
+  );
   const invalid = useSettingsView((s) => Object.keys(s.fieldErrors).length > 0);
   return (
     <div className="save-bar" role="region" aria-label="Save settings">
