@@ -1,3 +1,4 @@
+import dns from 'node:dns/promises';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
@@ -272,6 +273,38 @@ test.describe('settings through mle-beast serve', () => {
       await page.getByRole('button', { name: 'Save', exact: true }).click();
       await expect(page.getByTestId('save-status')).toHaveText('Saved.');
       await screen(page, 'settings-dark');
+    });
+  });
+
+  test.describe('with the real Docker daemon', () => {
+    test.use({ serveEnv: { DOCKER_HOST: process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock' } });
+
+    test('building an image shows its progress, then why it failed, from the build events', async ({
+      page,
+      served,
+    }) => {
+      // The GPU image's build starts by pulling its base from Docker Hub: offline (as here) it fails within
+      // seconds through the real daemon; with a registry in reach it would download several GB instead.
+      const online = await dns.lookup('registry-1.docker.io').then(
+        () => true,
+        () => false,
+      );
+      test.skip(online, 'Docker Hub is reachable: the GPU image build would download several GB');
+      await openSettings(page, served.urlWithToken);
+      await expect(page.getByTestId('docker-status')).toContainText('answers');
+      const image = page.getByTestId('image-online');
+      test.skip(
+        !(await image.textContent())?.includes('not built'),
+        'the GPU image is already built here; rebuilding it is not what this test is for',
+      );
+      await image.getByRole('button', { name: /Build the GPU image/ }).click();
+      // The bar shows at once; the outcome comes only through the sandbox.build.finished event.
+      await expect(image.getByRole('progressbar')).toBeVisible();
+      await expect(image.getByRole('alert')).toContainText('The build failed', { timeout: 60_000 });
+      await expect(image.getByRole('alert')).toContainText('registry-1.docker.io');
+      await expect(image.getByRole('progressbar')).toHaveCount(0);
+      // The button is back, for a try once the network is there.
+      await expect(image.getByRole('button', { name: /Build the GPU image/ })).toBeEnabled();
     });
   });
 });
