@@ -85,6 +85,8 @@ test.describe('settings through mle-beast serve', () => {
     await expect(steps).toHaveAttribute('aria-invalid', 'true');
     await expect(page.locator('#defaultMaxSteps-msg')).toHaveText(/>=\s?1|at least 1|too small/i);
     await expect(page.getByTestId('save-status')).toHaveText(/Nothing was saved/);
+    await expect(steps).toBeFocused();
+    await page.screenshot({ path: path.join(SCREENS, 'settings-invalid.png') });
     // Not the bad value, and not the good one sent with it either.
     const stored = await page.request.post(`${served.origin}/api/command/settings.get`, {
       headers: { Authorization: `Bearer ${served.token}` },

@@ -37,9 +37,14 @@ export function SettingsPage() {
   const dirty = useSettingsView((s) => Object.keys(s.edits).length > 0);
   const save = useSettingsView((s) => s.save);
   if (!settings) return null;
-  const submit = (event: FormEvent) => {
+  const submit = async (event: FormEvent) => {
     event.preventDefault();
-    void save();
+    if (await save()) return;
+    // Refused: the first marked field takes the focus (its message is read with it), clear of the save bar.
+    const first = Object.keys(useSettingsView.getState().fieldErrors)[0];
+    const field = first ? document.getElementById(first) : null;
+    field?.scrollIntoView({ block: 'center' });
+    field?.focus({ preventScroll: true });
   };
   return (
     <>
@@ -53,7 +58,7 @@ export function SettingsPage() {
           ))}
         </nav>
       </header>
-      <form onSubmit={submit} aria-label="Settings" noValidate>
+      <form onSubmit={(e) => void submit(e)} aria-label="Settings" noValidate>
         <ProviderSection />
         <SandboxSection />
         <LimitsSection />

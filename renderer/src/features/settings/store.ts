@@ -53,7 +53,7 @@ export const useSettingsView = create<SettingsViewState>((set, get) => ({
     if (!settings) return false;
     const { patch, errors } = patchOf(settings, get().edits);
     if (Object.keys(errors).length > 0) {
-      set({ fieldErrors: errors, saveError: 'Nothing was saved: correct the fields marked below.' });
+      set({ fieldErrors: errors, saveError: 'Nothing was saved: correct the marked fields.' });
       return false;
     }
     if (Object.keys(patch).length === 0) {
@@ -74,7 +74,7 @@ export const useSettingsView = create<SettingsViewState>((set, get) => ({
       set({
         saving: false,
         fieldErrors,
-        saveError: marked ? 'Nothing was saved: correct the fields marked below.' : messageOf(error),
+        saveError: marked ? 'Nothing was saved: correct the marked fields.' : messageOf(error),
       });
       return false;
     }
