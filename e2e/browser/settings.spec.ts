@@ -1,5 +1,6 @@
 import dns from 'node:dns/promises';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { generateExample } from '../../engine/examples/generate';
@@ -170,6 +171,38 @@ test.describe('settings through mle-beast serve', () => {
     await page.getByLabel('Command', { exact: true }).fill('python train.py --epochs 3');
     await page.getByRole('button', { name: 'Check', exact: true }).click();
     await expect(page.getByTestId('policy-verdict')).toContainText('allowed');
+  });
+
+  test.describe('with a home folder of its own', () => {
+    // The user's policy file lives in ~/.mle-beast: this serve gets a fresh HOME, so saving never touches the
+    // real one.
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mle-beast-e2e-home-'));
+    test.use({ serveEnv: { HOME: home } });
+    test.afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
+
+    test('saved policy additions are written, join the effective policy, and block a command', async ({
+      page,
+      served,
+    }) => {
+      await openSettings(page, served.urlWithToken);
+      const file = path.join(home, '.mle-beast', 'policy.json');
+      await expect(page.getByTestId('policy-file')).toContainText('not created yet');
+      await page
+        .getByLabel('Your additions (JSON)')
+        .fill(
+          JSON.stringify({ blockedTokens: ['curl'], blockedPatterns: [], allowPathsOutsideWorkspace: [] }),
+        );
+      await page.getByRole('button', { name: 'Save additions' }).click();
+      await expect(page.getByTestId('policy-save-status')).toHaveText('Saved.');
+      await expect(page.getByTestId('policy-file')).toContainText('in use');
+      expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ blocked_tokens: ['curl'] });
+      await expect(page.getByTestId('effective-policy')).toContainText('(1 yours)');
+
+      await page.getByLabel('Command', { exact: true }).fill('curl http://example.com');
+      await page.getByRole('button', { name: 'Check', exact: true }).click();
+      await expect(page.getByTestId('policy-verdict')).toContainText('blocked');
+      await expect(page.getByTestId('policy-verdict')).toContainText('curl');
+    });
   });
 
   test.describe('with a scripted OpenAI-compatible server as the local provider', () => {

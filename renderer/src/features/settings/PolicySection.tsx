@@ -60,6 +60,7 @@ function EffectivePolicy({ info }: { info: PolicyInfo }) {
         </p>
       )}
       <h3>Effective policy</h3>
+      <p className="hint">The shipped rules and yours together (yours are outlined).</p>
       <div className="policy-lists" data-testid="effective-policy">
         {LISTS.map(([key, title]) => {
           const mine = new Set(
@@ -67,7 +68,7 @@ function EffectivePolicy({ info }: { info: PolicyInfo }) {
           );
           const items = info.effective[key];
           return (
-            <details key={key}>
+            <details key={key} open={key === 'blockedTokens' ? true : undefined}>
               <summary>
                 {title}: {items.length}
                 {mine.size > 0 ? ` (${mine.size} yours)` : ''}
