@@ -233,10 +233,11 @@ export function resolveProject(raw: ProjectYaml, ctx: ResolveContext): Resolutio
   const limits = {
     maxSteps: raw.limits?.max_steps ?? settings.defaultMaxSteps,
     maxConsecutiveFailures: raw.limits?.max_consecutive_failures ?? settings.defaultMaxConsecutiveFailures,
-    maxCostUsd:
-      raw.limits?.max_cost_usd !== undefined ? raw.limits.max_cost_usd : settings.defaultMaxCostUsd,
+    maxCostUsd: raw.limits?.max_cost_usd !== undefined ? raw.limits.max_cost_usd : settings.defaultMaxCostUsd,
     maxWallMinutes:
-      raw.limits?.max_wall_minutes !== undefined ? raw.limits.max_wall_minutes : settings.defaultMaxWallMinutes,
+      raw.limits?.max_wall_minutes !== undefined
+        ? raw.limits.max_wall_minutes
+        : settings.defaultMaxWallMinutes,
   };
   let python: string | null = null;
   if (raw.sandbox?.python !== undefined) {
