@@ -24,7 +24,7 @@ test.describe('dashboard through mle-beast serve', () => {
     await expect(page).toHaveURL(/#\/settings$/);
 
     await page.getByLabel('Theme').selectOption('dark');
-    const maxSteps = page.getByLabel('Default max steps per run');
+    const maxSteps = page.getByLabel('Max steps per run');
     await maxSteps.fill('12');
     await maxSteps.press('Enter'); // keyboard submit
     await expect(page.getByRole('status')).toHaveText('Saved.');
@@ -33,20 +33,20 @@ test.describe('dashboard through mle-beast serve', () => {
     await page.reload();
     await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'loaded');
     await expect(page.getByLabel('Theme')).toHaveValue('dark');
-    await expect(page.getByLabel('Default max steps per run')).toHaveValue('12');
+    await expect(page.getByLabel('Max steps per run')).toHaveValue('12');
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   });
 
   test('invalid input is explained in the form and never sent', async ({ page, served }) => {
     await page.goto(`${served.urlWithToken}#/settings`);
     await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'loaded');
-    const maxSteps = page.getByLabel('Default max steps per run');
+    const maxSteps = page.getByLabel('Max steps per run');
     await maxSteps.fill('lots');
     await expect(maxSteps).toHaveAttribute('aria-invalid', 'true');
-    await expect(page.getByText('Expected a whole number from 1 to 1000.')).toBeVisible();
-    await expect(page.getByRole('button', { name: 'Save' })).toBeDisabled();
+    await expect(page.getByText('Enter a number, not "lots".')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Save', exact: true })).toBeDisabled();
     await maxSteps.press('Enter');
-    await page.getByRole('button', { name: 'Discard' }).click();
+    await page.getByRole('button', { name: 'Discard changes' }).click();
     await expect(maxSteps).toHaveValue('30');
   });
 
@@ -57,7 +57,7 @@ test.describe('dashboard through mle-beast serve', () => {
     await other.goto(`${served.origin}/#/settings`);
     await expect(other.locator('#root')).toHaveAttribute('data-app-state', 'loaded');
     await other.getByLabel('Default sandbox').selectOption('local');
-    await other.getByRole('button', { name: 'Save' }).click();
+    await other.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(other.getByRole('status')).toHaveText('Saved.');
     await expect(page.getByLabel('Default sandbox')).toHaveValue('local');
   });

@@ -45,7 +45,7 @@ test.describe('desktop app (Electron)', () => {
 
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByLabel('Theme').selectOption('dark');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(page.getByRole('status')).toHaveText('Saved.');
     await page.reload();
     await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'loaded');

@@ -16,6 +16,8 @@ import {
 } from './runs';
 import { Settings, SettingsPatch } from './settings';
 import * as form from './project-form';
+import { AppStorage } from './storage';
+import { ProviderStatus } from './provider-status';
 import {
   MetricList,
   ModelCatalogList,
@@ -47,6 +49,16 @@ const NoInput = z.object({}).strict();
 
 export const commands = {
   'app.info': command(NoInput, AppInfo, 'Version, platform, database path and whether Docker answers.'),
+  'app.storage': command(
+    NoInput,
+    AppStorage,
+    'Where data is kept (database, engine home, runs, policy file, logs) and database statistics.',
+  ),
+  'provider.status': command(
+    NoInput,
+    ProviderStatus,
+    'The provider and model a new run would use, and which key variables are set (never their values).',
+  ),
   'settings.get': command(NoInput, Settings, 'The saved settings, defaults filled in.'),
   'settings.update': command(SettingsPatch, Settings, 'Change some settings; returns all of them.'),
   'runs.start': command(RunStartInput, RunSummary, 'Validate a project and start a run; returns it at once.'),

@@ -47,6 +47,8 @@ function handlers(overrides: Partial<CommandHandlers> = {}): CommandHandlers {
     'models.suggest': notHere,
     'metrics.list': notHere,
     'app.info': async () => info,
+    'app.storage': notHere,
+    'provider.status': notHere,
     'settings.get': async () => DEFAULT_SETTINGS,
     'settings.update': async (patch) => ({ ...DEFAULT_SETTINGS, ...patch }),
     ...overrides,

@@ -5,6 +5,8 @@ export * from './contract';
 export * from './errors';
 export * from './result';
 export * from './settings';
+export * from './storage';
+export * from './provider-status';
 export * from './transport-names';
 export * from './runs';
 export * from './vocabulary';

@@ -11,6 +11,13 @@ export const Settings = z.object({
   defaultSandbox: SandboxChoice,
   defaultNetwork: NetworkMode,
   defaultMaxSteps: z.number().int().min(1).max(1000),
+  /**
+   * Run limits used where project.yaml and the flags are silent (engine/config/resolve-project.ts). Null caps
+   * are "no cap": a run then stops on its steps, failures or target.
+   */
+  defaultMaxConsecutiveFailures: z.number().int().min(1).max(1000),
+  defaultMaxCostUsd: z.number().positive().max(100_000).nullable(),
+  defaultMaxWallMinutes: z.number().positive().max(43_200).nullable(),
   forceCpu: z.boolean(),
   /**
    * The LLM provider settings that take part in provider resolution beneath the shell and `.env`
@@ -35,6 +42,9 @@ export const DEFAULT_SETTINGS: Settings = Settings.parse({
   defaultSandbox: 'docker',
   defaultNetwork: 'none',
   defaultMaxSteps: 30,
+  defaultMaxConsecutiveFailures: 10,
+  defaultMaxCostUsd: null,
+  defaultMaxWallMinutes: null,
   forceCpu: false,
   shellTimeoutSeconds: 120,
   pythonTimeoutSeconds: 300,

@@ -49,8 +49,6 @@ const DatasetType = z.enum([
 export const Mode = RunMode;
 export type Mode = RunMode;
 
-const Count = (max: number) => z.number().int().min(1).max(max);
-
 export const ProjectYaml = z.strictObject({
   version: z.union([z.string(), z.number()]).optional(),
   project: z
@@ -100,7 +98,7 @@ export const ProjectYaml = z.strictObject({
   limits: z
     .strictObject({
       max_steps: Settings.shape.defaultMaxSteps.optional(),
-      max_consecutive_failures: Count(1000).optional(),
+      max_consecutive_failures: Settings.shape.defaultMaxConsecutiveFailures.optional(),
       max_cost_usd: z.number().positive().nullable().optional(),
       max_wall_minutes: z.number().positive().nullable().optional(),
     })
@@ -124,15 +122,15 @@ export const ProjectYaml = z.strictObject({
 });
 export type ProjectYaml = z.infer<typeof ProjectYaml>;
 
-/** Built-in defaults, used where neither project.yaml, a flag nor the app's settings say otherwise. */
+/**
+ * Built-in defaults, used where neither project.yaml, a flag nor the app's settings say otherwise: the
+ * settings' own defaults (30 steps, 10 failures in a row, no cost or wall-clock cap), declared once there.
+ */
 export const DEFAULT_LIMITS = {
-  /** The app setting defaultMaxSteps (30 unless changed) comes first. */
   maxSteps: DEFAULT_SETTINGS.defaultMaxSteps,
-  maxConsecutiveFailures: 10,
-  /** No cost cap unless one is set. */
-  maxCostUsd: null,
-  /** No wall-clock cap unless one is set. */
-  maxWallMinutes: null,
+  maxConsecutiveFailures: DEFAULT_SETTINGS.defaultMaxConsecutiveFailures,
+  maxCostUsd: DEFAULT_SETTINGS.defaultMaxCostUsd,
+  maxWallMinutes: DEFAULT_SETTINGS.defaultMaxWallMinutes,
 } as const;
 
 export const ProjectConfig = z.object({
@@ -184,7 +182,7 @@ export const ProjectConfig = z.object({
   }),
   limits: z.object({
     maxSteps: Settings.shape.defaultMaxSteps,
-    maxConsecutiveFailures: Count(1000),
+    maxConsecutiveFailures: Settings.shape.defaultMaxConsecutiveFailures,
     maxCostUsd: z.number().positive().nullable(),
     maxWallMinutes: z.number().positive().nullable(),
   }),

@@ -7,7 +7,6 @@ import { comparisonDirection, lookupMetric, targetValueProblem } from './metric'
 import { resolveUserPath } from './paths';
 import {
   DATASET_TYPE_ALIASES,
-  DEFAULT_LIMITS,
   type ConfigDatasetKind,
   type Mode,
   type ProjectConfig,
@@ -230,11 +229,15 @@ export function resolveProject(raw: ProjectYaml, ctx: ResolveContext): Resolutio
   }
 
   // Limits and sandbox: project.yaml, then the app's settings, then the built-in defaults.
+  // A cap written as `null` in project.yaml means "no cap" for this run, whatever the settings' default.
   const limits = {
     maxSteps: raw.limits?.max_steps ?? settings.defaultMaxSteps,
-    maxConsecutiveFailures: raw.limits?.max_consecutive_failures ?? DEFAULT_LIMITS.maxConsecutiveFailures,
-    maxCostUsd: raw.limits?.max_cost_usd ?? DEFAULT_LIMITS.maxCostUsd,
-    maxWallMinutes: raw.limits?.max_wall_minutes ?? DEFAULT_LIMITS.maxWallMinutes,
+    maxConsecutiveFailures: raw.limits?.max_consecutive_failures ?? settings.defaultMaxConsecutiveFailures,
+    maxCostUsd: raw.limits?.max_cost_usd !== undefined ? raw.limits.max_cost_usd : settings.defaultMaxCostUsd,
+    maxWallMinutes:
+      raw.limits?.max_wall_minutes !== undefined
+        ? raw.limits.max_wall_minutes
+        : settings.defaultMaxWallMinutes,
   };
   let python: string | null = null;
   if (raw.sandbox?.python !== undefined) {

@@ -14,6 +14,9 @@ import { SettingsRepository } from '../store/settings-repository';
 import { PRODUCT } from '../version';
 import { EventBus } from '../api/event-bus';
 import { newRunFormHandlers } from './new-run-form';
+import { describeStorage } from './storage';
+import { providerStatus } from '../config/provider-status';
+import { appProvider } from '../runs/prepare';
 import { toolCommands } from './tool-commands';
 import type { SandboxBuilds } from '../sandbox/build-jobs';
 
@@ -92,6 +95,13 @@ export function createEngine(options: EngineOptions): Engine {
       storeNotes: store.notes,
       docker: await docker(),
     }),
+    'app.storage': async () => describeStorage(store, { home: path.dirname(store.path) }),
+    'provider.status': async () =>
+      providerStatus({
+        cwd: process.cwd(),
+        env: options.runs?.env ?? process.env,
+        app: appProvider(settings.get()),
+      }),
     'settings.get': async () => settings.get(),
     'settings.update': async (patch) => {
       store.assertWritable();

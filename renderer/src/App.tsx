@@ -3,7 +3,7 @@ import { api } from './api';
 import { RunDetailPage } from './features/run-detail/RunDetailPage';
 import { RunsPage } from './features/runs/RunsPage';
 import { NewRunPage } from './pages/NewRunPage';
-import { SettingsPage } from './pages/SettingsPage';
+import { SettingsPage } from './features/settings/SettingsPage';
 import { useAppStore } from './state/app-store';
 import { ROUTES, useRoute } from './state/route';
 import { applyTheme } from './theme';
