@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppInfo } from './app-info';
+import { RunsChanged } from './live';
 import {
   RunEvent,
   RunEventBatch,
@@ -65,6 +66,8 @@ export const events = {
   'run.event': RunEvent,
   /** Several events of one run, stored together, in order (coalesced output). Unpack with runEventsOf. */
   'run.events': RunEventBatch,
+  /** Run rows came or went (another process started or deleted a run); a runs list reads the list again. */
+  'runs.changed': RunsChanged,
 } as const;
 
 export type Commands = typeof commands;
