@@ -117,7 +117,7 @@ export function openRunCursor(
     reading = (async () => {
       await null; // `reading` is set before any of this runs, even when `get` throws at once
       // The events that already waited when the last read began: stored before it, so it must have seen them.
-      let waitedBefore = new Set<number>();
+      let waitedBefore: Set<number>;
       try {
         do {
           readAgain = false;
@@ -184,12 +184,13 @@ export interface RunViewCursor {
 
 /**
  * Opens a cursor on a run and folds what it hands over into its view; `onView` gets each new view (one per
- * snapshot, page or batch of live events). `now` is the caller's clock.
+ * snapshot, page or batch of live events), and whether older events are still being read (a long run opens on
+ * its first page and fills in). `now` is the caller's clock.
  */
 export function openRunView(
   source: CursorSource,
   runId: string,
-  onView: (view: RunView) => void,
+  onView: (view: RunView, info: { paging: boolean }) => void,
   options: RunCursorOptions & {
     limits?: Partial<ViewLimits>;
     now?: () => number;
@@ -198,18 +199,21 @@ export function openRunView(
 ): RunViewCursor {
   const now = options.now ?? Date.now;
   let view: RunView | null = null;
-  const set = (next: RunView) => {
-    if (next === view) return;
+  let paging = false;
+  const set = (next: RunView, nextSeq?: number | null) => {
+    const more = nextSeq === undefined ? paging : nextSeq !== null;
+    if (next === view && more === paging) return;
     view = next;
-    onView(next);
+    paging = more;
+    onView(next, { paging });
   };
   const cursor = openRunCursor(
     source,
     runId,
     {
       snapshot: (snap, sinceSeq) =>
-        set(initialRunView(snap, now(), { sinceSeq, limits: options.limits }).view),
-      page: (snap) => view && set(foldSnapshotPage(skipTo(view, snap), snap, now()).view),
+        set(initialRunView(snap, now(), { sinceSeq, limits: options.limits }).view, snap.nextSeq),
+      page: (snap) => view && set(foldSnapshotPage(skipTo(view, snap), snap, now()).view, snap.nextSeq),
       events: (events) => view && set(applyEvents(skipTo(view, { events }), events, now()).view),
       error: options.onError,
     },

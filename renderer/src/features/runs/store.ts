@@ -1,8 +1,15 @@
 import { create } from 'zustand';
-import { isTerminalStatus, type RunEvent, type RunSummary } from '../../../../engine/api';
-import { applyEvents, foldSnapshotPage, initialRunView, type RunView } from '../../../../engine/api/run-view';
+import {
+  isTerminalStatus,
+  openRunView,
+  type RunEvent,
+  type RunSummary,
+  type RunViewCursor,
+} from '../../../../engine/api';
+import type { RunView } from '../../../../engine/api/run-view';
 import { api } from '../../api';
 import { messageOf } from '../../lib/format';
+import { cursorSource } from '../../lib/run-events';
 
 import type { RunsQuery } from './history';
 
@@ -17,6 +24,10 @@ interface RunsState {
   deleting: { id: string; busy: boolean; error: string | null } | null;
   load(): Promise<void>;
   refresh(): Promise<void>;
+  /** Reads the list again soon (a burst of notices reads it once). */
+  listChanged(): void;
+  /** Stops following the active runs (the page closed). */
+  stop(): void;
   setQuery(patch: Partial<RunsQuery>): void;
   receive(events: RunEvent[]): void;
   askDelete(id: string | null): void;
@@ -39,57 +50,38 @@ async function listAll(): Promise<RunSummary[]> {
   return runs;
 }
 
-// Catch-ups in flight, per run: one at a time, so a burst of gaps asks the store once.
-const catchingUp = new Set<string>();
+/**
+ * One cursor per active run, for its card: it opens on the run's summary (no history) and follows its events,
+ * whichever process carries the run (the host tails the store for the runs of others).
+ */
+const cursors = new Map<string, RunViewCursor>();
 let listTimer: ReturnType<typeof setTimeout> | null = null;
 
 export const useRunsStore = create<RunsState>((set, get) => {
-  /** Opens the live view of an active run: its summary, stages and experiments (events after it follow). */
-  async function openView(run: RunSummary): Promise<void> {
-    const snap = await api.call('runs.get', { id: run.id, sinceSeq: run.lastSeq, limit: 1 });
-    const view = initialRunView({ ...snap, events: [] }, Date.now(), { sinceSeq: snap.run.lastSeq }).view;
-    set((s) => (s.active[run.id] ? {} : { active: { ...s.active, [run.id]: view } }));
+  function follow(run: RunSummary): void {
+    if (cursors.has(run.id)) return;
+    const cursor = openRunView(cursorSource, run.id, settle, { sinceSeq: run.lastSeq, snapshotLimit: 1 });
+    cursors.set(run.id, cursor);
+    // A run deleted meanwhile leaves the list on its next read.
+    cursor.cursor.ready.catch(() => unfollow(run.id));
   }
 
-  /** Asks the store for the events after the view's last one: fills a gap, or follows another process's run. */
-  async function catchUp(id: string): Promise<void> {
-    if (catchingUp.has(id)) return;
-    catchingUp.add(id);
-    try {
-      for (;;) {
-        const view = get().active[id];
-        if (!view) return;
-        const snap = await api.call('runs.get', { id, sinceSeq: view.lastSeq, limit: 1000 });
-        const current = get().active[id];
-        if (!current) return;
-        const { view: next } = foldSnapshotPage(current, snap, Date.now());
-        settle(next);
-        if (snap.nextSeq === null) return;
-      }
-    } catch {
-      // The next poll tries again; a deleted run leaves the list on the next refresh.
-    } finally {
-      catchingUp.delete(id);
-    }
+  function unfollow(id: string): void {
+    cursors.get(id)?.close();
+    cursors.delete(id);
   }
 
   /** Puts a view back: its summary updates the history row; an ended run leaves the cards. */
   function settle(view: RunView): void {
+    const ended = isTerminalStatus(view.run.status);
+    if (ended) unfollow(view.run.id);
     set((s) => {
       const runs = s.runs.map((r) => (r.id === view.run.id ? view.run : r));
       const active = { ...s.active };
-      if (isTerminalStatus(view.run.status)) delete active[view.run.id];
+      if (ended) delete active[view.run.id];
       else active[view.run.id] = view;
       return { runs, active };
     });
-  }
-
-  function scheduleList(): void {
-    if (listTimer) return;
-    listTimer = setTimeout(() => {
-      listTimer = null;
-      void get().refresh();
-    }, 300);
   }
 
   return {
@@ -118,16 +110,28 @@ export const useRunsStore = create<RunsState>((set, get) => {
         const view = active[r.id];
         return view && view.run.lastSeq >= r.lastSeq ? view.run : r;
       });
-      const ids = new Set(runs.map((r) => r.id));
+      const live = new Set(runs.filter((r) => isActive(r)).map((r) => r.id));
       const kept: Record<string, RunView> = {};
-      for (const [id, view] of Object.entries(active)) {
-        const row = runs.find((r) => r.id === id);
-        if (ids.has(id) && row && isActive(row)) kept[id] = view;
-      }
+      for (const [id, view] of Object.entries(active)) if (live.has(id)) kept[id] = view;
+      for (const id of [...cursors.keys()]) if (!live.has(id)) unfollow(id);
       set({ runs, active: kept });
-      await Promise.all(
-        runs.filter(isActive).map((r) => (kept[r.id] ? catchUp(r.id) : openView(r).catch(() => undefined))),
-      );
+      for (const r of runs) if (live.has(r.id)) follow(r);
+    },
+
+    listChanged() {
+      if (listTimer) return;
+      listTimer = setTimeout(() => {
+        listTimer = null;
+        void get()
+          .refresh()
+          .catch(() => undefined);
+      }, 200);
+    },
+
+    stop() {
+      for (const id of [...cursors.keys()]) unfollow(id);
+      if (listTimer) clearTimeout(listTimer);
+      listTimer = null;
     },
 
     setQuery(patch) {
@@ -136,23 +140,14 @@ export const useRunsStore = create<RunsState>((set, get) => {
     },
 
     receive(events) {
-      const byRun = new Map<string, RunEvent[]>();
+      // The cursors follow the runs listed as active; an event of any other run means the list changed: a run
+      // just started (here or in another process), or one that came back to life (resumed).
+      const { runs } = get();
+      const seen = new Set<string>();
       for (const e of events) {
-        const list = byRun.get(e.runId);
-        if (list) list.push(e);
-        else byRun.set(e.runId, [e]);
-      }
-      const { active, runs } = get();
-      for (const [id, list] of byRun) {
-        const view = active[id];
-        if (!view) {
-          // A run this page has not seen (just started, here or elsewhere), or one that came back to life.
-          if (!runs.some((r) => r.id === id && isActive(r))) scheduleList();
-          continue;
-        }
-        const { view: next, gap, applied } = applyEvents(view, list, Date.now());
-        if (applied > 0) settle(next);
-        if (gap) void catchUp(id);
+        if (seen.has(e.runId) || cursors.has(e.runId)) continue;
+        seen.add(e.runId);
+        if (!runs.some((r) => r.id === e.runId && isActive(r))) return get().listChanged();
       }
     },
 
@@ -166,6 +161,7 @@ export const useRunsStore = create<RunsState>((set, get) => {
       set({ deleting: { ...target, busy: true, error: null } });
       try {
         await api.call('runs.delete', { id: target.id });
+        unfollow(target.id);
         set((s) => ({ deleting: null, runs: s.runs.filter((r) => r.id !== target.id) }));
       } catch (error) {
         set({ deleting: { ...target, busy: false, error: messageOf(error) } });
