@@ -72,7 +72,8 @@ export function RunDetailPage({ runId }: { runId: string }) {
         <h2 id="training-title">Training</h2>
         <TrainingChart metrics={view.metrics} />
       </section>
-      <section className="card" aria-labelledby="console-title">
+      {/* data-last-seq: the newest event folded, which the store's run.lastSeq must equal once it settles. */}
+      <section className="card" aria-labelledby="console-title" data-last-seq={view.lastSeq}>
         <h2 id="console-title">Console</h2>
         <Console logs={view.logs} total={view.logTotal} />
       </section>
