@@ -21,11 +21,15 @@ async function screen(page: Page, name: string): Promise<void> {
   await page.setViewportSize(size);
 }
 
-function startDemo(databasePath: string) {
-  const child = spawn(process.execPath, ['bin/mle-beast.js', 'demo', 'churn', '--max-steps', '3'], {
-    env: { ...process.env, MLE_BEAST_DB_PATH: databasePath },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+function startDemo(databasePath: string, maxSteps = 3) {
+  const child = spawn(
+    process.execPath,
+    ['bin/mle-beast.js', 'demo', 'churn', '--max-steps', String(maxSteps)],
+    {
+      env: { ...process.env, MLE_BEAST_DB_PATH: databasePath },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
@@ -166,7 +170,8 @@ test.describe('runs in the dashboard', () => {
 
     await page.goto(served.urlWithToken);
     await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'loaded');
-    const demo = startDemo(served.databasePath);
+    // One step is enough to drop the socket while the run writes (the baseline alone takes a while).
+    const demo = startDemo(served.databasePath, 1);
     let runId: string;
     try {
       const card = page.getByTestId('run-card');
@@ -188,8 +193,9 @@ test.describe('runs in the dashboard', () => {
       await page.waitForTimeout(1_500);
       await drop();
 
+      // Completed, with or without the target in one step (exit 0 or 1).
       const code = await demo.exited;
-      expect(code, demo.output()).toBe(0);
+      expect([0, 1], demo.output()).toContain(code);
     } finally {
       demo.child.kill('SIGTERM');
     }
