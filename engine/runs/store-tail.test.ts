@@ -170,6 +170,22 @@ describe('StoreTail: runs of another process on this bus', () => {
     expect(changed.map((m) => m.payload)).toEqual([{ created: ['quick'], deleted: 0 }]);
   });
 
+  it('a run that had ended when the tail started and is resumed elsewhere sends only its new events', async () => {
+    const writer = open(false);
+    const repo = new RunRepository(writer.store.db);
+    repo.create(newRun('again'));
+    repo.appendEvents('again', [log('1'), log('2'), log('3')]);
+    repo.update('again', { status: 'interrupted' });
+    const reader = open(true);
+    const seen = record(reader);
+    await new Promise((r) => setTimeout(r, 50));
+    repo.update('again', { status: 'running' });
+    repo.appendEvent('again', { type: 'run.state', status: 'running', reason: null, message: null });
+    await until(() => seqs(seen.events, 'again').length > 0, 'the resumed run');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seqs(seen.events, 'again')).toEqual([4]);
+  });
+
   it('says when another process deletes a run', async () => {
     const writer = open(false);
     const repo = new RunRepository(writer.store.db);

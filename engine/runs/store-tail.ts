@@ -51,11 +51,12 @@ export class StoreTail {
     this.unsubscribe = bus.subscribe((message) => {
       for (const event of runEventsOf(message)) this.mark(event);
     });
-    // What is stored now is history: clients read it with runs.get. Only what comes after is sent.
+    // What is stored now is history: clients read it with runs.get. Only what comes after is sent, for every
+    // run, so an ended run that another process resumes later sends its new events, not its whole past.
     this.marks = heads.marks();
-    for (const head of heads.live()) {
+    for (const head of heads.all()) {
       this.sent.set(head.id, head.lastSeq);
-      this.watched.add(head.id);
+      if (!isTerminalStatus(head.status)) this.watched.add(head.id);
     }
   }
 

@@ -25,6 +25,7 @@ export class RunHeads {
       live: db.prepare(
         `SELECT id, last_seq AS lastSeq, status FROM runs WHERE status IN (${LIVE.map((s) => `'${s}'`).join(', ')})`,
       ),
+      all: db.prepare('SELECT id, last_seq AS lastSeq, status FROM runs'),
       one: db.prepare('SELECT id, last_seq AS lastSeq, status FROM runs WHERE id = ?'),
     };
   }
@@ -42,6 +43,11 @@ export class RunHeads {
   /** The heads of every run that has not ended. */
   live(): RunHead[] {
     return this.stmts.live.all() as RunHead[];
+  }
+
+  /** The heads of every run (once, when a tail starts). */
+  all(): RunHead[] {
+    return this.stmts.all.all() as RunHead[];
   }
 
   /** One run's head; null when the row is gone. */
