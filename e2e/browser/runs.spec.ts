@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Page, WebSocketRoute } from '@playwright/test';
 import { expect, test } from '../fixtures/serve';
 
 // The Runs page and the run detail through `mle-beast serve`, with a real run: `mle-beast demo` (the scripted
 // model on loopback, the Docker sandbox) started from the CLI, in another process, against the same database
-// while the page is open. The server pushes only its own runs' events, so this also proves that a run of
-// another process shows up live (the page reads the shared store).
+// while the page is open. The server tails the shared store for runs of other processes and pushes their events
+// like its own, so this also proves that a run of another process shows up live, without polling.
 
 const SCREENS = 'test-results/screens';
 
@@ -21,11 +21,15 @@ async function screen(page: Page, name: string): Promise<void> {
   await page.setViewportSize(size);
 }
 
-function startDemo(databasePath: string) {
-  const child = spawn(process.execPath, ['bin/mle-beast.js', 'demo', 'churn', '--max-steps', '3'], {
-    env: { ...process.env, MLE_BEAST_DB_PATH: databasePath },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+function startDemo(databasePath: string, maxSteps = 3) {
+  const child = spawn(
+    process.execPath,
+    ['bin/mle-beast.js', 'demo', 'churn', '--max-steps', String(maxSteps)],
+    {
+      env: { ...process.env, MLE_BEAST_DB_PATH: databasePath },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
@@ -139,5 +143,89 @@ test.describe('runs in the dashboard', () => {
     // Gone from the store too, not only from the page.
     await page.reload();
     await expect(page.getByText('No runs yet.')).toBeVisible();
+  });
+
+  test('a dropped WebSocket resumes without losing events: the console ends with every stored line', async ({
+    page,
+    served,
+  }) => {
+    test.setTimeout(9 * 60_000);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    // The page's event socket goes through this route, so the test can kill it as a lost network does and keep
+    // it from coming back for a while. `blocked`: every reconnect attempt is refused at once.
+    let blocked = false;
+    let opened = 0;
+    const open: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
+    await page.routeWebSocket(/\/api\/events/, (ws) => {
+      if (blocked) return void ws.close({ code: 4000, reason: 'test: network down' });
+      opened += 1;
+      open.push({ page: ws, server: ws.connectToServer() });
+    });
+    const drop = async () => {
+      for (const ws of open.splice(0)) {
+        await ws.server.close();
+        await ws.page.close({ code: 4001, reason: 'test: dropped' });
+      }
+    };
+
+    await page.goto(served.urlWithToken);
+    await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'loaded');
+    // One step is enough to drop the socket while the run writes (the baseline alone takes a while).
+    const demo = startDemo(served.databasePath, 1);
+    let runId: string;
+    try {
+      const card = page.getByTestId('run-card');
+      await expect(card).toBeVisible({ timeout: 60_000 });
+      await card.getByRole('link').click();
+      await expect(page).toHaveURL(/#\/runs\/[^/]+$/);
+      runId = decodeURIComponent(page.url().split('#/runs/')[1]!);
+      await expect(page.getByTestId('console')).toBeVisible({ timeout: 60_000 });
+
+      // Down for a few seconds while the run writes: the page says it is reconnecting.
+      blocked = true;
+      await drop();
+      await expect(page.getByTestId('reconnecting')).toBeVisible();
+      await screen(page, 'detail-reconnecting');
+      await page.waitForTimeout(4_000);
+      blocked = false;
+      await expect(page.getByTestId('reconnecting')).toBeHidden({ timeout: 15_000 });
+      // Once more, briefly.
+      await page.waitForTimeout(1_500);
+      await drop();
+
+      // Completed, with or without the target in one step (exit 0 or 1).
+      const code = await demo.exited;
+      expect([0, 1], demo.output()).toContain(code);
+    } finally {
+      demo.child.kill('SIGTERM');
+    }
+    await expect(page.locator('.run-status-line [data-status]')).toHaveText('completed', { timeout: 30_000 });
+    expect(opened).toBeGreaterThanOrEqual(3);
+
+    // The store's record: every event of the run, and the lines of its log events as the console counts them.
+    const stored: { seq: number; body: { type: string; text?: string } }[] = [];
+    for (let sinceSeq = 0; ;) {
+      const response = await page.request.post(`${served.origin}/api/command/runs.get`, {
+        headers: { Authorization: `Bearer ${served.token}` },
+        data: { id: runId, sinceSeq, limit: 5000 },
+      });
+      const reply = (await response.json()) as {
+        ok: boolean;
+        value: { events: typeof stored; nextSeq: number | null };
+      };
+      expect(reply.ok).toBe(true);
+      stored.push(...reply.value.events);
+      if (reply.value.nextSeq === null) break;
+      sinceSeq = reply.value.nextSeq;
+    }
+    const lines = stored
+      .filter((e) => e.body.type === 'log')
+      .reduce((n, e) => n + e.body.text!.replace(/\n$/, '').split('\n').length, 0);
+    expect(stored.map((e) => e.seq)).toEqual(stored.map((_, i) => i + 1));
+    await expect(page.locator('[data-last-seq]')).toHaveAttribute('data-last-seq', String(stored.length));
+    await expect(page.locator('section[data-last-seq] [role=status]')).toHaveText(
+      new RegExp(`^${lines.toLocaleString('en-US')} lines?$`),
+    );
+    await screen(page, 'detail-after-reconnects');
   });
 });

@@ -11,6 +11,7 @@ import {
   type EventPayload,
 } from './contract';
 import { describeIssues, issuesToText, type ApiError } from './errors';
+import type { ConnectionState } from './live';
 import { ResultEnvelope } from './result';
 
 /** How a client reaches a host: Electron IPC through the preload, or HTTP + WebSocket. */
@@ -18,6 +19,11 @@ export interface Transport {
   invoke(command: CommandName, input: unknown): Promise<unknown>;
   /** Receives every event the host sends; returns an unsubscribe function. */
   subscribe(listener: (event: string, payload: unknown) => void): () => void;
+  /**
+   * Tells each change of the event stream's state (HTTP: the WebSocket). 'open' after 'reconnecting' means
+   * events sent meanwhile were lost: a cursor reads them from the store. Absent where the stream cannot drop.
+   */
+  connection?(listener: (state: ConnectionState) => void): () => void;
 }
 
 export class ApiCallError extends Error {
@@ -30,6 +36,8 @@ export class ApiCallError extends Error {
 export interface ApiClient {
   call<K extends CommandName>(name: K, input: CommandInput<K>): Promise<CommandOutput<K>>;
   on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void;
+  /** The event stream's state changes (never called over a transport whose stream cannot drop). */
+  connection(listener: (state: ConnectionState) => void): () => void;
 }
 
 /** A typed client over any transport. It trusts nothing it receives: results and events are parsed. */
@@ -52,6 +60,9 @@ export function createApiClient(transport: Transport): ApiClient {
         });
       }
       return output.data as CommandOutput<typeof name>;
+    },
+    connection(listener) {
+      return transport.connection?.(listener) ?? (() => undefined);
     },
     on(name, listener) {
       return transport.subscribe((event, payload) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppInfo } from './app-info';
+import { RunsChanged } from './live';
 import {
   RunEvent,
   RunEventBatch,
@@ -159,6 +160,8 @@ export const events = {
   'sandbox.build.progress': SandboxBuildProgress,
   /** A sandbox image build ended (ok or not). */
   'sandbox.build.finished': SandboxBuildFinished,
+  /** Run rows came or went (another process started or deleted a run); a runs list reads the list again. */
+  'runs.changed': RunsChanged,
 } as const;
 
 export type Commands = typeof commands;

@@ -3,6 +3,8 @@ export * from './bridge';
 export * from './client';
 export * from './contract';
 export * from './errors';
+export * from './live';
+export * from './run-cursor';
 export * from './result';
 export * from './settings';
 export * from './storage';

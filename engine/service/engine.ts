@@ -3,6 +3,8 @@ import type { AppInfo, HostKind } from '../api/app-info';
 import type { CommandHandlers } from '../api/dispatch';
 import { RunManager, type RunManagerDeps } from '../runs';
 import { removeDeadSandboxes } from '../runs/settle';
+import { StoreTail, type StoreTailOptions } from '../runs/store-tail';
+import { RunHeads } from '../store/run-heads';
 import { ModelCatalogRepository } from '../store/model-catalog-repository';
 import { RunRepository } from '../store/run-repository';
 import { probeDocker } from '../sandbox/docker-probe';
@@ -31,6 +33,11 @@ export interface EngineOptions {
    * background; a container whose creating process is still alive is never touched.
    */
   cleanupOrphanSandboxes?: boolean;
+  /**
+   * Publish the events of runs carried by other processes on this engine's bus, as they are stored (long-lived
+   * hosts: serve, the desktop app). Options tune the store tail (tests).
+   */
+  tailOtherProcesses?: boolean | StoreTailOptions;
   /** Tests: the run manager's policy, tuning, sandbox options and environment. */
   runs?: Partial<Pick<RunManagerDeps, 'policy' | 'tuning' | 'sandboxOptions' | 'env' | 'catalogTimeoutMs'>>;
 }
@@ -53,8 +60,9 @@ export function createEngine(options: EngineOptions): Engine {
   const settings = new SettingsRepository(store.db);
   const docker = options.probeDocker ?? (() => probeDocker());
   const catalogCache = new ModelCatalogRepository(store.db);
+  const repo = new RunRepository(store.db);
   const runs = new RunManager({
-    repo: new RunRepository(store.db),
+    repo,
     readOnlyStore: store.readOnly,
     withoutWaiting: (write) => store.withoutWaiting(write),
     bus: events,
@@ -77,7 +85,7 @@ export function createEngine(options: EngineOptions): Engine {
   const tools = toolCommands({
     events,
     settings: () => settings.get(),
-    catalogCache: new ModelCatalogRepository(store.db),
+    catalogCache,
     ...(options.runs?.env ? { env: options.runs.env } : {}),
     ...(options.runs?.catalogTimeoutMs ? { catalogTimeoutMs: options.runs.catalogTimeoutMs } : {}),
   });
@@ -127,9 +135,22 @@ export function createEngine(options: EngineOptions): Engine {
   };
 
   if (options.cleanupOrphanSandboxes) void removeOrphanSandboxes();
+  const tail = options.tailOtherProcesses
+    ? new StoreTail(
+        new RunHeads(store.db),
+        repo,
+        events,
+        options.tailOtherProcesses === true ? {} : options.tailOtherProcesses,
+      )
+    : null;
+  tail?.start();
 
   let closed: Promise<void> | null = null;
-  const close = () => (closed ??= runs.close().finally(() => store.close()));
+  const close = () =>
+    (closed ??= runs.close().finally(() => {
+      tail?.close();
+      store.close();
+    }));
   return {
     handlers: explainingDatabaseErrors(handlers, store.path),
     events,

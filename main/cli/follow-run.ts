@@ -1,9 +1,13 @@
+import { ApiCallError } from '../../engine/api/client';
 import { runEventsOf } from '../../engine/api/contract';
 import type { Result } from '../../engine/api/result';
+import { openRunCursor, type CursorSource } from '../../engine/api/run-cursor';
+import { applyEvent, foldSnapshotPage, initialRunView } from '../../engine/api/run-view';
 import {
   isTerminalStatus,
   type EndReason,
   type RunEvent,
+  type RunSnapshot,
   type RunStatus,
   type RunSummary,
 } from '../../engine/api/runs';
@@ -11,7 +15,7 @@ import { call, exitForError, processIO, type CliIO, type EngineDeps } from './en
 import { EXIT } from './exit-codes';
 import { shortId } from './format';
 import { eventLines, finalLines, startLines, statusLine } from './progress/render';
-import { applyEvent, initialProgress } from './progress/state';
+import { initialProgress } from './progress/state';
 import { ProgressWriter } from './progress/writer';
 import { exitCodeForRun } from './run-exit';
 
@@ -76,29 +80,20 @@ export async function startAndFollow(
   options: FollowOptions = {},
 ): Promise<number> {
   const io = options.io ?? processIO();
+  // The events sent while the run starts say where it began: the cursor reads them again from the store.
   const pending: RunEvent[] = [];
-  let deliver: ((event: RunEvent) => void) | null = null;
-  const unsubscribe = deps.events.subscribe((message) => {
-    for (const event of runEventsOf(message)) {
-      if (deliver) deliver(event);
-      else pending.push(event);
-    }
-  });
+  const unsubscribe = deps.events.subscribe((message) => pending.push(...runEventsOf(message)));
+  let started: Result<RunSummary>;
   try {
-    const started = await start();
-    if (!started.ok) {
-      io.err.write(`mle-beast: ${started.error.message}\n`);
-      return exitForError(started.error);
-    }
-    return await followRun(deps, started.value, options, {
-      pending,
-      attach: (fn) => {
-        deliver = fn;
-      },
-    });
+    started = await start();
   } finally {
     unsubscribe();
   }
+  if (!started.ok) {
+    io.err.write(`mle-beast: ${started.error.message}\n`);
+    return exitForError(started.error);
+  }
+  return followRun(deps, started.value, options, pending);
 }
 
 interface Ended {
@@ -106,15 +101,33 @@ interface Ended {
   reason: EndReason | null;
 }
 
+/** The run cursor's way into this process's engine: `runs.get` and the engine's event bus. */
+function engineCursorSource(deps: EngineDeps): CursorSource {
+  return {
+    get: async (query) => {
+      const result = await call(deps.handlers, 'runs.get', query);
+      if (!result.ok) throw new ApiCallError(result.error);
+      return result.value;
+    },
+    onEvents: (listener) =>
+      deps.events.subscribe((message) => {
+        const events = runEventsOf(message);
+        if (events.length > 0) listener(events);
+      }),
+  };
+}
+
 /**
- * Follows a run this process started or resumed until a terminal state. `events` gives the events received
- * before following began and a way to receive the rest; without it the command subscribes itself.
+ * Follows a run this process started or resumed until a terminal state. `pending` are the events received
+ * before following began (they say from which sequence number to show the run); the one run cursor
+ * (engine/api/run-cursor.ts) reads them again from the store with the rest, each once and in order, and the
+ * one fold (engine/api/run-view.ts) makes the status line from them.
  */
 export async function followRun(
   deps: EngineDeps,
   run: RunSummary,
   options: FollowOptions = {},
-  feed?: { pending: RunEvent[]; attach(fn: (event: RunEvent) => void): void },
+  pending: readonly RunEvent[] = [],
 ): Promise<number> {
   const io = options.io ?? processIO();
   const now = options.now ?? Date.now;
@@ -123,23 +136,12 @@ export async function followRun(
   const writer = new ProgressWriter(io.out, !json && io.out.isTTY === true);
   const id = run.id;
 
-  let unsubscribe = (): void => undefined;
-  let pending: RunEvent[] = feed?.pending ?? [];
-  let deliver: ((event: RunEvent) => void) | null = null;
-  if (feed) feed.attach((e) => (deliver ? deliver(e) : pending.push(e)));
-  else
-    unsubscribe = deps.events.subscribe((m) => {
-      for (const event of runEventsOf(m)) {
-        if (deliver) deliver(event);
-        else pending.push(event);
-      }
-    });
-
-  // Earlier experiments (a resumed run) give the parents' scores for the "change vs parent" figures.
-  const seed = await call(deps.handlers, 'runs.get', { id, sinceSeq: run.lastSeq, limit: 1 });
-  let state = initialProgress(run, now(), seed.ok ? seed.value.experiments : []);
   const mine = pending.filter((e) => e.runId === id);
-  let lastSeq = options.fromSeq ?? (mine.length > 0 ? Math.min(...mine.map((e) => e.seq)) - 1 : run.lastSeq);
+  const fromSeq =
+    options.fromSeq ?? (mine.length > 0 ? Math.min(...mine.map((e) => e.seq)) - 1 : run.lastSeq);
+  // Earlier experiments (a resumed run) give the parents' scores for the "change vs parent" figures; the
+  // cursor's first read replaces this with the run as the store has it.
+  let state = initialProgress(run, now(), [], fromSeq);
 
   if (!json) {
     writer.lines(startLines(run, options.verb ?? 'started', !json && io.out.isTTY === true));
@@ -155,11 +157,11 @@ export async function followRun(
     resolveEnded(e);
   };
 
+  /** Folds one event, prints its lines and the status line, and ends on a terminal state. */
   const handle = (event: RunEvent): void => {
-    if (finished || event.runId !== id || event.seq <= lastSeq) return;
-    lastSeq = event.seq;
+    if (finished) return;
     const t = now();
-    state = applyEvent(state, event, t);
+    state = applyEvent(state, event, t).view;
     if (!json) {
       writer.lines(eventLines(state, event, verbose));
       writer.setStatus(statusLine(state, t, writer.width));
@@ -168,26 +170,36 @@ export async function followRun(
     if (body.type === 'run.state' && isTerminalStatus(body.status))
       finish({ status: body.status, reason: body.reason });
   };
+  /** A read of the store: its events, then its summary; a run that ended with nothing more to read is done. */
+  const handlePage = (snap: RunSnapshot, first: boolean): void => {
+    if (finished) return;
+    if (first)
+      state = initialRunView({ ...snap, events: [] }, now(), {
+        sinceSeq: fromSeq,
+        limits: state.limits,
+      }).view;
+    for (const e of snap.events) handle(e);
+    if (finished) return;
+    state = foldSnapshotPage(state, { ...snap, events: [] }, now()).view;
+    if (isTerminalStatus(snap.run.status) && snap.nextSeq === null)
+      finish({ status: snap.run.status, reason: snap.run.endReason });
+  };
 
-  for (const e of pending) handle(e);
-  pending = [];
-  deliver = handle;
+  const cursor = openRunCursor(
+    engineCursorSource(deps),
+    id,
+    {
+      snapshot: (snap) => handlePage(snap, true),
+      page: (snap) => handlePage(snap, false),
+      events: (events) => events.forEach(handle),
+    },
+    { sinceSeq: fromSeq },
+  );
 
-  // The store is the record: ask it now and then for events this process was not told about (a run carried on
+  // The store is the record: read it now and then for events this process was not told about (a run carried on
   // by another process) and for the end state, so a missed event never leaves the command waiting forever.
-  let polling = false;
   const poll = setInterval(() => {
-    if (polling || finished) return;
-    polling = true;
-    void call(deps.handlers, 'runs.get', { id, sinceSeq: lastSeq, limit: 1000 })
-      .then((snap) => {
-        if (!snap.ok) return;
-        for (const e of snap.value.events) handle(e);
-        if (isTerminalStatus(snap.value.run.status) && snap.value.nextSeq === null) {
-          finish({ status: snap.value.run.status, reason: snap.value.run.endReason });
-        }
-      })
-      .finally(() => (polling = false));
+    if (!finished) void cursor.catchUp();
   }, options.pollMs ?? 3000);
   const redraw = writer.live
     ? setInterval(() => writer.setStatus(statusLine(state, now(), writer.width)), options.redrawMs ?? 1000)
@@ -216,12 +228,11 @@ export async function followRun(
     clearInterval(poll);
     if (redraw) clearInterval(redraw);
     removeInterrupt();
-    unsubscribe();
-    deliver = null;
+    cursor.close();
   }
 
   writer.clear();
-  const final = await call(deps.handlers, 'runs.get', { id, sinceSeq: lastSeq, limit: 1 });
+  const final = await call(deps.handlers, 'runs.get', { id, sinceSeq: cursor.lastSeq, limit: 1 });
   if (!final.ok) {
     io.err.write(
       `mle-beast: run ${shortId(id)} ${end.status}, but its final state could not be read: ${final.error.message}\n`,

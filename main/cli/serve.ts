@@ -20,7 +20,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   assertHostAllowed(options.host, options.allowRemote);
   const rendererDir = process.env.MLE_BEAST_RENDERER_DIR ?? RENDERER_DIR;
   assertRendererBuilt(rendererDir);
-  const engine = createEngine({ host: 'server', cleanupOrphanSandboxes: true });
+  const engine = createEngine({ host: 'server', cleanupOrphanSandboxes: true, tailOtherProcesses: true });
   let server;
   try {
     server = await startServer({

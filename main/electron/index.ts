@@ -43,7 +43,7 @@ async function start(): Promise<void> {
   await app.whenReady();
   app.setAppUserModelId(APP_ID);
   try {
-    engine = createEngine({ host: 'electron', cleanupOrphanSandboxes: true });
+    engine = createEngine({ host: 'electron', cleanupOrphanSandboxes: true, tailOtherProcesses: true });
   } catch (error) {
     dialog.showErrorBox('mle-beast cannot open its database', (error as Error).message);
     app.exit(3);

@@ -5,12 +5,14 @@ import { RunsPage } from './features/runs/RunsPage';
 import { NewRunPage } from './pages/NewRunPage';
 import { SettingsPage } from './features/settings/SettingsPage';
 import { useAppStore } from './state/app-store';
+import { useConnectionStore } from './state/connection-store';
 import { ROUTES, useRoute } from './state/route';
 import { applyTheme } from './theme';
 
 export function App() {
   const { status, error, info, settings, load, settingsChanged } = useAppStore();
   const route = useRoute();
+  const connection = useConnectionStore((s) => s.state);
 
   useEffect(() => {
     void load();
@@ -49,6 +51,11 @@ export function App() {
         {info && <div className="version">v{info.version}</div>}
       </nav>
       <main className="content">
+        {connection === 'reconnecting' && (
+          <p className="connection-notice" role="status" data-testid="reconnecting">
+            Reconnecting to the engine… live updates resume, with nothing missed, when it answers.
+          </p>
+        )}
         {status === 'error' && (
           <section className="card error" role="alert">
             <h2>Cannot reach the engine</h2>

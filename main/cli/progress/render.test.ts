@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { RunEvent, RunEventBody } from '../../../engine/api/runs';
 import { fakeExperiment, fakeSummary } from '../testing/fake-engine';
 import { describeEvent, eventLines, finalLines, startLines, statusLine } from './render';
-import { applyEvent, initialProgress, type ProgressState } from './state';
+import { applyEvent } from '../../../engine/api/run-view';
+import { initialProgress, type ProgressState } from './state';
 
 const run = fakeSummary();
 const at = (seq: number, body: RunEventBody): RunEvent => ({
@@ -13,7 +14,7 @@ const at = (seq: number, body: RunEventBody): RunEvent => ({
 });
 
 function fold(bodies: RunEventBody[], now = 1000): ProgressState {
-  return bodies.reduce((s, b, i) => applyEvent(s, at(i + 1, b), now), initialProgress(run, 0));
+  return bodies.reduce((s, b, i) => applyEvent(s, at(i + 1, b), now).view, initialProgress(run, 0));
 }
 
 const llm = (costUsd: number | null): RunEventBody => ({

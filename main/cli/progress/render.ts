@@ -11,7 +11,8 @@ import {
   shortSha,
   targetText,
 } from '../format';
-import { elapsedNow, type ProgressState } from './state';
+import { elapsedNow } from '../../../engine/api/run-view';
+import type { ProgressState } from './state';
 
 // State -> text for following a run: the status line, the lines printed for notable events, and the summary
 // at the end. Pure: no terminal codes here (the writer adds them on a TTY).
@@ -31,15 +32,16 @@ export const endReasonText = (reason: EndReason | null): string => (reason ? REA
 
 /** The one line redrawn in place on a terminal. `width` cuts it so it never wraps. */
 export function statusLine(state: ProgressState, nowMs: number, width = 0): string {
-  const elapsed = elapsedNow(state, nowMs);
+  const elapsed = elapsedNow(state, nowMs) ?? 0;
+  const { run } = state;
   const parts = [
-    state.stage ? `[${state.stage}${state.attempt > 1 ? ` #${state.attempt}` : ''}]` : `[${state.status}]`,
-    `step ${state.step}/${state.maxSteps}`,
-    `best ${state.metric.name} ${formatScore(state.bestScore)}` +
-      (state.metric.target !== null
-        ? ` (target ${state.metric.direction === 'higher' ? '>=' : '<='} ${state.metric.target})`
+    state.stage ? `[${state.stage}${state.attempt > 1 ? ` #${state.attempt}` : ''}]` : `[${run.status}]`,
+    `step ${run.step}/${run.maxSteps}`,
+    `best ${run.metric.name} ${formatScore(run.bestScore)}` +
+      (run.metric.target !== null
+        ? ` (target ${run.metric.direction === 'higher' ? '>=' : '<='} ${run.metric.target})`
         : ''),
-    formatCost(state.costUsd, state.unknownCostCalls),
+    formatCost(run.costUsd, run.unknownCostCalls),
     // Whole seconds: a clock counting milliseconds in its first second only flickers.
     elapsed < 1000 ? '0s' : formatDuration(elapsed),
   ];
@@ -47,10 +49,10 @@ export function statusLine(state: ProgressState, nowMs: number, width = 0): stri
   return width > 1 && line.length > width - 1 ? `${line.slice(0, width - 2)}…` : line;
 }
 
-function experimentLine(e: Experiment, metricName: string, scores: Record<number, number | null>): string {
+function experimentLine(e: Experiment, metricName: string, experiments: readonly Experiment[]): string {
   const tag = e.tag ? ` [${e.tag}]` : '';
   const head = `step ${e.step}${tag} ${e.outcome}`;
-  const parent = e.parentStep === null ? undefined : scores[e.parentStep];
+  const parent = e.parentStep === null ? undefined : experiments.find((x) => x.step === e.parentStep)?.score;
   const score =
     e.score === null
       ? ''
@@ -113,7 +115,7 @@ export function describeEvent(body: RunEventBody): string {
     case 'score.disagreement':
       return `score disagreement step ${body.step}: ${cut(body.message, 300)}`;
     case 'experiment':
-      return `experiment ${experimentLine(body.experiment, 'score', {})}`;
+      return `experiment ${experimentLine(body.experiment, 'score', [])}`;
     case 'progress':
       return `progress step ${body.step}/${body.maxSteps}, best ${formatScore(body.bestScore)}, ${formatCost(body.costUsd)}, ${formatDuration(body.elapsedMs)}`;
   }
@@ -125,7 +127,7 @@ export function describeEvent(body: RunEventBody): string {
  * state after the event.
  */
 export function eventLines(state: ProgressState, event: RunEvent, verbose: boolean): string[] {
-  if (event.runId !== state.runId) return [];
+  if (event.runId !== state.run.id) return [];
   const body = event.body;
   switch (body.type) {
     case 'run.state':
@@ -141,7 +143,7 @@ export function eventLines(state: ProgressState, event: RunEvent, verbose: boole
         return [`stage ${body.stage} will retry${body.message ? `: ${cut(body.message, 300)}` : ''}`];
       return verbose ? [describeEvent(body)] : [];
     case 'experiment':
-      return [experimentLine(body.experiment, state.metric.name, state.scores)];
+      return [experimentLine(body.experiment, state.run.metric.name, state.experiments)];
     case 'log': {
       const level = levelOf(body.stream);
       if (level)

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createEngine, type Engine } from '../../../engine/service/engine';
+import { createEngine, type Engine, type EngineOptions } from '../../../engine/service/engine';
 import { makeTempDir } from '../../../engine/testing/temp-dir';
 import { startServer, type RunningServer } from '../http-server';
 
@@ -22,6 +22,7 @@ export interface TestServer {
  */
 export async function startTestServer(
   wrapEngine: (engine: Engine) => Engine = (e) => e,
+  options: Pick<EngineOptions, 'tailOtherProcesses'> = {},
 ): Promise<TestServer> {
   const temp = makeTempDir('mle-beast-server-');
   const rendererDir = path.join(temp.dir, 'renderer');
@@ -31,6 +32,7 @@ export async function startTestServer(
     host: 'server',
     databasePath: path.join(temp.dir, 'db.sqlite'),
     probeDocker: async () => ({ available: false, version: null, endpoint: 'unix:///none', error: 'none' }),
+    ...options,
   });
   const log: string[] = [];
   const server = await startServer({

@@ -1,4 +1,4 @@
-import type { RunEvent } from '../../../engine/api';
+import type { CursorSource, RunEvent } from '../../../engine/api';
 import { api } from '../api';
 import { frameBatcher } from './frame-batch';
 
@@ -23,3 +23,16 @@ export function onRunEvents(handler: Handler): () => void {
     }
   };
 }
+
+/**
+ * What a run cursor (engine/api/run-cursor.ts) reads in the renderer: `runs.get`, the batched run events, and
+ * each (re)opening of the event stream, after which the cursor reads what it missed from the store.
+ */
+export const cursorSource: CursorSource = {
+  get: (query) => api.call('runs.get', query),
+  onEvents: onRunEvents,
+  onOpen: (listener) =>
+    api.connection((state) => {
+      if (state === 'open') listener();
+    }),
+};

@@ -1,20 +1,39 @@
-import { httpCommandPath, WS_EVENTS_PATH, type Transport } from '../../../engine/api';
+import { httpCommandPath, WS_EVENTS_PATH, type ConnectionState, type Transport } from '../../../engine/api';
+
+/** Backoff between reconnects: doubles from the first to the most. */
+const RETRY_FIRST_MS = 250;
+const RETRY_MOST_MS = 5_000;
 
 /**
  * The browser transport for `mle-beast serve`: commands are POSTs, events arrive on one WebSocket that
- * reconnects with backoff. The session cookie the server set authenticates both.
+ * reconnects with backoff. The session cookie the server set authenticates both. Its state is told to
+ * `connection` listeners: each 'open' means events may have been missed since the last (a cursor reads them
+ * from the store after its last sequence number), and 'reconnecting' lets the UI say so.
  */
 export function httpTransport(): Transport {
   const listeners = new Set<(event: string, payload: unknown) => void>();
+  const watchers = new Set<(state: ConnectionState) => void>();
   let socket: WebSocket | null = null;
-  let retryMs = 500;
+  let retryMs = RETRY_FIRST_MS;
+  let retry: ReturnType<typeof setTimeout> | null = null;
+  let state: ConnectionState = 'connecting';
+
+  const setState = (next: ConnectionState) => {
+    if (next === state && next !== 'open') return;
+    state = next;
+    watchers.forEach((w) => w(next));
+  };
 
   const connect = () => {
+    retry = null;
     if (socket || listeners.size === 0) return;
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     const ws = new WebSocket(`${scheme}://${location.host}${WS_EVENTS_PATH}`);
     socket = ws;
-    ws.onopen = () => (retryMs = 500);
+    ws.onopen = () => {
+      retryMs = RETRY_FIRST_MS;
+      setState('open');
+    };
     ws.onmessage = (message) => {
       let parsed: { name?: unknown; payload?: unknown };
       try {
@@ -25,11 +44,28 @@ export function httpTransport(): Transport {
       if (typeof parsed.name === 'string') listeners.forEach((l) => l(parsed.name as string, parsed.payload));
     };
     ws.onclose = () => {
+      if (socket !== ws) return;
       socket = null;
-      if (listeners.size > 0) setTimeout(connect, retryMs);
-      retryMs = Math.min(retryMs * 2, 10_000);
+      if (listeners.size === 0) {
+        state = 'connecting';
+        return;
+      }
+      setState('reconnecting');
+      retry = setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, RETRY_MOST_MS);
     };
   };
+
+  // Back on the network or back to the tab: try at once rather than at the end of a long backoff.
+  const hurry = () => {
+    if (!retry) return;
+    clearTimeout(retry);
+    connect();
+  };
+  addEventListener('online', hurry);
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden) hurry();
+  });
 
   return {
     async invoke(command, input) {
@@ -49,8 +85,18 @@ export function httpTransport(): Transport {
       connect();
       return () => {
         listeners.delete(listener);
-        if (listeners.size === 0) socket?.close();
+        if (listeners.size > 0) return;
+        if (retry) clearTimeout(retry);
+        retry = null;
+        const ws = socket;
+        socket = null;
+        state = 'connecting';
+        ws?.close();
       };
+    },
+    connection(listener) {
+      watchers.add(listener);
+      return () => watchers.delete(listener);
     },
   };
 }

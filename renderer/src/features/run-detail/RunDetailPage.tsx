@@ -1,16 +1,12 @@
 import { useEffect } from 'react';
 import { ScoreChart } from '../../components/ScoreCharts';
 import { ConfirmDialog } from '../../lib/ConfirmDialog';
-import { onRunEvents } from '../../lib/run-events';
 import { Console } from './Console';
 import { ExperimentsTable } from './ExperimentsTable';
 import { RunHeader } from './RunHeader';
 import { StagesTimeline } from './StagesTimeline';
-import { isLive, useRunDetailStore } from './store';
+import { useRunDetailStore } from './store';
 import { TrainingChart } from './TrainingChart';
-
-/** How often an open, live run asks the store for events the host did not push (a run of another process). */
-const POLL_MS = 2000;
 
 export function RunDetailPage({ runId }: { runId: string }) {
   const status = useRunDetailStore((s) => s.status);
@@ -18,24 +14,12 @@ export function RunDetailPage({ runId }: { runId: string }) {
   const view = useRunDetailStore((s) => s.view);
   const open = useRunDetailStore((s) => s.open);
   const close = useRunDetailStore((s) => s.close);
-  const receive = useRunDetailStore((s) => s.receive);
-  const catchUp = useRunDetailStore((s) => s.catchUp);
-  const live = isLive(view);
 
+  // The store's cursor follows the run live (a run of another process too: the host tails the store for it).
   useEffect(() => {
     void open(runId);
-    const off = onRunEvents(receive);
-    return () => {
-      off();
-      close();
-    };
-  }, [runId, open, close, receive]);
-
-  useEffect(() => {
-    if (!live) return;
-    const poll = setInterval(() => void catchUp(), POLL_MS);
-    return () => clearInterval(poll);
-  }, [live, catchUp]);
+    return close;
+  }, [runId, open, close]);
 
   if (status === 'loading' || status === 'idle') {
     return (
@@ -88,7 +72,8 @@ export function RunDetailPage({ runId }: { runId: string }) {
         <h2 id="training-title">Training</h2>
         <TrainingChart metrics={view.metrics} />
       </section>
-      <section className="card" aria-labelledby="console-title">
+      {/* data-last-seq: the newest event folded, which the store's run.lastSeq must equal once it settles. */}
+      <section className="card" aria-labelledby="console-title" data-last-seq={view.lastSeq}>
         <h2 id="console-title">Console</h2>
         <Console logs={view.logs} total={view.logTotal} />
       </section>

@@ -1,8 +1,9 @@
 import { create } from 'zustand';
-import { isTerminalStatus, type RunEvent } from '../../../../engine/api';
-import { applyEvents, foldSnapshotPage, initialRunView, type RunView } from '../../../../engine/api/run-view';
+import { openRunView, type RunViewCursor } from '../../../../engine/api';
+import type { RunView } from '../../../../engine/api/run-view';
 import { api } from '../../api';
 import { isNotFound, messageOf } from '../../lib/format';
+import { cursorSource } from '../../lib/run-events';
 
 export type RunAction = 'pause' | 'resume' | 'cancel' | 'delete';
 
@@ -16,7 +17,6 @@ interface DetailState {
   action: { kind: RunAction; busy: boolean; error: string | null; confirming: boolean } | null;
   open(id: string): Promise<void>;
   close(): void;
-  receive(events: RunEvent[]): void;
   catchUp(): Promise<void>;
   ask(kind: RunAction): void;
   dismiss(): void;
@@ -26,9 +26,11 @@ interface DetailState {
 /** Events per runs.get page (the contract's most). */
 const PAGE = 5000;
 
-// Each open() gets a generation: replies for a run the page has left are dropped.
-let generation = 0;
-let paging = false;
+/**
+ * The open run's cursor: snapshot, then live events from the host's bus, which carries this process's runs
+ * and, tailed from the store, those of other processes. It catches up by itself after a hole or a reconnect.
+ */
+let live: RunViewCursor | null = null;
 
 export const useRunDetailStore = create<DetailState>((set, get) => ({
   runId: null,
@@ -39,58 +41,29 @@ export const useRunDetailStore = create<DetailState>((set, get) => ({
   action: null,
 
   async open(id) {
-    const gen = ++generation;
-    paging = false;
+    live?.close();
     set({ runId: id, status: 'loading', error: null, view: null, action: null, paging: false });
-    try {
-      const snap = await api.call('runs.get', { id, sinceSeq: 0, limit: PAGE });
-      if (gen !== generation) return;
-      const { view } = initialRunView(snap, Date.now(), { sinceSeq: 0 });
-      set({ status: 'ready', view });
-      if (snap.nextSeq !== null) await get().catchUp();
-    } catch (error) {
-      if (gen !== generation) return;
-      set({ status: isNotFound(error) ? 'missing' : 'error', error: messageOf(error) });
-    }
+    const mine = openRunView(cursorSource, id, (view, { paging }) => set({ status: 'ready', view, paging }), {
+      pageSize: PAGE,
+      onError: (error) => {
+        // A failed first read is the page's error; later ones are retried on the next hole or reconnect.
+        if (live === mine && (get().status === 'loading' || isNotFound(error)))
+          set({ status: isNotFound(error) ? 'missing' : 'error', error: messageOf(error) });
+      },
+    });
+    live = mine;
+    await mine.cursor.ready.catch(() => undefined);
   },
 
   close() {
-    generation += 1;
-    set({ runId: null, status: 'idle', view: null, action: null, error: null });
+    live?.close();
+    live = null;
+    set({ runId: null, status: 'idle', view: null, action: null, error: null, paging: false });
   },
 
-  receive(events) {
-    const { view } = get();
-    if (!view) return;
-    const { view: next, gap, applied } = applyEvents(view, events, Date.now());
-    if (applied > 0) set({ view: next });
-    if (gap) void get().catchUp();
-  },
-
-  /** Reads the events after the newest one folded, page by page: fills a gap, or pages in a long run. */
+  /** Reads what the store has after the newest event folded (after an action, whose effect it awaits). */
   async catchUp() {
-    if (paging) return;
-    const gen = generation;
-    paging = true;
-    set({ paging: true });
-    try {
-      for (;;) {
-        const view = get().view;
-        if (!view || gen !== generation) return;
-        const snap = await api.call('runs.get', { id: view.run.id, sinceSeq: view.lastSeq, limit: PAGE });
-        const current = get().view;
-        if (!current || gen !== generation) return;
-        set({ view: foldSnapshotPage(current, snap, Date.now()).view });
-        if (snap.nextSeq === null) return;
-      }
-    } catch (error) {
-      if (gen === generation && isNotFound(error)) set({ status: 'missing', error: messageOf(error) });
-    } finally {
-      if (gen === generation) {
-        paging = false;
-        set({ paging: false });
-      }
-    }
+    await live?.cursor.catchUp();
   },
 
   ask(kind) {
@@ -120,6 +93,3 @@ export const useRunDetailStore = create<DetailState>((set, get) => ({
     }
   },
 }));
-
-/** Whether the run may still change: poll the store for what the host does not push (another process's run). */
-export const isLive = (view: RunView | null): boolean => view !== null && !isTerminalStatus(view.run.status);

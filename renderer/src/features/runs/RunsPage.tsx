@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { RunStatus, isTerminalStatus } from '../../../../engine/api';
+import { api } from '../../api';
 import { AppInfoCard } from '../../components/AppInfoCard';
 import { ConfirmDialog } from '../../lib/ConfirmDialog';
 import { useAppStore } from '../../state/app-store';
@@ -11,30 +12,29 @@ import { RunCard } from './RunCard';
 import { isNarrowed, nextSort, pageCount, type SortKey } from './history';
 import { useRunsStore } from './store';
 
-/**
- * How often the page asks the store for runs and events it was not told about. The host pushes the events of
- * runs it carries itself; a run carried by another process (`mle-beast run` in a terminal) is only in the
- * shared database, so it shows up through this poll.
- */
-const POLL_MS = 3000;
-
 export function RunsPage() {
   const status = useRunsStore((s) => s.status);
   const error = useRunsStore((s) => s.error);
   const load = useRunsStore((s) => s.load);
-  const refresh = useRunsStore((s) => s.refresh);
+  const listChanged = useRunsStore((s) => s.listChanged);
+  const stop = useRunsStore((s) => s.stop);
   const receive = useRunsStore((s) => s.receive);
   const info = useAppStore((s) => s.info);
 
+  // Live, without polling: the host sends the events of every run, its own and (tailed from the shared store)
+  // those of other processes, and says when runs come or go. After a dropped connection the list is read again.
   useEffect(() => {
     void load();
-    const off = onRunEvents(receive);
-    const poll = setInterval(() => void refresh().catch(() => undefined), POLL_MS);
+    const offs = [
+      onRunEvents(receive),
+      api.on('runs.changed', listChanged),
+      api.connection((state) => state === 'open' && listChanged()),
+    ];
     return () => {
-      off();
-      clearInterval(poll);
+      offs.forEach((off) => off());
+      stop();
     };
-  }, [load, refresh, receive]);
+  }, [load, listChanged, stop, receive]);
 
   return (
     <>

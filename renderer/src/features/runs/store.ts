@@ -1,8 +1,15 @@
 import { create } from 'zustand';
-import { isTerminalStatus, type RunEvent, type RunSummary } from '../../../../engine/api';
-import { applyEvents, foldSnapshotPage, initialRunView, type RunView } from '../../../../engine/api/run-view';
+import {
+  isTerminalStatus,
+  openRunView,
+  type RunEvent,
+  type RunSummary,
+  type RunViewCursor,
+} from '../../../../engine/api';
+import type { RunView } from '../../../../engine/api/run-view';
 import { api } from '../../api';
 import { messageOf } from '../../lib/format';
+import { cursorSource } from '../../lib/run-events';
 
 import { DEFAULT_QUERY, listInput, pageCount, type RunsQuery } from './history';
 
@@ -21,6 +28,10 @@ interface RunsState {
   deleting: { id: string; busy: boolean; error: string | null } | null;
   load(): Promise<void>;
   refresh(): Promise<void>;
+  /** Reads the list again soon (a burst of notices reads it once). */
+  listChanged(): void;
+  /** Stops following the active runs (the page closed). */
+  stop(): void;
   setQuery(patch: Partial<RunsQuery>): void;
   receive(events: RunEvent[]): void;
   askDelete(id: string | null): void;
@@ -32,6 +43,8 @@ const LIVE_PAGE = 500;
 const LIVE_MAX = 2000;
 /** Typing in the search box asks the engine once it pauses this long. */
 const SEARCH_DEBOUNCE_MS = 150;
+/** A burst of "the list changed" notices reads the list once. */
+const LIST_CHANGED_MS = 200;
 
 const isActive = (r: RunSummary) => !isTerminalStatus(r.status);
 
@@ -54,70 +67,39 @@ const freshest = (r: RunSummary, active: Record<string, RunView>): RunSummary =>
 // Each refresh is numbered: an answer to an older query (the user typed on) is dropped.
 let listGeneration = 0;
 let searchTimer: ReturnType<typeof setTimeout> | null = null;
-
-// Catch-ups in flight, per run: one at a time, so a burst of gaps asks the store once.
-const catchingUp = new Set<string>();
-// Views being opened: a poll while one is on its way does not ask again.
-const opening = new Set<string>();
 let listTimer: ReturnType<typeof setTimeout> | null = null;
 
+/**
+ * One cursor per active run, for its card: it opens on the run's summary (no history) and follows its events,
+ * whichever process carries the run (the host tails the store for the runs of others).
+ */
+const cursors = new Map<string, RunViewCursor>();
+
 export const useRunsStore = create<RunsState>((set, get) => {
-  /** Opens the live view of an active run: its summary, stages and experiments (events after it follow). */
-  async function openView(run: RunSummary): Promise<void> {
-    if (opening.has(run.id)) return;
-    opening.add(run.id);
-    try {
-      await readView(run);
-    } finally {
-      opening.delete(run.id);
-    }
+  function follow(run: RunSummary): void {
+    if (cursors.has(run.id)) return;
+    const cursor = openRunView(cursorSource, run.id, settle, { sinceSeq: run.lastSeq, snapshotLimit: 1 });
+    cursors.set(run.id, cursor);
+    // A run deleted meanwhile leaves the list on its next read.
+    cursor.cursor.ready.catch(() => unfollow(run.id));
   }
 
-  async function readView(run: RunSummary): Promise<void> {
-    const snap = await api.call('runs.get', { id: run.id, sinceSeq: run.lastSeq, limit: 1 });
-    const view = initialRunView({ ...snap, events: [] }, Date.now(), { sinceSeq: snap.run.lastSeq }).view;
-    set((s) => (s.active[run.id] ? {} : { active: { ...s.active, [run.id]: view } }));
-  }
-
-  /** Asks the store for the events after the view's last one: fills a gap, or follows another process's run. */
-  async function catchUp(id: string): Promise<void> {
-    if (catchingUp.has(id)) return;
-    catchingUp.add(id);
-    try {
-      for (;;) {
-        const view = get().active[id];
-        if (!view) return;
-        const snap = await api.call('runs.get', { id, sinceSeq: view.lastSeq, limit: 1000 });
-        const current = get().active[id];
-        if (!current) return;
-        const { view: next } = foldSnapshotPage(current, snap, Date.now());
-        settle(next);
-        if (snap.nextSeq === null) return;
-      }
-    } catch {
-      // The next poll tries again; a deleted run leaves the list on the next refresh.
-    } finally {
-      catchingUp.delete(id);
-    }
+  function unfollow(id: string): void {
+    cursors.get(id)?.close();
+    cursors.delete(id);
   }
 
   /** Puts a view back: its summary updates the history row; an ended run leaves the cards. */
   function settle(view: RunView): void {
+    const ended = isTerminalStatus(view.run.status);
+    if (ended) unfollow(view.run.id);
     set((s) => {
       const swap = (r: RunSummary) => (r.id === view.run.id ? view.run : r);
       const active = { ...s.active };
-      if (isTerminalStatus(view.run.status)) delete active[view.run.id];
+      if (ended) delete active[view.run.id];
       else active[view.run.id] = view;
       return { rows: s.rows.map(swap), live: s.live.map(swap), active };
     });
-  }
-
-  function scheduleList(): void {
-    if (listTimer) return;
-    listTimer = setTimeout(() => {
-      listTimer = null;
-      void get().refresh();
-    }, 300);
   }
 
   return {
@@ -146,21 +128,36 @@ export const useRunsStore = create<RunsState>((set, get) => {
       const [page, listedLive] = await Promise.all([api.call('runs.list', listInput(query)), listLive()]);
       if (generation !== listGeneration) return;
       const pages = pageCount(page.total, query.pageSize);
-      if (page.runs.length === 0 && query.page >= pages) {
+      if (page.runs.length === 0 && query.page >= pages && query.page > 0) {
         // The page went past the end (runs were deleted): show the last one there is.
         set({ query: { ...query, page: pages - 1 } });
         return get().refresh();
       }
       const { active } = get();
       const live = listedLive.map((r) => freshest(r, active));
+      const liveIds = new Set(live.filter(isActive).map((r) => r.id));
       const kept: Record<string, RunView> = {};
-      for (const r of live) if (active[r.id] && isActive(r)) kept[r.id] = active[r.id]!;
+      for (const [id, view] of Object.entries(active)) if (liveIds.has(id)) kept[id] = view;
+      for (const id of [...cursors.keys()]) if (!liveIds.has(id)) unfollow(id);
       set({ rows: page.runs.map((r) => freshest(r, active)), total: page.total, live, active: kept });
-      // The table shows now; the cards fill in as their views arrive.
-      for (const r of live.filter(isActive)) {
-        if (kept[r.id]) void catchUp(r.id);
-        else void openView(r).catch(() => undefined);
-      }
+      // The table shows now; the cards fill in as their cursors open.
+      for (const r of live) if (liveIds.has(r.id)) follow(r);
+    },
+
+    listChanged() {
+      if (listTimer) return;
+      listTimer = setTimeout(() => {
+        listTimer = null;
+        void get()
+          .refresh()
+          .catch(() => undefined);
+      }, LIST_CHANGED_MS);
+    },
+
+    stop() {
+      for (const id of [...cursors.keys()]) unfollow(id);
+      if (listTimer) clearTimeout(listTimer);
+      listTimer = null;
     },
 
     setQuery(patch) {
@@ -178,23 +175,14 @@ export const useRunsStore = create<RunsState>((set, get) => {
     },
 
     receive(events) {
-      const byRun = new Map<string, RunEvent[]>();
+      // The cursors follow the runs listed as live; an event of any other run means the list changed: a run
+      // just started (here or in another process), or one that came back to life (resumed).
+      const { live } = get();
+      const seen = new Set<string>();
       for (const e of events) {
-        const list = byRun.get(e.runId);
-        if (list) list.push(e);
-        else byRun.set(e.runId, [e]);
-      }
-      const { active, live } = get();
-      for (const [id, list] of byRun) {
-        const view = active[id];
-        if (!view) {
-          // A run this page has not seen (just started, here or elsewhere), or one that came back to life.
-          if (!live.some((r) => r.id === id && isActive(r))) scheduleList();
-          continue;
-        }
-        const { view: next, gap, applied } = applyEvents(view, list, Date.now());
-        if (applied > 0) settle(next);
-        if (gap) void catchUp(id);
+        if (seen.has(e.runId) || cursors.has(e.runId)) continue;
+        seen.add(e.runId);
+        if (!live.some((r) => r.id === e.runId && isActive(r))) return get().listChanged();
       }
     },
 
@@ -208,10 +196,11 @@ export const useRunsStore = create<RunsState>((set, get) => {
       set({ deleting: { ...target, busy: true, error: null } });
       try {
         await api.call('runs.delete', { id: target.id });
+        unfollow(target.id);
         set({ deleting: null });
         await get()
           .refresh()
-          .catch(() => undefined); // the next poll tries again
+          .catch(() => undefined); // runs.changed reads it again
       } catch (error) {
         set({ deleting: { ...target, busy: false, error: messageOf(error) } });
       }
