@@ -1,6 +1,6 @@
 import { isTerminalStatus, type RunEvent } from '../api/runs';
 import { runEventsOf } from '../api/contract';
-import type { EventBus } from '../service/event-bus';
+import type { EventBus } from '../api/event-bus';
 import type { RunHeads } from '../store/run-heads';
 import type { RunRepository } from '../store/run-repository';
 
