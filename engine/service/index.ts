@@ -7,6 +7,6 @@
  * It loads SQLite, Docker's client and execa: hosts that care about start-up time import it lazily.
  */
 export { createEngine, type Engine, type EngineOptions } from './engine';
-export { EventBus } from './event-bus';
+export { EventBus } from '../api/event-bus';
 export { execInSandbox, type SandboxExecOutcome, type SandboxExecRequest } from './sandbox-exec';
 export { startDemoModel, type DemoModel } from './demo';

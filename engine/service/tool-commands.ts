@@ -13,7 +13,7 @@ import { sandboxStatus } from '../sandbox/sandbox-status';
 import { screenCommand } from '../sandbox/screen-command';
 import { describeMetrics } from '../scoring/metric-registry';
 import { PolicyFileError, loadPolicy, readUserPolicy, saveUserPolicy } from '../../policy/index';
-import type { EventBus } from './event-bus';
+import type { EventBus } from '../api/event-bus';
 
 /**
  * The contract's commands for what sits around runs: the sandbox (status, image builds), the safety policy,
