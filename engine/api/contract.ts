@@ -15,6 +15,15 @@ import {
   RunSummary,
 } from './runs';
 import { Settings, SettingsPatch } from './settings';
+import {
+  RunDocuments,
+  RunExperimentDetail,
+  RunExperimentQuery,
+  RunGitLog,
+  RunSafety,
+  RunTrace,
+  RunTraceQuery,
+} from './run-details';
 
 /**
  * THE contract. Every command and event any host or UI exchanges is declared here, once.
@@ -57,6 +66,16 @@ export const commands = {
     RunLogPage,
     "A page of one of a run's logs (by byte offset, or its tail).",
   ),
+  // Run detail drill-downs (engine/api/run-details.ts).
+  'runs.experiment': command(
+    RunExperimentQuery,
+    RunExperimentDetail,
+    "An experiment's proposal, critic notes and diff against its parent's commit.",
+  ),
+  'runs.trace': command(RunTraceQuery, RunTrace, "A page of a run's model calls with their messages."),
+  'runs.documents': command(RunId, RunDocuments, "The workspace's research_log.md and data_analysis.md."),
+  'runs.gitLog': command(RunId, RunGitLog, "The commits of the run's branch, newest first."),
+  'runs.safety': command(RunId, RunSafety, 'The commands the safety policy blocked during the run.'),
 } as const;
 
 export const events = {

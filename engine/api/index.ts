@@ -8,3 +8,4 @@ export * from './settings';
 export * from './transport-names';
 export * from './runs';
 export * from './score-check';
+export * from './run-details';

@@ -3,6 +3,7 @@ import type { AppInfo, HostKind } from '../api/app-info';
 import type { CommandHandlers } from '../api/dispatch';
 import { RunManager, type RunManagerDeps } from '../runs';
 import { removeDeadSandboxes } from '../runs/settle';
+import { RunDetails } from '../runs/run-details';
 import { ModelCatalogRepository } from '../store/model-catalog-repository';
 import { RunRepository } from '../store/run-repository';
 import { probeDocker } from '../sandbox/docker-probe';
@@ -44,8 +45,9 @@ export function createEngine(options: EngineOptions): Engine {
   const events = new EventBus();
   const settings = new SettingsRepository(store.db);
   const docker = options.probeDocker ?? (() => probeDocker());
+  const runRepo = new RunRepository(store.db);
   const runs = new RunManager({
-    repo: new RunRepository(store.db),
+    repo: runRepo,
     readOnlyStore: store.readOnly,
     withoutWaiting: (write) => store.withoutWaiting(write),
     bus: events,
@@ -55,6 +57,7 @@ export function createEngine(options: EngineOptions): Engine {
     ...options.runs,
   });
 
+  const details = new RunDetails(runRepo);
   const handlers: CommandHandlers = {
     'app.info': async () => ({
       name: PRODUCT.name,
@@ -88,6 +91,11 @@ export function createEngine(options: EngineOptions): Engine {
     'runs.delete': ({ id }) => runs.delete(id),
     'runs.logs': async ({ id }) => runs.logs(id),
     'runs.log': async (query) => runs.log(query),
+    'runs.experiment': (query) => details.experiment(query),
+    'runs.trace': async (query) => details.trace(query),
+    'runs.documents': async ({ id }) => details.documents(id),
+    'runs.gitLog': ({ id }) => details.gitLog(id),
+    'runs.safety': async ({ id }) => details.safety(id),
   };
 
   if (options.cleanupOrphanSandboxes) void removeOrphanSandboxes();
