@@ -94,7 +94,7 @@ export function ExperimentsTable({
                   {onSelect ? (
                     <button
                       type="button"
-                      className="link-button"
+                      className="link"
                       aria-pressed={selected === e.step}
                       aria-label={`Show experiment ${e.step}`}
                       onClick={() => onSelect(e.step)}

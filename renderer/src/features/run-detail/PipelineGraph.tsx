@@ -137,7 +137,7 @@ export function PipelineGraph({
           );
         })}
       </svg>
-      <figcaption className="sr-only">
+      <figcaption className="visually-hidden">
         <ol>
           {STAGES.map((s) => (
             <li key={s}>

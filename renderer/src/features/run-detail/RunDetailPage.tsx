@@ -208,7 +208,7 @@ function ExperimentsTab({ view }: { view: RunView }) {
           <ExperimentsTree experiments={view.experiments} selected={selected} onSelect={onSelect} />
         </section>
         <section className="card" aria-labelledby="exp-detail-card">
-          <h2 id="exp-detail-card" className="sr-only">
+          <h2 id="exp-detail-card" className="visually-hidden">
             Selected experiment
           </h2>
           <ExperimentDetail experiments={view.experiments} />

@@ -67,16 +67,15 @@ export function ScoreTrajectory({
 
   const data = useMemo<uPlot.AlignedData>(() => {
     const rows = experiments.filter((e) => e.score !== null || e.selfReportedScore !== null);
-    let best: number | null = null;
-    const bests = rows.map((e) => {
-      if (
+    const bests: (number | null)[] = [];
+    for (const e of rows) {
+      const prev = bests.length > 0 ? bests[bests.length - 1]! : null;
+      const moves =
         e.score !== null &&
         (e.outcome === 'kept' || e.outcome === 'baseline') &&
-        isBetter(metric.direction, e.score, best)
-      )
-        best = e.score;
-      return best;
-    });
+        isBetter(metric.direction, e.score, prev);
+      bests.push(moves ? e.score : prev);
+    }
     const of = (test: (e: Experiment) => boolean) => rows.map((e) => (test(e) ? e.score : null));
     // With a trusted metric the self-reported figures are a series apart; without one they are the scores.
     return [
