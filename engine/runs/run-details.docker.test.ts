@@ -77,11 +77,19 @@ describe.skipIf(!daemon.available)(dockerSuiteTitle('run detail commands'), () =
     expect(first.commitSha).toBe(baseline.commitSha);
     expect(first.diff!.text).toMatch(/\+\+\+ b\/train\.py/);
 
+    // A reverted step left no commit: its changes were saved before the revert and are shown as such.
     const reverted = snap.experiments.find((e) => e.outcome === 'reverted')!;
-    const none = await call('runs.experiment', { id, step: reverted.step });
-    expect(none.diff).toBeNull();
-    expect(none.diffNote).toMatch(/reverted.*never committed/);
-
+    const saved = await call('runs.experiment', { id, step: reverted.step });
+    expect(saved.commitSha).toBeNull();
+    expect(saved.diffNote).toMatch(
+      /it was reverted, so its changes were rolled back.*saved before the revert/,
+    );
+    expect(saved.diff!.text).toMatch(/^diff --git a\/model\.py b\/model\.py/m);
+    // ...and the workspace no longer has them: HEAD's model.py is not the reverted step's.
+    const added = saved.diff!.text.split('\n').filter((l) => l.startsWith('+') && !l.startsWith('+++'));
+    expect(added.length).toBeGreaterThan(0);
+    const head = git(snap.run.workspace, 'show', `${baseline.commitSha}:model.py`);
+    expect(added.every((l) => head.includes(l.slice(1)))).toBe(false);
     const missing = await dispatch(run.engine.handlers, 'runs.experiment', { id, step: 99 });
     expect(missing.ok).toBe(false);
     if (!missing.ok) expect(missing.error.message).toMatch(/no experiment 99 \(its steps: 0, 1, 2, 3\)/);

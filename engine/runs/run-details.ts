@@ -20,6 +20,7 @@ import { SAFETY_LOG } from '../../policy/audit-log';
 import type { RunRecord, RunRepository } from '../store/run-repository';
 import { readWorkspaceState } from '../workspace';
 import { runGit } from '../workspace/git';
+import { stepDiffPath } from '../workspace/step-diffs';
 
 /**
  * The Run detail view's drill-downs (engine/api/run-details.ts): an experiment's diff and critic notes, the
@@ -61,12 +62,9 @@ export class RunDetails {
     }
     const parent =
       experiment.parentStep === null ? null : experiments.find((e) => e.step === experiment.parentStep);
-    const diff = await experimentDiff(
-      record.summary.workspace,
-      experiment.commitSha,
-      parent?.commitSha ?? null,
-      experiment.outcome,
-    );
+    const diff = experiment.commitSha
+      ? await experimentDiff(record.summary.workspace, experiment.commitSha, parent?.commitSha ?? null)
+      : uncommittedStepDiff(record.runDir, experiment.step, experiment.outcome);
     return {
       step: experiment.step,
       parentStep: experiment.parentStep,
@@ -218,19 +216,38 @@ async function refExists(cwd: string, ref: string): Promise<boolean> {
   return result.exitCode === 0;
 }
 
+/**
+ * A step that left no commit: the changes the pipeline saved before reverting it (stages.ts), when it did
+ * (runs before that was recorded, and steps that changed nothing, have none).
+ */
+function uncommittedStepDiff(
+  runDir: string,
+  step: number,
+  outcome: string,
+): { parentSha: string | null; diff: CappedText | null; note: string | null } {
+  const saved = readCapped(stepDiffPath(runDir, step), DIFF_CAP_BYTES, 'head');
+  const never =
+    outcome === 'kept' || outcome === 'baseline'
+      ? 'it has no commit yet'
+      : `it was ${outcome}: its changes were rolled back and never committed`;
+  if (!saved)
+    return { parentSha: null, diff: null, note: `No diff: ${never}, and no copy of them was kept.` };
+  if (saved.text.length === 0) {
+    return { parentSha: null, diff: null, note: `No diff: ${never}, and it had changed no file.` };
+  }
+  const { mtime: _mtime, ...diff } = saved;
+  return {
+    parentSha: null,
+    diff,
+    note: `Not committed: it was ${outcome}, so its changes were rolled back. Shown: what it changed against the best commit, saved before the revert${diff.truncated ? ` (the first ${DIFF_CAP_BYTES / 1024} KiB)` : ''}.`,
+  };
+}
+
 async function experimentDiff(
   workspace: string,
-  commit: string | null,
+  commit: string,
   parentCommit: string | null,
-  outcome: string,
 ): Promise<{ parentSha: string | null; diff: CappedText | null; note: string | null }> {
-  if (!commit) {
-    const why =
-      outcome === 'kept' || outcome === 'baseline'
-        ? 'it has no commit yet'
-        : `it was ${outcome}: its changes were rolled back and never committed`;
-    return { parentSha: null, diff: null, note: `No diff: ${why}.` };
-  }
   if (!fs.existsSync(workspace)) {
     return { parentSha: null, diff: null, note: `No diff: the workspace ${workspace} is gone.` };
   }

@@ -4,7 +4,7 @@ import { useDetailsStore } from './details-store';
 import { Markdown } from './Markdown';
 
 /** research_log.md and data_analysis.md as the agent wrote them, rendered safely. */
-export function DocumentsPanel({ runId, lastSeq }: { runId: string; lastSeq: number }) {
+export function DocumentsPanel({ runId }: { runId: string }) {
   const docs = useDetailsStore((s) => s.documents);
   const load = useDetailsStore((s) => s.loadDocuments);
   useEffect(() => {
@@ -35,7 +35,6 @@ export function DocumentsPanel({ runId, lastSeq }: { runId: string; lastSeq: num
           className="secondary small"
           onClick={() => void load()}
           disabled={docs.status === 'loading'}
-          data-seq={lastSeq}
         >
           Refresh
         </button>

@@ -156,7 +156,7 @@ function DetailTabs({ view }: { view: RunView }) {
             <TracePanel runId={run.id} llmCalls={run.llmCalls} />
           </section>
         )}
-        {tab === 'documents' && <DocumentsPanel runId={run.id} lastSeq={run.lastSeq} />}
+        {tab === 'documents' && <DocumentsPanel runId={run.id} />}
         {tab === 'history' && <HistoryPanel runId={run.id} />}
       </div>
     </>
