@@ -81,7 +81,7 @@ test.describe('run detail', () => {
     page,
     served,
   }) => {
-    test.setTimeout(9 * 60_000);
+    test.setTimeout(15 * 60_000);
     await page.setViewportSize({ width: 1280, height: 900 });
     const demo = spawnCli(['demo', 'churn', '--max-steps', '3'], { MLE_BEAST_DB_PATH: served.databasePath });
     try {
@@ -137,9 +137,10 @@ test.describe('run detail', () => {
     await expect(detail.locator('.diff-code-insert').first()).toBeVisible();
     await expect(detail.locator('.critic-notes')).toContainText('Proposal critic');
     await screen(page, 'detail-experiments');
-    // A reverted step has no commit: the view says why instead of an empty diff.
+    // A reverted step has no commit: its changes, saved before the revert, are shown and labelled so.
     await tree.locator('[data-testid=tree-node][data-step="2"]').click();
-    await expect(detail).toContainText('reverted: its changes were rolled back and never committed');
+    await expect(detail).toContainText('it was reverted, so its changes were rolled back');
+    await expect(detail.getByTestId('diff')).toContainText('model.py');
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.getByRole('button', { name: 'Show experiment 3' }).click();
     await expect(detail.getByTestId('diff')).toBeVisible();
@@ -199,7 +200,7 @@ test.describe('run detail', () => {
     served,
     dataDir,
   }) => {
-    test.setTimeout(6 * 60_000);
+    test.setTimeout(15 * 60_000);
     await page.setViewportSize({ width: 1280, height: 900 });
     const model = await startSlowModel();
     const data = path.join(dataDir, 'data');
@@ -233,12 +234,12 @@ test.describe('run detail', () => {
       await page.getByTestId('run-card').first().getByRole('link').first().click();
       // Mid-training: step 1's training is the active stage and its metrics arrive live.
       const graph = page.getByTestId('pipeline-graph');
+      await expect(page.getByTestId('run-step')).toHaveText(/^1 of 5/, { timeout: 10 * 60_000 });
       await expect(graph.locator('[data-stage=training]')).toHaveAttribute('data-active', 'true', {
-        timeout: 180_000,
+        timeout: 3 * 60_000,
       });
-      await expect(page.getByTestId('run-step')).toHaveText(/^1 of 5/, { timeout: 60_000 });
       await expect(page.getByRole('img', { name: /Training metrics of step 1/ })).toBeVisible({
-        timeout: 60_000,
+        timeout: 2 * 60_000,
       });
       const id = /#\/runs\/([^/]+)$/.exec(page.url())![1]!;
       const containers = () =>

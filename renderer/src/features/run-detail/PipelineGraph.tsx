@@ -3,8 +3,8 @@ import { useMemo } from 'react';
 import { STAGES, type StageName, type StageRow } from '../../../../engine/api';
 import { STAGE_LABEL, STAGE_STATUS_TEXT } from './stage-labels';
 
-const NODE_W = 148;
-const NODE_H = 44;
+const NODE_W = 150;
+const NODE_H = 40;
 
 /** The pipeline's flow: the setup chain, then the loop that goes back from the experiment's tests to training. */
 const EDGES: [StageName, StageName, string?][] = [
@@ -27,17 +27,28 @@ interface Layout {
   width: number;
   height: number;
   nodes: { stage: StageName; x: number; y: number }[];
-  edges: { from: StageName; to: StageName; label?: string; points: { x: number; y: number }[] }[];
+  edges: {
+    from: StageName;
+    to: StageName;
+    label?: string;
+    points: { x: number; y: number }[];
+    labelAt: { x: number; y: number } | null;
+  }[];
 }
 
 /** Laid out once: the graph's shape never changes, only the stages' states. */
 function layoutPipeline(): Layout {
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 34, marginx: 8, marginy: 8 });
+  // Top to bottom: the stages read as a checklist and the graph fits a column beside the charts.
+  g.setGraph({ rankdir: 'TB', nodesep: 24, ranksep: 20, marginx: 8, marginy: 8 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const stage of STAGES) g.setNode(stage, { width: NODE_W, height: NODE_H });
   for (const [from, to, label] of EDGES) {
-    g.setEdge(from, to, label ? { label, width: 36, height: 14 } : {});
+    g.setEdge(
+      from,
+      to,
+      label ? { label, width: label === 'loop' ? 120 : 36, height: 14, labelpos: 'c' } : {},
+    );
   }
   dagre.layout(g);
   const graph = g.graph();
@@ -45,7 +56,11 @@ function layoutPipeline(): Layout {
     width: graph.width ?? 0,
     height: graph.height ?? 0,
     nodes: STAGES.map((stage) => ({ stage, x: g.node(stage).x, y: g.node(stage).y })),
-    edges: EDGES.map(([from, to, label]) => ({ from, to, label, points: g.edge(from, to).points ?? [] })),
+    edges: EDGES.map(([from, to, label]) => {
+      const edge = g.edge(from, to);
+      const labelAt = label && edge.x !== undefined && edge.y !== undefined ? { x: edge.x, y: edge.y } : null;
+      return { from, to, label, points: edge.points ?? [], labelAt };
+    }),
   };
 }
 
@@ -76,7 +91,8 @@ export function PipelineGraph({
     <figure className="pipeline" data-testid="pipeline-graph">
       <svg
         viewBox={`0 0 ${layout.width} ${layout.height}`}
-        width="100%"
+        width={layout.width}
+        height={layout.height}
         role="img"
         aria-label={`Pipeline graph; ${current ? `active stage: ${STAGE_LABEL[current]}` : 'no stage active'}; loop ${loopText}`}
       >
@@ -94,7 +110,7 @@ export function PipelineGraph({
           </marker>
         </defs>
         {layout.edges.map((e) => {
-          const mid = e.points[Math.floor(e.points.length / 2)];
+          const mid = e.labelAt;
           return (
             <g key={`${e.from}-${e.to}`} className={`pipeline-edge${e.label === 'loop' ? ' loop' : ''}`}>
               <path d={path(e.points)} markerEnd="url(#arrow)" />

@@ -166,12 +166,12 @@ function DetailTabs({ view }: { view: RunView }) {
 function OverviewTab({ view }: { view: RunView }) {
   const { run } = view;
   return (
-    <>
+    <div className="overview-grid">
       <section className="card" aria-labelledby="pipeline-title">
         <h2 id="pipeline-title">Pipeline</h2>
         <PipelineGraph stages={view.stages} current={view.stage} step={run.step} maxSteps={run.maxSteps} />
       </section>
-      <div className="detail-grid">
+      <div>
         <section className="card" aria-labelledby="trajectory-title">
           <h2 id="trajectory-title">Score trajectory</h2>
           <ScoreTrajectory experiments={view.experiments} metric={run.metric} />
@@ -181,7 +181,7 @@ function OverviewTab({ view }: { view: RunView }) {
           <TrainingChart metrics={view.metrics} />
         </section>
       </div>
-    </>
+    </div>
   );
 }
 
