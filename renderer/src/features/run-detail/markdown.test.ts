@@ -17,19 +17,29 @@ describe('renderMarkdown', () => {
     expect(host.querySelector('code')?.textContent).toBe('model.py');
   });
 
-  it('shows a <script> in the text as text, never as an element', () => {
+  it('strips a <script>, its code with it', () => {
     const host = render('Hypothesis: <script>window.pwned = 1</script> works');
     expect(host.querySelector('script')).toBeNull();
-    expect(host.textContent).toContain('<script>window.pwned = 1</script>');
+    expect(host.textContent).not.toContain('pwned');
+    expect(host.textContent).toContain('Hypothesis:');
+    expect(host.textContent).toContain('works');
   });
 
-  it('leaves no element with an event handler (<img onerror>, <a onclick>)', () => {
-    const host = render('<img src=x onerror="window.pwned=1">\n\n<a href="#" onclick="x()">a</a>');
+  it('leaves no element with an event handler (<img onerror>, <a onclick>, <svg onload>)', () => {
+    const host = render(
+      '<img src=x onerror="window.pwned=1">\n\n<a href="#" onclick="x()">a</a>\n\n<svg onload="x()"></svg>',
+    );
     expect(host.querySelector('img')).toBeNull();
     for (const el of host.querySelectorAll('*')) {
       for (const attr of el.attributes) expect(attr.name.startsWith('on')).toBe(false);
     }
-    expect(host.textContent).toContain('<img src=x onerror="window.pwned=1">');
+    expect(host.innerHTML).not.toContain('pwned');
+  });
+
+  it("keeps the research log's folded proposals (<details>/<summary>) as elements", () => {
+    const host = render('<details><summary>Proposal</summary>\n\nHYPOTHESIS: **more trees**\n\n</details>\n');
+    expect(host.querySelector('details summary')?.textContent).toBe('Proposal');
+    expect(host.querySelector('details strong')?.textContent).toBe('more trees');
   });
 
   it('drops javascript: links and markdown images', () => {

@@ -2,19 +2,18 @@ import DOMPurify from 'dompurify';
 import MarkdownIt from 'markdown-it';
 
 /**
- * Markdown the agent wrote (research_log.md, data_analysis.md, proposals) as safe HTML. Two guards, because the
- * text comes from the model and from code it ran: markdown-it with `html: false` escapes raw HTML instead of
- * passing it through, and DOMPurify then strips whatever could still run (javascript: links, event handlers)
- * from the HTML markdown-it made. Links open outside the app (`rel=noopener`), images from the network do not
- * load (the agent could use one to send data out).
+ * Markdown the agent wrote (research_log.md, data_analysis.md, proposals) as safe HTML. The engine's own research
+ * log folds each proposal in <details>, so inline HTML is parsed; everything markdown-it makes then goes through
+ * DOMPurify, which removes scripts, event handlers, javascript: links and anything outside its HTML allowlist.
+ * Images are dropped as well: one from the network could send data out, and the logs have none of their own.
  */
-const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
+const md = new MarkdownIt({ html: true, linkify: true, typographer: false });
 
 export function renderMarkdown(text: string): string {
   const html = md.render(text);
   return DOMPurify.sanitize(html, {
     USE_PROFILES: { html: true },
-    FORBID_TAGS: ['img', 'style', 'form', 'input', 'iframe'],
-    FORBID_ATTR: ['style'],
+    FORBID_TAGS: ['img', 'picture', 'video', 'audio', 'source', 'style', 'form', 'input', 'button', 'iframe'],
+    FORBID_ATTR: ['style', 'srcset'],
   });
 }
