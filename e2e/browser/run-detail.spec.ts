@@ -256,6 +256,8 @@ test.describe('run detail', () => {
         timeout: 30_000,
       });
       await expect(graph.locator('[data-active=true]')).toHaveCount(0);
+      // The stage the cancel stopped says so, rather than "running".
+      await expect(graph.locator('[data-stage=training]')).toContainText('stopped here');
       await expect.poll(containers, { timeout: 30_000 }).toBe('');
       expect(await run.exited, run.output()).not.toBeNull();
       await screen(page, 'detail-cancelled');

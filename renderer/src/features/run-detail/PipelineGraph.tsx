@@ -78,11 +78,14 @@ export function PipelineGraph({
   current,
   step,
   maxSteps,
+  ended,
 }: {
   stages: readonly StageRow[];
   current: StageName | null;
   step: number;
   maxSteps: number;
+  /** The run has ended: a stage still marked active was stopped there (cancel, failure, crash). */
+  ended: boolean;
 }) {
   const layout = useMemo(() => (cached ??= layoutPipeline()), []);
   const byName = new Map(stages.map((s) => [s.stage, s]));
@@ -131,10 +134,11 @@ export function PipelineGraph({
           const row = byName.get(n.stage);
           const status = row?.status ?? 'pending';
           const active = current === n.stage;
+          const stopped = ended && (status === 'active' || status === 'retrying');
           return (
             <g
               key={n.stage}
-              className={`pipeline-node ${status}${active ? ' active' : ''}`}
+              className={`pipeline-node status-${stopped ? 'stopped' : status}${active ? ' current' : ''}`}
               transform={`translate(${n.x - NODE_W / 2},${n.y - NODE_H / 2})`}
               data-testid="stage"
               data-stage={n.stage}
@@ -146,7 +150,7 @@ export function PipelineGraph({
                 {STAGE_LABEL[n.stage]}
               </text>
               <text x={10} y={34} className="pipeline-meta">
-                {active ? 'running' : STAGE_STATUS_TEXT[status]}
+                {active ? 'running' : stopped ? 'stopped here' : STAGE_STATUS_TEXT[status]}
                 {row && row.attempt > 0 ? ` · try ${row.attempt + 1}` : ''}
               </text>
             </g>

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { isTerminalStatus } from '../../../../engine/api';
 import type { RunView } from '../../../../engine/api/run-view';
 import { ConfirmDialog } from '../../lib/ConfirmDialog';
 import { onRunEvents } from '../../lib/run-events';
@@ -169,7 +170,13 @@ function OverviewTab({ view }: { view: RunView }) {
     <div className="overview-grid">
       <section className="card" aria-labelledby="pipeline-title">
         <h2 id="pipeline-title">Pipeline</h2>
-        <PipelineGraph stages={view.stages} current={view.stage} step={run.step} maxSteps={run.maxSteps} />
+        <PipelineGraph
+          stages={view.stages}
+          current={view.stage}
+          step={run.step}
+          maxSteps={run.maxSteps}
+          ended={isTerminalStatus(run.status)}
+        />
       </section>
       <div>
         <section className="card" aria-labelledby="trajectory-title">

@@ -37,7 +37,13 @@ export function ScoreTrajectory({
     });
     return {
       height: 240,
-      scales: { x: { time: false } },
+      // Whole steps from 0: a single point would otherwise sit in an arbitrary 0-100 range.
+      scales: {
+        x: {
+          time: false,
+          range: (_u: uPlot, min: number, max: number) => [Math.min(min, 0), Math.max(max, min + 1)],
+        },
+      },
       axes: [
         {
           ...axis,
