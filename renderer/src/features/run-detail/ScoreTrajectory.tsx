@@ -26,6 +26,7 @@ export function ScoreTrajectory({
   metric: Metric;
 }) {
   const colors = useChartColors();
+  const lastStep = Math.max(1, ...experiments.map((e) => e.step));
   const engineLabel = metric.trusted ? 'engine' : 'self-reported (used: no holdout)';
   const options = useMemo<Omit<uPlot.Options, 'width'>>(() => {
     const axis = { stroke: colors.muted, grid: { stroke: colors.border }, ticks: { stroke: colors.border } };
@@ -37,13 +38,9 @@ export function ScoreTrajectory({
     });
     return {
       height: 240,
-      // Whole steps from 0: a single point would otherwise sit in an arbitrary 0-100 range.
-      scales: {
-        x: {
-          time: false,
-          range: (_u: uPlot, min: number, max: number) => [Math.min(min, 0), Math.max(max, min + 1)],
-        },
-      },
+      // Steps 0 to the newest (a little margin so edge points show whole), fixed: uPlot would spread a single
+      // point over an arbitrary 0-100 range.
+      scales: { x: { time: false, auto: false, range: [-0.25, lastStep + 0.25] } },
       axes: [
         {
           ...axis,
@@ -69,7 +66,7 @@ export function ScoreTrajectory({
         { label: 'target', stroke: colors.ok, width: 1, dash: [6, 4], points: { show: false } },
       ],
     };
-  }, [colors, metric.name, engineLabel]);
+  }, [colors, metric.name, engineLabel, lastStep]);
 
   const data = useMemo<uPlot.AlignedData>(() => {
     const rows = experiments.filter((e) => e.score !== null || e.selfReportedScore !== null);
