@@ -87,12 +87,14 @@ test.describe('runs in the dashboard', () => {
     await expect(page.getByTestId('run-step')).toHaveText('3 of 3');
     await expect(page.getByTestId('run-calls')).not.toHaveText('0');
     // The scripted run: baseline, then an abandoned, a reverted and a kept experiment.
+    await page.getByRole('tab', { name: /^Experiments/ }).click();
     const rows = page.getByTestId('experiment-row');
     await expect(rows).toHaveCount(4);
     await expect(rows.nth(0)).toHaveAttribute('data-outcome', 'baseline');
     await expect(page.locator('[data-testid=experiment-row][data-outcome=abandoned]')).toHaveCount(1);
     await expect(page.locator('[data-testid=experiment-row][data-outcome=reverted]')).toHaveCount(1);
     await expect(page.locator('[data-testid=experiment-row][data-outcome=kept]')).toHaveCount(1);
+    await page.getByRole('tab', { name: 'Overview' }).click();
     for (const stage of ['setup', 'data_analysis', 'baseline', 'training', 'scoring', 'final_scoring']) {
       await expect(page.locator(`[data-testid=stage][data-stage=${stage}]`)).toHaveAttribute(
         'data-status',
@@ -101,7 +103,9 @@ test.describe('runs in the dashboard', () => {
     }
     // The training chart and the console have the run's output.
     await expect(page.getByRole('img', { name: /Training metrics of step/ })).toBeVisible();
+    await page.getByRole('tab', { name: 'Console' }).click();
     await expect(page.getByTestId('console')).toContainText('epoch');
+    await page.getByRole('tab', { name: /^Experiments/ }).click();
     // Sorting the experiments by score puts the best last (ascending, unscored first).
     await page.getByRole('button', { name: 'Score', exact: true }).click();
     await expect(rows.last()).toHaveAttribute('data-outcome', 'kept');
@@ -179,6 +183,7 @@ test.describe('runs in the dashboard', () => {
       await card.getByRole('link').click();
       await expect(page).toHaveURL(/#\/runs\/[^/]+$/);
       runId = decodeURIComponent(page.url().split('#/runs/')[1]!);
+      await page.getByRole('tab', { name: 'Console' }).click();
       await expect(page.getByTestId('console')).toBeVisible({ timeout: 60_000 });
 
       // Down for a few seconds while the run writes: the page says it is reconnecting.

@@ -35,6 +35,15 @@ import {
   SandboxBuildStarted,
   SandboxStatus,
 } from './sandbox';
+import {
+  RunDocuments,
+  RunExperimentDetail,
+  RunExperimentQuery,
+  RunGitLog,
+  RunSafety,
+  RunTrace,
+  RunTraceQuery,
+} from './run-details';
 
 /**
  * THE contract. Every command and event any host or UI exchanges is declared here, once.
@@ -148,6 +157,16 @@ export const commands = {
   'models.list': command(ModelsListInput, ModelCatalogList, "A provider's live model catalog with prices."),
   'models.suggest': command(ModelsSuggestInput, ModelSuggestions, 'Match a typed model name to the catalog.'),
   'metrics.list': command(NoInput, MetricList, 'The metrics the engine scores, with their direction.'),
+  // Run detail drill-downs (engine/api/run-details.ts).
+  'runs.experiment': command(
+    RunExperimentQuery,
+    RunExperimentDetail,
+    "An experiment's proposal, critic notes and diff against its parent's commit.",
+  ),
+  'runs.trace': command(RunTraceQuery, RunTrace, "A page of a run's model calls with their messages."),
+  'runs.documents': command(RunId, RunDocuments, "The workspace's research_log.md and data_analysis.md."),
+  'runs.gitLog': command(RunId, RunGitLog, "The commits of the run's branch, newest first."),
+  'runs.safety': command(RunId, RunSafety, 'The commands the safety policy blocked during the run.'),
 } as const;
 
 export const events = {

@@ -18,3 +18,4 @@ export * from './sandbox';
 export * from './policy';
 export * from './examples';
 export * from './catalog';
+export * from './run-details';

@@ -4,6 +4,8 @@ import type { Experiment, ExperimentTag } from '../api/runs';
 import { targetReached } from '../config';
 import { toolsFor } from '../tools';
 import { beginExperiment, commitWorkspace, keepExperiment, revertExperiment } from '../workspace';
+import { STEP_DIFF_CAP, stepDiffPath } from '../workspace/step-diffs';
+import { uncommittedDiff } from '../workspace/uncommitted-diff';
 import { runActor } from './actor';
 import { checkDataAnalysis, testCritic } from './critics';
 import { emitScore, predictSplit, score, trainAndScore } from './evaluation';
@@ -353,9 +355,31 @@ async function implementAndTest(
   return { pass: false, feedback: feedback.at(-1) ?? 'tests failed' };
 }
 
+/**
+ * Keeps what a step changed before it is reverted, in the run folder (`diffs/step-<n>.diff`, size-capped), so the
+ * Run detail view can show a reverted or abandoned step's code (engine/runs/run-details.ts reads it). A failure
+ * here is a warning: the revert matters more.
+ */
+async function recordUncommittedDiff(session: RunSession): Promise<void> {
+  const base = session.state.bestCommit;
+  if (!base) return;
+  try {
+    const text = await uncommittedDiff(session.workspace, base);
+    const file = stepDiffPath(session.input.runDir, session.state.step);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text.length > STEP_DIFF_CAP ? text.slice(0, STEP_DIFF_CAP) : text);
+  } catch (error) {
+    session.log(
+      `the step's changes could not be saved before the revert: ${(error as Error).message}`,
+      'warning',
+    );
+  }
+}
+
 /** Puts the workspace back at the best commit (files that existed before the experiment survive). */
 export async function revert(session: RunSession): Promise<void> {
   if (!session.experimentOpen) return;
+  await recordUncommittedDiff(session);
   const result = await revertExperiment(session.workspace);
   session.experimentOpen = false;
   // Training output (logs, checkpoints, caches) is rewritten by every step: not worth a warning.

@@ -5,6 +5,7 @@ import { RunManager, type RunManagerDeps } from '../runs';
 import { removeDeadSandboxes } from '../runs/settle';
 import { StoreTail, type StoreTailOptions } from '../runs/store-tail';
 import { RunHeads } from '../store/run-heads';
+import { RunDetails } from '../runs/run-details';
 import { ModelCatalogRepository } from '../store/model-catalog-repository';
 import { RunRepository } from '../store/run-repository';
 import { probeDocker } from '../sandbox/docker-probe';
@@ -90,6 +91,7 @@ export function createEngine(options: EngineOptions): Engine {
     ...(options.runs?.catalogTimeoutMs ? { catalogTimeoutMs: options.runs.catalogTimeoutMs } : {}),
   });
 
+  const details = new RunDetails(repo);
   const handlers: CommandHandlers = {
     'app.info': async () => ({
       name: PRODUCT.name,
@@ -132,6 +134,11 @@ export function createEngine(options: EngineOptions): Engine {
     'runs.log': async (query) => runs.log(query),
     ...formHandlers,
     ...tools.handlers,
+    'runs.experiment': (query) => details.experiment(query),
+    'runs.trace': async (query) => details.trace(query),
+    'runs.documents': async ({ id }) => details.documents(id),
+    'runs.gitLog': ({ id }) => details.gitLog(id),
+    'runs.safety': async ({ id }) => details.safety(id),
   };
 
   if (options.cleanupOrphanSandboxes) void removeOrphanSandboxes();

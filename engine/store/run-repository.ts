@@ -273,6 +273,13 @@ export class RunRepository {
       ),
       llmCalls: db.prepare('SELECT * FROM llm_calls WHERE run_id = ? ORDER BY id LIMIT ? OFFSET ?'),
       countLlmCalls: db.prepare('SELECT count(*) FROM llm_calls WHERE run_id = ?').pluck(),
+      stepEvents: db.prepare(
+        `SELECT * FROM events WHERE run_id = ? AND type = ? AND json_extract(body_json, '$.step') = ?
+         ORDER BY seq LIMIT 500`,
+      ),
+      stepLlmCalls: db.prepare(
+        'SELECT * FROM llm_calls WHERE run_id = ? AND stage = ? AND step = ? ORDER BY id LIMIT 100',
+      ),
       setControl: db.prepare('UPDATE runs SET control = ? WHERE id = ?'),
       readControl: db.prepare('SELECT control FROM runs WHERE id = ?').pluck(),
       deleteChildren: ['events', 'stages', 'experiments', 'llm_calls'].map((t) =>
@@ -538,6 +545,25 @@ export class RunRepository {
       else this.warnOnce(`llm:${row.id}`, `run ${runId}: LLM call ${row.id} is unreadable; skipped`);
     }
     return { calls, total: this.stmts.countLlmCalls.get(runId) as number };
+  }
+
+  /** The events of one type recorded at one step (run detail: a step's critic verdicts), oldest first. */
+  stepEvents(runId: string, type: RunEventBody['type'], step: number): RunEvent[] {
+    const events: RunEvent[] = [];
+    for (const row of this.stmts.stepEvents.all(runId, type, step) as EventDbRow[]) {
+      const parsed = parseEventBody(row.body_json);
+      if (parsed?.success) events.push({ runId, seq: row.seq, at: row.at, body: parsed.data });
+    }
+    return events;
+  }
+
+  /** The model calls of one stage at one step (run detail: a critic's advice). */
+  stepLlmCalls(runId: string, stage: StageName, step: number): LlmCallRow[] {
+    const rows = this.stmts.stepLlmCalls.all(runId, stage, step) as LlmCallDbRow[];
+    return rows.flatMap((row) => {
+      const parsed = toLlmCall(row);
+      return parsed.success ? [parsed.data] : [];
+    });
   }
 
   /** Asks the process running the run to cancel or pause (null clears the request). False: no such run. */

@@ -1,32 +1,116 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { StageName } from '../../../../engine/api';
 import type { LogLine } from '../../../../engine/api/run-view';
+import { useLogFileStore } from './log-file-store';
+import { STAGE_LABEL } from './stage-labels';
 
 const ROW = 20;
-type StreamFilter = 'all' | 'errors' | 'engine';
+type StreamFilter = 'all' | 'stdout' | 'stderr' | 'engine' | 'problems';
+
+interface Row {
+  key: string;
+  source: string;
+  stream: string;
+  text: string;
+}
+
+const STREAMS: Record<StreamFilter, string> = {
+  all: 'all streams',
+  stdout: 'stdout',
+  stderr: 'stderr',
+  engine: 'engine messages',
+  problems: 'errors and warnings',
+};
+
+function keep(l: LogLine, stream: StreamFilter, stage: StageName | 'all'): boolean {
+  if (stage !== 'all' && l.stage !== stage) return false;
+  switch (stream) {
+    case 'all':
+      return true;
+    case 'stdout':
+      return l.stream === 'stdout';
+    case 'stderr':
+      return l.stream === 'stderr';
+    case 'engine':
+      return l.source === 'engine';
+    case 'problems':
+      return l.stream === 'stderr' || l.stream === 'error' || l.stream === 'warning';
+  }
+}
+
+/** The text with each match of `needle` (case-insensitive) in a <mark>. */
+function highlight(text: string, needle: string): ReactNode {
+  if (!needle) return text;
+  const lower = text.toLowerCase();
+  const out: ReactNode[] = [];
+  let from = 0;
+  for (let at = lower.indexOf(needle); at >= 0; at = lower.indexOf(needle, at + needle.length)) {
+    if (at > from) out.push(text.slice(from, at));
+    out.push(<mark key={at}>{text.slice(at, at + needle.length)}</mark>);
+    from = at + needle.length;
+  }
+  if (out.length === 0) return text;
+  if (from < text.length) out.push(text.slice(from));
+  return out;
+}
 
 /**
- * The run's output, virtualized (only the visible lines are in the DOM), following the tail unless the user
- * scrolled up; "Follow" brings it back.
+ * The run's output, virtualized (only the visible lines are in the DOM, so 100,000 lines scroll smoothly),
+ * following the tail unless the user scrolled up. Search highlights matches and steps through them; filters
+ * keep one stage or stream. The live output is the newest lines the events carried; "full log" reads a
+ * command's whole log file from the run folder (`runs.log`), the older part paged in on demand.
  */
-export function Console({ logs, total }: { logs: readonly LogLine[]; total: number }) {
+export function Console({ runId, logs, total }: { runId: string; logs: readonly LogLine[]; total: number }) {
   const scroller = useRef<HTMLDivElement>(null);
   const [follow, setFollow] = useState(true);
-  const [filter, setFilter] = useState<StreamFilter>('all');
+  const [stream, setStream] = useState<StreamFilter>('all');
+  const [stage, setStage] = useState<StageName | 'all'>('all');
+  const [query, setQuery] = useState('');
+  const [hit, setHit] = useState(0);
+  const file = useLogFileStore();
+  const needle = query.trim().toLowerCase();
+  const fileMode = file.name !== null;
+
+  useEffect(() => {
+    file.reset(runId);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per run
+  }, [runId]);
+
+  const stages = useMemo(() => {
+    const seen = new Set<StageName>();
+    for (const l of logs) if (l.stage) seen.add(l.stage);
+    return [...seen];
+  }, [logs]);
+
   // One row per line of text: an event may carry several (a batch of a script's output).
   const lines = useMemo(() => {
-    const out: { key: string; source: string; stream: string; text: string }[] = [];
+    const out: Row[] = [];
+    if (fileMode) {
+      file.lines.forEach((text, i) =>
+        out.push({ key: `f${file.firstLine + i}`, source: file.name!, stream: 'stdout', text }),
+      );
+      return out;
+    }
     for (const l of logs) {
-      if (filter === 'errors' && l.stream !== 'stderr' && l.stream !== 'error' && l.stream !== 'warning')
-        continue;
-      if (filter === 'engine' && l.source !== 'engine') continue;
+      if (!keep(l, stream, stage)) continue;
       const parts = l.text.replace(/\n$/, '').split('\n');
       parts.forEach((text, i) =>
         out.push({ key: `${l.seq}:${i}`, source: l.source, stream: l.stream, text }),
       );
     }
     return out;
-  }, [logs, filter]);
+  }, [logs, stream, stage, fileMode, file.lines, file.firstLine, file.name]);
+
+  const hits = useMemo(() => {
+    if (!needle) return [];
+    const out: number[] = [];
+    lines.forEach((l, i) => {
+      if (l.text.toLowerCase().includes(needle)) out.push(i);
+    });
+    return out;
+  }, [lines, needle]);
+
   // The React Compiler skips this component (TanStack Virtual returns fresh functions each render): expected.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
@@ -38,8 +122,16 @@ export function Console({ logs, total }: { logs: readonly LogLine[]; total: numb
   });
 
   useEffect(() => {
-    if (follow && lines.length > 0) virtualizer.scrollToIndex(lines.length - 1, { align: 'end' });
-  }, [follow, lines.length, virtualizer]);
+    if (follow && !needle && lines.length > 0) virtualizer.scrollToIndex(lines.length - 1, { align: 'end' });
+  }, [follow, needle, lines.length, virtualizer]);
+
+  const goTo = (n: number) => {
+    if (hits.length === 0) return;
+    const next = ((n % hits.length) + hits.length) % hits.length;
+    setHit(next);
+    setFollow(false);
+    virtualizer.scrollToIndex(hits[next]!, { align: 'center' });
+  };
 
   const onScroll = () => {
     const el = scroller.current!;
@@ -47,21 +139,102 @@ export function Console({ logs, total }: { logs: readonly LogLine[]; total: numb
     if (atBottom !== follow) setFollow(atBottom);
   };
 
+  const current = hits.length > 0 ? hits[Math.min(hit, hits.length - 1)] : -1;
+  const olderInMemory = total > logs.length;
+
   return (
     <div className="console-wrap">
-      <div className="chart-toolbar">
+      <div className="chart-toolbar console-toolbar">
         <label className="inline-field">
-          <span>Show</span>
-          <select value={filter} onChange={(e) => setFilter(e.target.value as StreamFilter)}>
-            <option value="all">all output</option>
-            <option value="errors">errors and warnings</option>
-            <option value="engine">engine messages</option>
+          <span>Source</span>
+          <select
+            value={file.name ?? ''}
+            onChange={(e) => void (e.target.value ? file.open(runId, e.target.value) : file.leave())}
+            onFocus={() => void file.list(runId)}
+            aria-describedby="console-source-hint"
+          >
+            <option value="">live output</option>
+            {file.logs.map((l) => (
+              <option key={l.name} value={l.name}>
+                full log: {l.name} ({Math.max(1, Math.round(l.bytes / 1024))} KiB)
+              </option>
+            ))}
           </select>
         </label>
-        <span className="hint small" role="status">
-          {lines.length.toLocaleString('en-US')} line{lines.length === 1 ? '' : 's'}
-          {total > logs.length
-            ? ` (newest ${logs.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')})`
+        {!fileMode && (
+          <>
+            <label className="inline-field">
+              <span>Stage</span>
+              <select value={stage} onChange={(e) => setStage(e.target.value as StageName | 'all')}>
+                <option value="all">all stages</option>
+                {stages.map((s) => (
+                  <option key={s} value={s}>
+                    {STAGE_LABEL[s]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="inline-field">
+              <span>Stream</span>
+              <select value={stream} onChange={(e) => setStream(e.target.value as StreamFilter)}>
+                {Object.entries(STREAMS).map(([k, v]) => (
+                  <option key={k} value={k}>
+                    {v}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </>
+        )}
+        <label className="inline-field">
+          <span>Search</span>
+          <input
+            type="search"
+            value={query}
+            placeholder="text in the output"
+            onChange={(e) => {
+              setQuery(e.target.value);
+              setHit(0);
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                goTo(e.shiftKey ? hit - 1 : hit + 1);
+              }
+            }}
+            aria-describedby="console-count"
+          />
+        </label>
+        {needle && (
+          <>
+            <button
+              type="button"
+              className="secondary small"
+              onClick={() => goTo(hit - 1)}
+              disabled={hits.length === 0}
+              aria-label="Previous match"
+            >
+              ↑
+            </button>
+            <button
+              type="button"
+              className="secondary small"
+              onClick={() => goTo(hit + 1)}
+              disabled={hits.length === 0}
+              aria-label="Next match"
+            >
+              ↓
+            </button>
+          </>
+        )}
+        <span id="console-count" className="hint small" role="status" data-testid="console-count">
+          {needle
+            ? hits.length === 0
+              ? 'no match'
+              : `match ${Math.min(hit, hits.length - 1) + 1} of ${hits.length}`
+            : `${lines.length.toLocaleString('en-US')} line${lines.length === 1 ? '' : 's'}`}
+          {!fileMode && olderInMemory
+            ? ` (newest ${logs.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} in memory)`
             : ''}
         </span>
         {!follow && (
@@ -70,8 +243,38 @@ export function Console({ logs, total }: { logs: readonly LogLine[]; total: numb
           </button>
         )}
       </div>
+      <p id="console-source-hint" className="hint small">
+        {fileMode
+          ? file.offset > 0
+            ? `${file.name}: from byte ${file.offset.toLocaleString('en-US')} to the end.`
+            : `${file.name}: the whole log.`
+          : 'The live output keeps a sample of long commands; a full log holds every line a command printed.'}
+      </p>
+      {fileMode && file.offset > 0 && (
+        <button
+          type="button"
+          className="secondary small"
+          onClick={() => void file.older(runId)}
+          disabled={file.busy}
+        >
+          {file.busy ? 'Loading…' : 'Load older output'}
+        </button>
+      )}
+      {file.error && (
+        <p className="field-error" role="alert">
+          {file.error}
+        </p>
+      )}
       {lines.length === 0 ? (
-        <p className="hint">No output yet.</p>
+        <p className="hint">
+          {fileMode
+            ? file.busy
+              ? 'Reading the log…'
+              : 'This log is empty.'
+            : logs.length === 0
+              ? 'No output yet: lines appear here as the stages run commands.'
+              : 'No line matches the filters: choose "all stages" and "all streams".'}
+        </p>
       ) : (
         <div
           ref={scroller}
@@ -89,7 +292,7 @@ export function Console({ logs, total }: { logs: readonly LogLine[]; total: numb
               return (
                 <div
                   key={line.key}
-                  className={`console-line ${line.stream}`}
+                  className={`console-line ${line.stream}${item.index === current ? ' current-hit' : ''}`}
                   style={{
                     position: 'absolute',
                     top: 0,
@@ -99,8 +302,8 @@ export function Console({ logs, total }: { logs: readonly LogLine[]; total: numb
                     transform: `translateY(${item.start}px)`,
                   }}
                 >
-                  <span className="console-source">{line.source}</span>
-                  {line.text}
+                  {!fileMode && <span className="console-source">{line.source}</span>}
+                  {highlight(line.text, needle)}
                 </div>
               );
             })}

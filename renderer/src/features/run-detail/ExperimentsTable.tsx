@@ -18,13 +18,17 @@ const COLUMNS: { key: Key | null; label: string; numeric?: boolean }[] = [
   { key: null, label: 'Cost', numeric: true },
 ];
 
-/** Every experiment of the run, sortable; the note says why one was reverted or abandoned. */
+/** Every experiment of the run, sortable; the note says why one was reverted or abandoned; the step selects it. */
 export function ExperimentsTable({
   experiments,
   trusted,
+  selected = null,
+  onSelect,
 }: {
   experiments: readonly Experiment[];
   trusted: boolean;
+  selected?: number | null;
+  onSelect?: (step: number) => void;
 }) {
   const [sort, setSort] = useState<{ key: Key; dir: 1 | -1 }>({ key: 'step', dir: 1 });
   const rows = useMemo(() => {
@@ -80,8 +84,27 @@ export function ExperimentsTable({
           {rows.map((e) => {
             const delta = scoreDelta(experiments, e);
             return (
-              <tr key={e.step} data-testid="experiment-row" data-outcome={e.outcome}>
-                <td className="num">{e.step}</td>
+              <tr
+                key={e.step}
+                data-testid="experiment-row"
+                data-outcome={e.outcome}
+                className={selected === e.step ? 'selected' : undefined}
+              >
+                <td className="num">
+                  {onSelect ? (
+                    <button
+                      type="button"
+                      className="link"
+                      aria-pressed={selected === e.step}
+                      aria-label={`Show experiment ${e.step}`}
+                      onClick={() => onSelect(e.step)}
+                    >
+                      {e.step}
+                    </button>
+                  ) : (
+                    e.step
+                  )}
+                </td>
                 <td>{e.tag ?? '—'}</td>
                 <td className="hypothesis">
                   <span title={e.proposal}>{e.hypothesis}</span>

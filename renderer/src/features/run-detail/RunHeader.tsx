@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { elapsedNow, targetReached, type RunView } from '../../../../engine/api/run-view';
 import { StatusBadge } from '../../components/StatusBadge';
 import { comparison, fmtCost, fmtCount, fmtDuration, fmtScore, shortId } from '../../lib/format';
@@ -14,6 +15,37 @@ const END_REASONS: Record<string, string> = {
   error: 'error',
   interrupted: 'interrupted',
 };
+
+/**
+ * "Open workspace" where a page can: copy its path for a terminal or file manager (a browser tab cannot open a
+ * folder of the machine the engine runs on).
+ */
+function CopyPath({ path }: { path: string }) {
+  const [copied, setCopied] = useState<'idle' | 'done' | 'failed'>('idle');
+  return (
+    <>
+      <button
+        type="button"
+        className="secondary small"
+        onClick={() =>
+          void navigator.clipboard
+            .writeText(path)
+            .then(() => setCopied('done'))
+            .catch(() => setCopied('failed'))
+        }
+      >
+        Copy workspace path
+      </button>
+      <span role="status" className="hint small">
+        {copied === 'done'
+          ? ' Copied.'
+          : copied === 'failed'
+            ? ' The clipboard refused: select the path and copy it.'
+            : ''}
+      </span>
+    </>
+  );
+}
 
 export function RunHeader({ view }: { view: RunView }) {
   const { run } = view;
@@ -123,7 +155,7 @@ export function RunHeader({ view }: { view: RunView }) {
         ))}
       </dl>
       <p className="hint small workspace-line">
-        Workspace <code>{run.workspace}</code>
+        Workspace <code data-testid="run-workspace">{run.workspace}</code> <CopyPath path={run.workspace} />
       </p>
     </section>
   );
