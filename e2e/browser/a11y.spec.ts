@@ -5,12 +5,12 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { openSeeded, seedBigRun, seedRuns } from '../../engine/store/testing/seed-runs';
 import { expect, test } from '../fixtures/serve';
+import { SCREENS } from '../fixtures/screens';
 
 // Accessibility of every view through `mle-beast serve`, in the light and the dark theme: axe-core finds no
 // serious or critical violation (WCAG 2.1 A and AA rules: contrast, names and labels, roles, landmarks), and
 // keyboard focus is visible on every control Tab reaches. A new view is one more line in VIEWS.
 
-const SCREENS = 'test-results/screens';
 const DETAIL_RUN = 'a11y-detail';
 const LIVE_RUN = 'a11y-live';
 

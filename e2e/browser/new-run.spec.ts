@@ -3,22 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures/serve';
+import { screen } from '../fixtures/screens';
 
 // The New run form through `mle-beast serve`: a run created from the form on an example dataset, with the
 // scripted model (the demo's scenario, on loopback) and the real Docker sandbox; and bad input explained on
 // each field with nothing started.
-
-const SCREENS = 'test-results/screens';
-
-async function screen(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SCREENS, { recursive: true });
-  // The content pane scrolls, not the page: a tall viewport shows the whole view in one picture.
-  const size = page.viewportSize()!;
-  const height = await page.locator('main.content').evaluate((el) => el.scrollHeight);
-  await page.setViewportSize({ width: size.width, height: Math.min(Math.max(height + 40, 800), 4000) });
-  await page.screenshot({ path: path.join(SCREENS, `${name}.png`) });
-  await page.setViewportSize(size);
-}
 
 /** The demo's scripted model in its own process (e2e/fixtures/scripted-model.ts): the provider of the run. */
 async function startScriptedModel() {

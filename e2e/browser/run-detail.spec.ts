@@ -1,24 +1,13 @@
 import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { buildSync } from 'esbuild';
 import { expect, test } from '../fixtures/serve';
+import { screen } from '../fixtures/screens';
 
 // The Run detail view (issue 9) through `mle-beast serve`, with real runs of another process against the same
 // database: `mle-beast demo` (scripted model, Docker sandbox) for the finished run's views, and `mle-beast run`
 // with a scripted model whose step 1 trains "forever" for the cancel from the detail view.
-
-const SCREENS = 'test-results/screens';
-
-async function screen(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SCREENS, { recursive: true });
-  const size = page.viewportSize()!;
-  const height = await page.locator('main.content').evaluate((el) => el.scrollHeight);
-  await page.setViewportSize({ width: size.width, height: Math.min(Math.max(height + 40, 800), 4000) });
-  await page.screenshot({ path: path.join(SCREENS, `${name}.png`) });
-  await page.setViewportSize(size);
-}
 
 function spawnCli(args: string[], env: Record<string, string>, cwd?: string) {
   const child = spawn(process.execPath, [path.resolve('bin/mle-beast.js'), ...args], {

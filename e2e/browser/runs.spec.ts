@@ -1,25 +1,12 @@
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Page, WebSocketRoute } from '@playwright/test';
+import type { WebSocketRoute } from '@playwright/test';
 import { expect, test } from '../fixtures/serve';
+import { screen } from '../fixtures/screens';
 
 // The Runs page and the run detail through `mle-beast serve`, with a real run: `mle-beast demo` (the scripted
 // model on loopback, the Docker sandbox) started from the CLI, in another process, against the same database
 // while the page is open. The server tails the shared store for runs of other processes and pushes their events
 // like its own, so this also proves that a run of another process shows up live, without polling.
-
-const SCREENS = 'test-results/screens';
-
-async function screen(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SCREENS, { recursive: true });
-  // The content pane scrolls, not the page: a tall viewport shows the whole view in one picture.
-  const size = page.viewportSize()!;
-  const height = await page.locator('main.content').evaluate((el) => el.scrollHeight);
-  await page.setViewportSize({ width: size.width, height: Math.min(Math.max(height + 40, 800), 4000) });
-  await page.screenshot({ path: path.join(SCREENS, `${name}.png`) });
-  await page.setViewportSize(size);
-}
 
 function startDemo(databasePath: string, maxSteps = 3) {
   const child = spawn(

@@ -6,21 +6,10 @@ import type { Page } from '@playwright/test';
 import { generateExample } from '../../engine/examples/generate';
 import { startScriptedServer, type ScriptedServer } from '../../engine/llm/scripted-server';
 import { expect, test } from '../fixtures/serve';
+import { SCREENS, screen } from '../fixtures/screens';
 
 // The Settings view through `mle-beast serve`: values saved through the UI survive a reload and a restart of
 // serve on the same database; a value the engine refuses is explained at its field and nothing is saved.
-
-const SCREENS = 'test-results/screens';
-
-async function screen(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SCREENS, { recursive: true });
-  // The content pane scrolls, not the page: a tall viewport shows the whole view in one picture.
-  const size = page.viewportSize()!;
-  const height = await page.locator('main.content').evaluate((el) => el.scrollHeight);
-  await page.setViewportSize({ width: size.width, height: Math.min(Math.max(height + 40, 800), 5000) });
-  await page.screenshot({ path: path.join(SCREENS, `${name}.png`) });
-  await page.setViewportSize(size);
-}
 
 async function openSettings(page: Page, url: string): Promise<void> {
   await page.goto(url);
