@@ -49,17 +49,26 @@ const VIEWS: View[] = [
       await expect(page.getByText('No run matches.')).toBeVisible();
     },
   },
-  {
-    name: 'run-detail',
+  // The run detail, tab by tab (each tab's content is its own view for assistive technology).
+  ...(['overview', 'experiments', 'console', 'trace', 'documents', 'history'] as const).map((tab): View => ({
+    name: `run-detail-${tab}`,
     hash: `#/runs/${DETAIL_RUN}`,
     data: true,
-    ready: (page) => expect(page.getByRole('log')).toContainText('training finished'),
-  },
+    ready: async (page) => {
+      await expect(page.getByRole('tablist', { name: 'Run views' })).toBeVisible();
+      await page.locator(`#tab-${tab}`).click();
+      await expect(page.locator(`#panel-${tab}`)).toBeVisible();
+      if (tab === 'console') await expect(page.getByRole('log')).toContainText('training finished');
+    },
+  })),
   {
     name: 'run-detail-live',
     hash: `#/runs/${LIVE_RUN}`,
     data: true,
-    ready: (page) => expect(page.getByRole('log')).toContainText('training finished'),
+    ready: async (page) => {
+      await page.getByRole('tab', { name: 'Console' }).click();
+      await expect(page.getByRole('log')).toContainText('training finished');
+    },
   },
   {
     name: 'run-missing',

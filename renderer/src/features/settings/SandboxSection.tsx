@@ -149,9 +149,10 @@ function ImageLine({ image, dockerUp }: { image: SandboxImageStatus; dockerUp: b
           className="secondary small"
           disabled={!dockerUp || running}
           onClick={() => void start(image.variant)}
+          // The visible word starts the accessible name (WCAG 2.5.3): "Build" / "Build the GPU image".
           aria-label={`${image.present ? 'Rebuild' : 'Build'} the ${label}`}
         >
-          {image.present ? 'Rebuild' : 'Build image'}
+          {image.present ? 'Rebuild' : 'Build'}
         </button>
         {!dockerUp && <span className="hint">Start Docker to build it (or run: {image.build}).</span>}
         {mine && <BuildProgress build={mine} />}
