@@ -286,7 +286,13 @@ export const RunListQuery = z
   .strict();
 export type RunListQuery = z.input<typeof RunListQuery>;
 
-export const RunList = z.object({ runs: z.array(RunSummary), total: z.number().int() });
+export const RunList = z.object({
+  runs: z.array(RunSummary),
+  /** Runs matching the query, all pages. */
+  total: z.number().int(),
+  /** Runs in the database whatever the query: tells "no runs yet" from "no run matches". */
+  all: z.number().int(),
+});
 export type RunList = z.infer<typeof RunList>;
 
 export const RunGetQuery = z

@@ -101,7 +101,7 @@ describe('runs.list over 1,000 runs', () => {
       repo.list(RunListQuery.parse({ sort: 'costUsd', dir: 'asc', offset, limit }));
     expect(list(900, 100).runs.map((r) => r.id)).toEqual(order.slice(900));
     expect(list(999, 100).runs.map((r) => r.id)).toEqual([order[999]]);
-    expect(list(1000, 100)).toEqual({ runs: [], total: COUNT });
+    expect(list(1000, 100)).toEqual({ runs: [], total: COUNT, all: COUNT });
     expect(list(0, 1).runs.map((r) => r.id)).toEqual([order[0]]);
   });
 

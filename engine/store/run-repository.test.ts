@@ -126,12 +126,12 @@ describe('run repository', () => {
     // Same created_at: the later insert first.
     expect(all.runs.map((r) => r.id)).toEqual(['r4', 'r3', 'r2', 'r1']);
     expect(repo.list({ limit: 4, offset: 4 }).runs.map((r) => r.id)).toEqual(['r0', 'old']);
-    expect(repo.list({ limit: 4, offset: 10 })).toEqual({ runs: [], total: 6 });
+    expect(repo.list({ limit: 4, offset: 10 })).toEqual({ runs: [], total: 6, all: 6 });
 
     const running = repo.list({ status: 'running', limit: 1, offset: 0 });
     expect(running.total).toBe(2);
     expect(running.runs.map((r) => r.id)).toEqual(['r3']);
-    expect(repo.list({ status: 'failed', limit: 10, offset: 0 })).toEqual({ runs: [], total: 0 });
+    expect(repo.list({ status: 'failed', limit: 10, offset: 0 })).toEqual({ runs: [], total: 0, all: 6 });
   });
 
   it('updates only the keys given, and stores resume state and the workspace', () => {

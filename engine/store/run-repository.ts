@@ -273,6 +273,7 @@ export class RunRepository {
       ),
       llmCalls: db.prepare('SELECT * FROM llm_calls WHERE run_id = ? ORDER BY id LIMIT ? OFFSET ?'),
       countLlmCalls: db.prepare('SELECT count(*) FROM llm_calls WHERE run_id = ?').pluck(),
+      countRuns: db.prepare('SELECT count(*) FROM runs').pluck(),
       stepEvents: db.prepare(
         `SELECT * FROM events WHERE run_id = ? AND type = ? AND json_extract(body_json, '$.step') = ?
          ORDER BY seq LIMIT 500`,
@@ -344,7 +345,7 @@ export class RunRepository {
    * One page of runs, filtered, searched and sorted in SQL (run-list-sql.ts). `total` counts every run that
    * matches; a row that cannot be read is skipped.
    */
-  list(options: RunListOptions): { runs: RunSummary[]; total: number } {
+  list(options: RunListOptions): { runs: RunSummary[]; total: number; all: number } {
     const sql = runListSql({ sort: 'createdAt', dir: 'desc', ...options });
     let statements = this.listStatements.get(sql.key);
     if (!statements) {
@@ -360,9 +361,10 @@ export class RunRepository {
     const read = this.db.transaction(() => ({
       rows: statements.page.all({ ...sql.params, limit: options.limit, offset: options.offset }) as RunRow[],
       total: statements.count.get(sql.params) as number,
+      all: this.stmts.countRuns.get() as number,
     }));
-    const { rows, total } = read.deferred();
-    return { runs: this.readable(rows).map((r) => r.summary), total };
+    const { rows, total, all } = read.deferred();
+    return { runs: this.readable(rows).map((r) => r.summary), total, all };
   }
 
   /**

@@ -9,7 +9,7 @@ import { onRunEvents } from '../../lib/run-events';
 import { runHash } from '../../state/route';
 import { StatusBadge } from '../../components/StatusBadge';
 import { RunCard } from './RunCard';
-import { isNarrowed, nextSort, pageCount, type SortKey } from './history';
+import { nextSort, pageCount, type SortKey } from './history';
 import { useRunsStore } from './store';
 
 export function RunsPage() {
@@ -64,11 +64,10 @@ export function RunsPage() {
 }
 
 function RunsContent() {
-  const total = useRunsStore((s) => s.total);
+  const all = useRunsStore((s) => s.all);
   const live = useRunsStore((s) => s.live);
   const active = useRunsStore((s) => s.active);
-  const narrowed = useRunsStore((s) => isNarrowed(s.query));
-  if (total === 0 && live.length === 0 && !narrowed) {
+  if (all === 0 && live.length === 0) {
     return (
       <section className="card empty" aria-label="No runs">
         <p>No runs yet.</p>

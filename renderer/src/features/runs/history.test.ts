@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RunListQuery } from '../../../../engine/api';
-import { DEFAULT_QUERY, isNarrowed, listInput, nextSort, pageCount, type RunsQuery } from './history';
+import { DEFAULT_QUERY, listInput, nextSort, pageCount, type RunsQuery } from './history';
 
 const q = (patch: Partial<RunsQuery> = {}): RunsQuery => ({ ...DEFAULT_QUERY, ...patch });
 
@@ -25,13 +25,6 @@ describe('history query', () => {
     expect(pageCount(20, 20)).toBe(1);
     expect(pageCount(21, 20)).toBe(2);
     expect(pageCount(1000, 20)).toBe(50);
-  });
-
-  it('tells a narrowed table from the whole history', () => {
-    expect(isNarrowed(q())).toBe(false);
-    expect(isNarrowed(q({ search: ' ' }))).toBe(false);
-    expect(isNarrowed(q({ search: 'x' }))).toBe(true);
-    expect(isNarrowed(q({ status: 'running' }))).toBe(true);
   });
 
   it('sorts a new column descending first and flips the current one', () => {

@@ -42,9 +42,6 @@ export function listInput(q: RunsQuery): RunListQuery {
 export const pageCount = (total: number, pageSize: number): number =>
   Math.max(1, Math.ceil(total / pageSize));
 
-/** Whether the table shows a subset: then "no run" means "no match", not an empty database. */
-export const isNarrowed = (q: RunsQuery): boolean => q.search.trim() !== '' || q.status !== 'all';
-
 /** Clicking a column: a new column sorts descending first; the same one flips. */
 export const nextSort = (q: RunsQuery, key: SortKey): Pick<RunsQuery, 'sort' | 'dir'> => ({
   sort: key,

@@ -20,6 +20,8 @@ interface RunsState {
   rows: RunSummary[];
   /** Runs matching the table's query, all pages. */
   total: number;
+  /** Runs in the database whatever the query (none: "No runs yet", not "no run matches"). */
+  all: number;
   /** Every run that has not ended, for the cards and to tell a run this page has not seen. */
   live: RunSummary[];
   /** The live view of each run that has not ended, for its card. */
@@ -107,6 +109,7 @@ export const useRunsStore = create<RunsState>((set, get) => {
     error: null,
     rows: [],
     total: 0,
+    all: 0,
     live: [],
     active: {},
     query: DEFAULT_QUERY,
@@ -139,7 +142,13 @@ export const useRunsStore = create<RunsState>((set, get) => {
       const kept: Record<string, RunView> = {};
       for (const [id, view] of Object.entries(active)) if (liveIds.has(id)) kept[id] = view;
       for (const id of [...cursors.keys()]) if (!liveIds.has(id)) unfollow(id);
-      set({ rows: page.runs.map((r) => freshest(r, active)), total: page.total, live, active: kept });
+      set({
+        rows: page.runs.map((r) => freshest(r, active)),
+        total: page.total,
+        all: page.all,
+        live,
+        active: kept,
+      });
       // The table shows now; the cards fill in as their cursors open.
       for (const r of live) if (liveIds.has(r.id)) follow(r);
     },
