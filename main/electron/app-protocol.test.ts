@@ -20,6 +20,9 @@ describe('app:// protocol', () => {
     fs.mkdirSync(path.join(dir, 'assets'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>app</title>');
     fs.writeFileSync(path.join(dir, 'assets', 'main.js'), 'console.log(1)');
+    // Chunks the app imports when a page is first opened (the build splits the renderer by route).
+    fs.writeFileSync(path.join(dir, 'assets', 'RunDetailPage-Ab1_x-9.js'), 'export const page = 1;');
+    fs.writeFileSync(path.join(dir, 'assets', 'uPlot.esm-Cd2.js'), 'export default 1;');
     fs.writeFileSync(path.join(temp.dir, 'outside.txt'), 'private');
     handleAppProtocol(dir);
   });
@@ -39,6 +42,17 @@ describe('app:// protocol', () => {
     expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
     const script = await handler!(new Request('app://renderer/assets/main.js'));
     expect(script.headers.get('content-type')).toMatch(/javascript/);
+  });
+
+  it('serves the chunks a page imports later as JavaScript under the same CSP (a module script needs it)', async () => {
+    for (const name of ['RunDetailPage-Ab1_x-9.js', 'uPlot.esm-Cd2.js']) {
+      const chunk = await handler!(new Request(`app://renderer/assets/${name}`));
+      expect(chunk.status, name).toBe(200);
+      expect(chunk.headers.get('content-type'), name).toBe('text/javascript; charset=utf-8');
+      expect(chunk.headers.get('x-content-type-options'), name).toBe('nosniff');
+      expect(chunk.headers.get('content-security-policy'), name).toMatch(/script-src 'self'/);
+      expect(await chunk.text(), name).toMatch(/^export /);
+    }
   });
 
   it('serves nothing from another host or outside the renderer folder', async () => {

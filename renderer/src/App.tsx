@@ -1,13 +1,21 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { api } from './api';
-import { RunDetailPage } from './features/run-detail/RunDetailPage';
 import { RunsPage } from './features/runs/RunsPage';
-import { NewRunPage } from './pages/NewRunPage';
-import { SettingsPage } from './features/settings/SettingsPage';
 import { useAppStore } from './state/app-store';
 import { useConnectionStore } from './state/connection-store';
 import { ROUTES, useRoute } from './state/route';
 import { applyTheme } from './theme';
+
+// Split by route: the Runs page (the first one shown) is in the main bundle; the other pages, with their heavy
+// libraries (charts, graph layout, diffs, markdown), are chunks fetched on first visit, so opening the Runs
+// page does not parse and compile them.
+const RunDetailPage = lazy(() =>
+  import('./features/run-detail/RunDetailPage').then((m) => ({ default: m.RunDetailPage })),
+);
+const NewRunPage = lazy(() => import('./pages/NewRunPage').then((m) => ({ default: m.NewRunPage })));
+const SettingsPage = lazy(() =>
+  import('./features/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })),
+);
 
 export function App() {
   const { status, error, info, settings, load, settingsChanged } = useAppStore();
@@ -15,7 +23,8 @@ export function App() {
   const connection = useConnectionStore((s) => s.state);
 
   useEffect(() => {
-    void load();
+    // main.tsx started the first read (startup.ts) before this first render.
+    if (useAppStore.getState().status === 'idle') void load();
     return api.on('settings.changed', ({ settings }) => settingsChanged(settings));
   }, [load, settingsChanged]);
 
@@ -64,16 +73,19 @@ export function App() {
           </section>
         )}
         {(status === 'loading' || status === 'idle') && <p className="hint">Loading…</p>}
-        {status === 'ready' &&
-          (route.id === 'run' ? (
-            <RunDetailPage key={route.runId} runId={route.runId} />
-          ) : route.id === 'runs' ? (
-            <RunsPage />
-          ) : route.id === 'new' ? (
-            <NewRunPage />
-          ) : (
-            <SettingsPage />
-          ))}
+        {status === 'ready' && (
+          <Suspense fallback={<p className="hint">Loading…</p>}>
+            {route.id === 'run' ? (
+              <RunDetailPage key={route.runId} runId={route.runId} />
+            ) : route.id === 'runs' ? (
+              <RunsPage />
+            ) : route.id === 'new' ? (
+              <NewRunPage />
+            ) : (
+              <SettingsPage />
+            )}
+          </Suspense>
+        )}
       </main>
     </div>
   );

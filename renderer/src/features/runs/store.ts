@@ -70,6 +70,7 @@ const freshest = (r: RunSummary, active: Record<string, RunView>): RunSummary =>
 let listGeneration = 0;
 let searchTimer: ReturnType<typeof setTimeout> | null = null;
 let listTimer: ReturnType<typeof setTimeout> | null = null;
+let loading: Promise<void> | null = null;
 
 /**
  * One cursor per active run, for its card: it opens on the run's summary (no history) and follows its events,
@@ -115,14 +116,20 @@ export const useRunsStore = create<RunsState>((set, get) => {
     query: DEFAULT_QUERY,
     deleting: null,
 
-    async load() {
-      set({ status: get().status === 'ready' ? 'ready' : 'loading', error: null });
-      try {
-        await get().refresh();
-        set({ status: 'ready' });
-      } catch (error) {
-        set({ status: 'error', error: messageOf(error) });
-      }
+    load() {
+      // One read at a time: the app starts it before the page mounts (see App), and the page's own call joins it.
+      loading ??= (async () => {
+        set({ status: get().status === 'ready' ? 'ready' : 'loading', error: null });
+        try {
+          await get().refresh();
+          set({ status: 'ready' });
+        } catch (error) {
+          set({ status: 'error', error: messageOf(error) });
+        } finally {
+          loading = null;
+        }
+      })();
+      return loading;
     },
 
     async refresh() {

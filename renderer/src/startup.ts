@@ -1,0 +1,13 @@
+import { useRunsStore } from './features/runs/store';
+import { useAppStore } from './state/app-store';
+import { parseRoute } from './state/route';
+
+/**
+ * Starts the reads the first page needs as soon as the bundle has run, before React's first render and its
+ * effects (which come only after the shell has painted): the settings, and on the Runs page its list, all in
+ * one go. The components that need them join these reads rather than starting their own.
+ */
+export function startFirstReads(): void {
+  void useAppStore.getState().load();
+  if (parseRoute(location.hash).id === 'runs') void useRunsStore.getState().load();
+}
