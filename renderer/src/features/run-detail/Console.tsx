@@ -70,7 +70,18 @@ function highlight(text: string, needle: string): ReactNode {
  * keep one stage or stream. The live output is the newest lines the events carried; "full log" reads a
  * command's whole log file from the run folder (`runs.log`), the older part paged in on demand.
  */
-export function Console({ runId, logs, total }: { runId: string; logs: readonly LogLine[]; total: number }) {
+export function Console({
+  runId,
+  logs,
+  total,
+  paging = false,
+}: {
+  runId: string;
+  logs: readonly LogLine[];
+  total: number;
+  /** Older lines are still being read in (a long run opens on its newest ones). */
+  paging?: boolean;
+}) {
   const scroller = useRef<HTMLDivElement>(null);
   const [follow, setFollow] = useState(true);
   const [stream, setStream] = useState<StreamFilter>('all');
@@ -251,6 +262,7 @@ export function Console({ runId, logs, total }: { runId: string; logs: readonly 
           {!fileMode && olderInMemory
             ? ` (newest ${logs.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} in memory)`
             : ''}
+          {!fileMode && paging ? ' · reading older lines…' : ''}
         </span>
         {!follow && (
           <button type="button" className="secondary small" onClick={() => setFollow(true)}>
