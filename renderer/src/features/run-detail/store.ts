@@ -28,7 +28,9 @@ interface DetailState {
  * behind, one page per idle moment: a page is small enough that reading, checking and folding it stays well
  * under a frame's long-task budget (50 ms) on a slow machine.
  */
-const PAGE = 2000;
+const PAGE = 1000;
+/** Events in the first (tail) read: more than a console screen of lines, little enough to show at once. */
+const FIRST = 500;
 
 /** Lines the view keeps: the console holds a whole 100,000-event run, and more. */
 const LIMITS = { logLines: 250_000, metricPoints: 50_000 };
@@ -59,6 +61,7 @@ export const useRunDetailStore = create<DetailState>((set, get) => ({
     set({ runId: id, status: 'loading', error: null, view: null, action: null, paging: false });
     const mine = openRunView(cursorSource, id, (view, { paging }) => set({ status: 'ready', view, paging }), {
       pageSize: PAGE,
+      snapshotLimit: FIRST,
       tail: true,
       pace: idle,
       limits: LIMITS,
