@@ -48,12 +48,23 @@ describe('LineBuffer', () => {
     expect(b.stages.has('training')).toBe(true);
   });
 
-  it('finds rows containing a text', () => {
+  it('finds rows containing a text, searching only the new rows when asked again', () => {
     const b = new LineBuffer('run-1');
-    b.sync(lines(1, 10_000), all);
+    const middle = lines(5_001, 10_000);
+    b.sync(middle, all);
     expect(b.find('line 999')).toEqual([
-      998, 9_989, 9_990, 9_991, 9_992, 9_993, 9_994, 9_995, 9_996, 9_997, 9_998,
+      4_989, 4_990, 4_991, 4_992, 4_993, 4_994, 4_995, 4_996, 4_997, 4_998,
     ]);
-    expect(b.find('line 9999', 9_000)).toEqual([9_998]);
+    // Older rows in front and newer at the end: the same matches as a search from scratch.
+    const grown = lines(1, 5_000).concat(middle, lines(10_001, 10_000 + 1_000));
+    b.sync(grown, all);
+    const fresh = new LineBuffer('run-1');
+    fresh.sync(grown, all);
+    expect(b.find('line 999')).toEqual(fresh.find('line 999'));
+    expect(b.find('line 999')).toHaveLength(11);
+    expect(b.find('line 10500')).toEqual([10_499]);
+    // A filter change rebuilds: the search starts over.
+    b.sync(grown, (l) => l.seq % 2 === 0);
+    expect(b.find('line 10500')).toEqual([5_249]);
   });
 });

@@ -30,6 +30,16 @@ export class LineBuffer {
   length = 0;
   /** Rows the last sync put before the ones there were (the console keeps the reader's place by them). */
   addedAtFront = 0;
+  /** Rebuilds so far, and rows put in front since the last one: what a cached search needs to stay right. */
+  private generation = 0;
+  private frontSinceRebuild = 0;
+  private search: {
+    needle: string;
+    generation: number;
+    front: number;
+    length: number;
+    hits: number[];
+  } | null = null;
   /** Stages that have lines, in first-seen order. */
   readonly stages = new Set<StageName>();
 
@@ -57,6 +67,7 @@ export class LineBuffer {
     if (front > 0) {
       const rows = this.rows(logs, 0, front);
       this.addedAtFront = rows.length;
+      this.frontSinceRebuild += rows.length;
       for (let end = rows.length; end > 0; end -= CHUNK)
         this.chunks.unshift(rows.slice(Math.max(0, end - CHUNK), end));
       this.firstSeq = first.seq;
@@ -86,14 +97,39 @@ export class LineBuffer {
     return this.chunks[lo]![i - this.starts[lo]!]!;
   }
 
-  /** Indexes of the rows whose text contains `needle` (lower case), from row `from` on. */
-  find(needle: string, from = 0): number[] {
+  /**
+   * Indexes of the rows whose text contains `needle` (lower case). Incremental: asked again for the same text,
+   * it searches only the rows added since (at either end) and shifts the earlier matches.
+   */
+  find(needle: string): number[] {
+    const last = this.search;
+    let hits: number[];
+    if (last && last.needle === needle && last.generation === this.generation) {
+      const shift = this.frontSinceRebuild - last.front;
+      if (shift === 0 && last.length === this.length) return last.hits;
+      hits = this.scan(needle, 0, shift);
+      for (const h of last.hits) hits.push(h + shift);
+      hits.push(...this.scan(needle, last.length + shift, this.length));
+    } else hits = this.scan(needle, 0, this.length);
+    this.search = {
+      needle,
+      generation: this.generation,
+      front: this.frontSinceRebuild,
+      length: this.length,
+      hits,
+    };
+    return hits;
+  }
+
+  /** Indexes in [from, to) of the rows whose text contains `needle`. */
+  private scan(needle: string, from: number, to: number): number[] {
     const out: number[] = [];
     for (let c = 0; c < this.chunks.length; c++) {
       const start = this.starts[c]!;
       const chunk = this.chunks[c]!;
       if (start + chunk.length <= from) continue;
-      for (let j = Math.max(0, from - start); j < chunk.length; j++)
+      if (start >= to) break;
+      for (let j = Math.max(0, from - start); j < chunk.length && start + j < to; j++)
         if (chunk[j]!.text.toLowerCase().includes(needle)) out.push(start + j);
     }
     return out;
@@ -102,6 +138,8 @@ export class LineBuffer {
   private rebuild(logs: readonly LogLine[], filter: (l: LogLine) => boolean): void {
     this.source = logs;
     this.filter = filter;
+    this.generation += 1;
+    this.frontSinceRebuild = 0;
     this.chunks = [];
     this.stages.clear();
     const rows = this.rows(logs, 0, logs.length);
