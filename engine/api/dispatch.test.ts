@@ -98,6 +98,13 @@ describe('dispatch', () => {
     expect(extra.ok || extra.error.code).toBe('invalid_input');
   });
 
+  it('rejects a runs.get beforeSeq without tail, saying how to fix it', async () => {
+    const result = await dispatch(handlers(), 'runs.get', { id: 'r1', beforeSeq: 40 });
+    expect(result.ok || result.error.message).toBe(
+      'runs.get: beforeSeq: beforeSeq pages a tail read: pass tail: true with it',
+    );
+  });
+
   it('rejects an unknown command without calling anything', async () => {
     const result = await dispatch(handlers(), 'runs.nuke', {});
     expect(result).toEqual({

@@ -61,6 +61,10 @@ function recorder() {
       calls.push('events');
       handed.push(...events);
     },
+    older(events, state) {
+      calls.push(`older:${state}`);
+      handed.push(...events);
+    },
     error: (e) => errors.push(e),
   };
   return {
@@ -263,6 +267,116 @@ describe('openRunCursor', () => {
   });
 });
 
+describe('openRunCursor with tail', () => {
+  it('reads the newest events first, then the older ones newest page first, with live events meanwhile', async () => {
+    const host = new FakeRunHost(summary);
+    host.store(...logs(23));
+    const r = recorder();
+    let paced = 0;
+    const cursor = openRunCursor(host, 'run-1', r.sink, {
+      tail: true,
+      snapshotLimit: 5,
+      pageSize: 10,
+      pace: async () => {
+        paced += 1;
+        // A live event while the older pages are read: handed over in order after the tail.
+        if (paced === 1) host.publish(log('live'));
+        await settle();
+      },
+    });
+    await cursor.ready;
+    expect(r.snapshot!.events.map((e) => e.seq)).toEqual(range(19, 23));
+    await settle();
+    await settle();
+    expect(r.calls).toEqual(['snapshot', 'events', 'older:more', 'older:done']);
+    expect(host.gets).toEqual([
+      { sinceSeq: 0, limit: 5, tail: true },
+      { sinceSeq: 0, limit: 10, tail: true, beforeSeq: 19 },
+      { sinceSeq: 0, limit: 10, tail: true, beforeSeq: 9 },
+    ]);
+    // Every event exactly once: the tail, the live one, then the older pages (9-18, 1-8).
+    expect(r.seqs()).toEqual([...range(19, 24), ...range(9, 18), ...range(1, 8)]);
+    expect([...r.seqs()].sort((a, b) => a - b)).toEqual(range(1, 24));
+    expect(paced).toBe(2);
+    expect(cursor.lastSeq).toBe(24);
+  });
+
+  it('reads nothing older when the tail held every event, and keeps to sinceSeq', async () => {
+    const host = new FakeRunHost(summary);
+    host.store(...logs(12));
+    const whole = recorder();
+    openRunCursor(host, 'run-1', whole.sink, { tail: true, snapshotLimit: 50 });
+    await settle();
+    expect(whole.calls).toEqual(['snapshot']);
+    expect(whole.seqs()).toEqual(range(1, 12));
+    const after = recorder();
+    openRunCursor(host, 'run-1', after.sink, { tail: true, snapshotLimit: 3, pageSize: 4, sinceSeq: 4 });
+    await settle();
+    await settle();
+    expect(after.seqs()).toEqual([...range(10, 12), ...range(6, 9), 5]);
+  });
+
+  it('reports a failed older read and goes on with live events', async () => {
+    const host = new FakeRunHost(summary);
+    host.store(...logs(10));
+    const r = recorder();
+    const cursor = openRunCursor(host, 'run-1', r.sink, {
+      tail: true,
+      snapshotLimit: 4,
+      pageSize: 4,
+      pace: async () => {
+        host.failNext = new Error('host unreachable');
+      },
+    });
+    await cursor.ready;
+    await settle();
+    expect(r.calls).toEqual(['snapshot', 'older:failed']);
+    expect(r.errors).toHaveLength(1);
+    host.publish(log('next'));
+    await settle();
+    expect(r.seqs()).toEqual([7, 8, 9, 10, 11]);
+  });
+
+  it('survives a flood of live events with loss and reconnects while older pages are read', async () => {
+    const host = new FakeRunHost(summary);
+    host.store(...logs(500));
+    const r = recorder();
+    let seed = 11;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    let round = 0;
+    const flood = () => {
+      const events = host.store(...logs(1 + Math.floor(random() * 10), 1000 + round++ * 100));
+      const x = random();
+      if (x < 0.15) return; // lost
+      if (x < 0.25) {
+        host.disconnect();
+        host.reconnect();
+      }
+      host.send(random() < 0.2 ? [...events].reverse() : events);
+    };
+    const cursor = openRunCursor(host, 'run-1', r.sink, {
+      tail: true,
+      snapshotLimit: 20,
+      pageSize: 30,
+      pace: async () => {
+        for (let i = 0; i < 3; i++) flood();
+        await settle();
+      },
+    });
+    await settle();
+    for (let i = 0; i < 20; i++) {
+      flood();
+      await settle();
+    }
+    await cursor.catchUp();
+    await settle();
+    expect(r.calls.filter((c) => c.startsWith('older')).at(-1)).toBe('older:done');
+    const seqs = r.seqs();
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(range(1, host.stored.length));
+  });
+});
+
 describe('openRunView', () => {
   it('folds the snapshot, pages and live events into the run view', async () => {
     const host = new FakeRunHost(summary);
@@ -294,5 +408,46 @@ describe('openRunView', () => {
     expect(live.view!.run.llmCalls).toBe(1);
     expect(views.at(-1)).toBe(5);
     live.close();
+  });
+
+  it('opened on the tail, shows the newest lines first and prepends the older ones: the same view in the end', async () => {
+    const host = new FakeRunHost(summary);
+    host.store(
+      { type: 'run.state', status: 'running', reason: null, message: null },
+      ...logs(40),
+      { type: 'metrics', step: 1, values: { loss: 0.5 } },
+      ...logs(10, 40),
+    );
+    const pagingSeen: boolean[] = [];
+    const frames: (() => void)[] = [];
+    const live = openRunView(host, 'run-1', (_v, { paging }) => pagingSeen.push(paging), {
+      tail: true,
+      snapshotLimit: 8,
+      pageSize: 16,
+      // One page per "frame": the view shows the tail before any older page is read.
+      pace: () => new Promise<void>((go) => frames.push(go)),
+    });
+    await live.cursor.ready;
+    expect(live.view!.logs.map((l) => l.text)).toEqual(logs(8, 42).map((b) => (b as { text: string }).text));
+    expect(live.view!.olderBefore).toBe(45);
+    expect(pagingSeen.at(-1)).toBe(true);
+    host.publish(log('live'));
+    await settle();
+    while (frames.length > 0) {
+      frames.shift()!();
+      await settle();
+    }
+    const plain = openRunView(host, 'run-1', () => undefined);
+    await plain.cursor.ready;
+    const texts = (v: typeof live.view) => v!.logs.map((l) => l.text);
+    expect(texts(live.view)).toEqual([...logs(50).map((b) => (b as { text: string }).text), 'live']);
+    expect(texts(live.view)).toEqual(texts(plain.view));
+    expect(live.view!.metrics).toEqual(plain.view!.metrics);
+    expect(live.view!.logTotal).toBe(51);
+    expect(live.view!.olderBefore).toBe(1);
+    expect(live.view!.lastSeq).toBe(53);
+    expect(pagingSeen.at(-1)).toBe(false);
+    live.close();
+    plain.close();
   });
 });

@@ -1,5 +1,12 @@
 import type { RunEvent, RunSnapshot } from './runs';
-import { applyEvents, foldSnapshotPage, initialRunView, type RunView, type ViewLimits } from './run-view';
+import {
+  applyEvents,
+  foldSnapshotPage,
+  initialRunView,
+  prependEvents,
+  type RunView,
+  type ViewLimits,
+} from './run-view';
 
 /**
  * The one cursor over a run's events, for every client (the renderer in Electron and in the browser, the CLI):
@@ -11,12 +18,22 @@ import { applyEvents, foldSnapshotPage, initialRunView, type RunView, type ViewL
  * - after the event stream was lost and came back (a dropped WebSocket), it reads what came after its last
  *   event, so nothing sent while it was away is lost;
  * - duplicates (the same event live and from the store, or twice) are ignored.
+ * With `tail`, the first read is the newest events (a long run's page shows its latest output at once) and the
+ * older ones are handed over afterwards, newest page first, to `sink.older`: the forward stream above is
+ * unchanged, and the older range (after `sinceSeq`, before the first event of the tail read) is disjoint from
+ * it, so each event is still handed over exactly once.
  * Pure TypeScript over a `CursorSource`: no Node, no DOM, no clock; the same code runs in every process.
  */
 
 /** What a cursor needs of a client: the `runs.get` command and the stream of run events. */
 export interface CursorSource {
-  get(query: { id: string; sinceSeq: number; limit: number }): Promise<RunSnapshot>;
+  get(query: {
+    id: string;
+    sinceSeq: number;
+    limit: number;
+    tail?: boolean;
+    beforeSeq?: number;
+  }): Promise<RunSnapshot>;
   /** Every run event the host sends (of any run), in batches; returns the unsubscribe. */
   onEvents(listener: (events: RunEvent[]) => void): () => void;
   /**
@@ -32,6 +49,12 @@ export interface CursorSink {
   snapshot(snapshot: RunSnapshot, sinceSeq: number): void;
   /** A later read from the store (paging in a long run, filling a hole, catching up after a reconnect). */
   page(snapshot: RunSnapshot): void;
+  /**
+   * With `tail`: a page of older events (ascending), each page before the ones handed over until then;
+   * `state` says whether more follow, this was the last, or paging stopped on a failed read (reported to
+   * `error`; the older events stay missing until the run is opened again).
+   */
+  older?(events: RunEvent[], state: 'more' | 'done' | 'failed'): void;
   /** Live events, consecutive and following the last event handed over. */
   events(events: RunEvent[]): void;
   /** A read failed; the cursor tries again on the next hole, reconnect or `catchUp()`. */
@@ -45,6 +68,16 @@ export interface RunCursorOptions {
   snapshotLimit?: number;
   /** Events per later read. */
   pageSize?: number;
+  /**
+   * Read the newest events first (`snapshotLimit` of them), then the older ones in pages of `pageSize`, to
+   * `sink.older`, newest page first.
+   */
+  tail?: boolean;
+  /**
+   * Awaited before each older page (with `tail`): the caller's way to leave the main thread free between
+   * pages (a frame, an idle callback). Default: none.
+   */
+  pace?: () => Promise<void>;
 }
 
 export interface RunCursor {
@@ -75,6 +108,7 @@ export function openRunCursor(
   const waiting = new Map<number, RunEvent>();
   let reading: Promise<void> | null = null;
   let readAgain = false;
+  if (options.tail && !sink.older) throw new Error('a tail cursor needs a sink with `older`');
 
   const offEvents = source.onEvents((events) => {
     if (closed) return;
@@ -123,11 +157,13 @@ export function openRunCursor(
           readAgain = false;
           for (;;) {
             const first = !loaded;
+            const tail = first && options.tail === true;
             waitedBefore = new Set(waiting.keys());
             const snap = await source.get({
               id: runId,
               sinceSeq: lastSeq,
               limit: first ? Math.min(options.snapshotLimit ?? pageSize, MAX_PAGE) : pageSize,
+              ...(tail ? { tail: true } : {}),
             });
             if (closed) return;
             const events = snap.events.filter((e) => e.seq > lastSeq);
@@ -137,6 +173,9 @@ export function openRunCursor(
               loaded = true;
               sink.snapshot({ ...snap, events }, sinceSeq);
               settleReady?.resolve();
+              // The older events page in behind the tail, beside the forward reads.
+              if (tail && snap.nextSeq !== null) void readOlder(snap.nextSeq);
+              if (tail) break;
             } else sink.page({ ...snap, events });
             if (snap.nextSeq === null) break;
           }
@@ -157,6 +196,37 @@ export function openRunCursor(
       drain();
     })();
     return reading;
+  }
+
+  /**
+   * Hands over the events after `sinceSeq` and before `beforeSeq` (the first event of the tail read), newest
+   * page first, pacing each page. A failure goes to the sink; older output is then missing until reopened.
+   */
+  async function readOlder(beforeSeq: number): Promise<void> {
+    let before: number | null = beforeSeq;
+    try {
+      while (before !== null && before > sinceSeq + 1) {
+        await options.pace?.();
+        if (closed) return;
+        const snap = await source.get({
+          id: runId,
+          sinceSeq,
+          limit: pageSize,
+          tail: true,
+          beforeSeq: before,
+        });
+        if (closed) return;
+        const events = snap.events.filter((e) => e.seq > sinceSeq && e.seq < before!);
+        const next: number | null = snap.nextSeq !== null && snap.nextSeq < before ? snap.nextSeq : null;
+        before = next;
+        sink.older!(events, next !== null ? 'more' : 'done');
+      }
+    } catch (error) {
+      if (!closed) {
+        sink.older!([], 'failed');
+        sink.error?.(error);
+      }
+    }
   }
 
   void read();
@@ -200,8 +270,12 @@ export function openRunView(
   const now = options.now ?? Date.now;
   let view: RunView | null = null;
   let paging = false;
+  /** Forward pages still to read (a long run read from its start), and older ones (a tail read). */
+  let forward = false;
+  let older = false;
   const set = (next: RunView, nextSeq?: number | null) => {
-    const more = nextSeq === undefined ? paging : nextSeq !== null;
+    if (nextSeq !== undefined) forward = nextSeq !== null;
+    const more = forward || older;
     if (next === view && more === paging) return;
     view = next;
     paging = more;
@@ -211,8 +285,19 @@ export function openRunView(
     source,
     runId,
     {
-      snapshot: (snap, sinceSeq) =>
-        set(initialRunView(snap, now(), { sinceSeq, limits: options.limits }).view, snap.nextSeq),
+      snapshot: (snap, sinceSeq) => {
+        // A tail read's nextSeq points at older events, not at more forward pages.
+        if (options.tail) older = snap.nextSeq !== null;
+        const opened = initialRunView(snap, now(), { sinceSeq, limits: options.limits, tail: options.tail });
+        set(opened.view, options.tail ? null : snap.nextSeq);
+      },
+      older: (events, state) => {
+        if (!view) return;
+        older = state === 'more';
+        let next = prependEvents(view, events);
+        if (state === 'done') next = { ...next, olderBefore: next.sinceSeq + 1 };
+        set(next);
+      },
       page: (snap) => view && set(foldSnapshotPage(skipTo(view, snap), snap, now()).view, snap.nextSeq),
       events: (events) => view && set(applyEvents(skipTo(view, { events }), events, now()).view),
       error: options.onError,

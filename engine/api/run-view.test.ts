@@ -9,6 +9,7 @@ import {
   metricSeries,
   metricSteps,
   outcomeCounts,
+  prependEvents,
   scoreDelta,
   targetReached,
   type MetricPoint,
@@ -420,6 +421,44 @@ describe('applyEvents: what each event does', () => {
       T0,
     );
     expect(JSON.stringify(view)).toBe(frozen);
+  });
+});
+
+describe('a view opened on the tail, with older events prepended', () => {
+  const run = summary({ lastSeq: 10 });
+  const all = Array.from({ length: 10 }, (_, i) => ev(i + 1, log(`line ${i + 1}`)));
+
+  it('folds the newest events first and prepends older pages into the same view as a full read', () => {
+    const tail = initialRunView(snapshot({ run, events: all.slice(6), nextSeq: 7 }), T0, { tail: true }).view;
+    expect(tail.logs.map((l) => l.seq)).toEqual([7, 8, 9, 10]);
+    expect(tail.olderBefore).toBe(7);
+    expect(tail.lastSeq).toBe(10);
+    const middle = prependEvents(tail, all.slice(2, 6));
+    expect(middle.olderBefore).toBe(3);
+    // Already folded, other runs' and newer events change nothing.
+    expect(prependEvents(middle, [all[5]!, ev(1, log('x'), 'run-2'), all[8]!])).toBe(middle);
+    const done = prependEvents(middle, all.slice(0, 2));
+    const full = open(snapshot({ run, events: all }));
+    expect(done.logs).toEqual(full.logs);
+    expect(done.logTotal).toBe(10);
+    expect(done.run).toEqual(full.run);
+  });
+
+  it('keeps the newest lines within the limit and counts the older ones it drops', () => {
+    const tail = initialRunView(snapshot({ run, events: all.slice(6), nextSeq: 7 }), T0, {
+      tail: true,
+      limits: { logLines: 6 },
+    }).view;
+    const done = prependEvents(tail, all.slice(0, 6));
+    expect(done.logs.map((l) => l.seq)).toEqual([5, 6, 7, 8, 9, 10]);
+    expect(done.logTotal).toBe(10);
+    expect(prependEvents(done, []).logs).toHaveLength(6);
+  });
+
+  it('a tail read that held every event leaves nothing older', () => {
+    const view = initialRunView(snapshot({ run, events: all, nextSeq: null }), T0, { tail: true }).view;
+    expect(view.olderBefore).toBe(1);
+    expect(view.logs).toHaveLength(10);
   });
 });
 

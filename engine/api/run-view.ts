@@ -82,6 +82,13 @@ export interface RunView {
   baseSeq: number;
   /** The newest event folded (or the `sinceSeq` the snapshot was asked with). */
   lastSeq: number;
+  /**
+   * Events after `sinceSeq` and before this one are not folded yet: a view opened on the run's newest events
+   * (a tail read) has its older history prepended by `prependEvents`. `sinceSeq + 1` when none are missing.
+   */
+  olderBefore: number;
+  /** The `sinceSeq` the view was opened with: the history goes back to the event after it. */
+  sinceSeq: number;
   limits: ViewLimits;
 }
 
@@ -122,9 +129,12 @@ function activeStage(stages: readonly StageRow[]): { stage: StageName | null; at
 export function initialRunView(
   snapshot: RunSnapshot,
   nowMs: number,
-  options: { sinceSeq?: number; limits?: Partial<ViewLimits> } = {},
+  options: { sinceSeq?: number; limits?: Partial<ViewLimits>; tail?: boolean } = {},
 ): FoldResult {
   const run = snapshot.run;
+  const sinceSeq = options.sinceSeq ?? 0;
+  // A tail read's events are the newest: the fold starts at its first one, the older ones come later.
+  const from = options.tail && snapshot.events[0] ? snapshot.events[0].seq - 1 : sinceSeq;
   const current = isTerminal(run.status) ? { stage: null, attempt: 0 } : activeStage(snapshot.stages);
   const view: RunView = {
     run,
@@ -139,7 +149,10 @@ export function initialRunView(
     elapsedMs: null,
     elapsedAt: nowMs,
     baseSeq: run.lastSeq,
-    lastSeq: options.sinceSeq ?? 0,
+    lastSeq: from,
+    // A tail read that held every event leaves nothing older to read.
+    olderBefore: options.tail && snapshot.nextSeq !== null ? from + 1 : sinceSeq + 1,
+    sinceSeq,
     limits: { ...DEFAULT_VIEW_LIMITS, ...options.limits },
   };
   return applyEvents(view, snapshot.events, nowMs);
@@ -168,6 +181,59 @@ export function foldSnapshotPage(view: RunView, snapshot: RunSnapshot, nowMs: nu
       attempt: current.stage ? current.attempt : next.attempt,
       baseSeq: Math.max(next.baseSeq, snapshot.run.lastSeq),
     },
+  };
+}
+
+/**
+ * Folds a page of older events (ascending, all before `view.olderBefore`, as a tail cursor hands them over):
+ * their history only (log lines, metrics, scores), put before what the view holds. Their state effects are
+ * already in the summary the view opened with. The log and metric limits keep the newest: once full, older
+ * lines are counted but not kept.
+ */
+export function prependEvents(view: RunView, events: readonly RunEvent[]): RunView {
+  const mine = events.filter(
+    (e) => e.runId === view.run.id && e.seq < view.olderBefore && e.seq > view.sinceSeq,
+  );
+  if (mine.length === 0) return view;
+  mine.sort((a, b) => a.seq - b.seq);
+  const d: Draft = {
+    run: view.run,
+    stage: view.stage,
+    attempt: view.attempt,
+    stages: null,
+    experiments: null,
+    scores: [],
+    logs: [],
+    logTotal: view.logTotal,
+    metrics: [],
+    elapsedMs: view.elapsedMs,
+    elapsedAt: view.elapsedAt,
+    lastSeq: view.lastSeq,
+  };
+  // The history effects append to the draft's (empty) arrays: the older part, put before the view's.
+  const empty: RunView = { ...view, logs: [], metrics: [], scores: [] };
+  let progress: RunEvent | null = null;
+  for (const event of mine) {
+    applyHistory(empty, d, event);
+    if (event.body.type === 'progress') progress = event;
+  }
+  const keepOlder = (older: readonly LogLine[] | MetricPoint[], room: number) =>
+    room <= 0 ? [] : older.length > room ? older.slice(older.length - room) : older;
+  const logs = keepOlder(d.logs!, view.limits.logLines - view.logs.length) as LogLine[];
+  const metrics = keepOlder(d.metrics!, view.limits.metricPoints - view.metrics.length) as MetricPoint[];
+  // The view's time comes from the newest progress event: an older one only fills in when it had none.
+  const elapsed =
+    view.elapsedMs === null && progress?.body.type === 'progress'
+      ? { elapsedMs: progress.body.elapsedMs, elapsedAt: Date.parse(progress.at) }
+      : {};
+  return {
+    ...view,
+    ...elapsed,
+    logs: logs.length > 0 ? logs.concat(view.logs) : view.logs,
+    logTotal: d.logTotal,
+    metrics: metrics.length > 0 ? metrics.concat(view.metrics) : view.metrics,
+    scores: d.scores!.length > 0 ? d.scores!.concat(view.scores) : view.scores,
+    olderBefore: mine[0]!.seq,
   };
 }
 

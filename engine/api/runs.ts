@@ -252,7 +252,11 @@ export const RunSnapshot = z.object({
   run: RunSummary,
   stages: z.array(StageRow),
   experiments: z.array(Experiment),
-  /** Events after `sinceSeq`, at most `limit`; `nextSeq` pages on, null when there are no more now. */
+  /**
+   * Events after `sinceSeq`, at most `limit`, ascending; `nextSeq` pages on, null when there are no more now.
+   * A `tail` read holds the newest of them instead, and its `nextSeq` is the `beforeSeq` of the next older page
+   * (null when none is older).
+   */
   events: z.array(RunEvent),
   nextSeq: z.number().int().nullable(),
 });
@@ -300,8 +304,19 @@ export const RunGetQuery = z
     id: z.string().min(1),
     sinceSeq: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(5000).default(1000),
+    /**
+     * Read the newest `limit` events (after `sinceSeq`, before `beforeSeq`) instead of the oldest: a long run's
+     * page shows its latest output first and pages older events in behind it.
+     */
+    tail: z.boolean().default(false),
+    /** With `tail`: only events before this sequence number (the first one already read). */
+    beforeSeq: z.number().int().min(1).optional(),
   })
-  .strict();
+  .strict()
+  .refine((q) => q.beforeSeq === undefined || q.tail, {
+    message: 'beforeSeq pages a tail read: pass tail: true with it',
+    path: ['beforeSeq'],
+  });
 
 export const RunId = z.object({ id: z.string().min(1) }).strict();
 

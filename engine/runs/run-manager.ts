@@ -129,7 +129,9 @@ export class RunManager {
     const q = RunGetQuery.parse(query);
     this.markInterrupted();
     const run = this.summary(q.id);
-    const { events, nextSeq } = this.deps.repo.events(q.id, { sinceSeq: q.sinceSeq, limit: q.limit });
+    const { events, nextSeq } = q.tail
+      ? this.deps.repo.eventsTail(q.id, { sinceSeq: q.sinceSeq, limit: q.limit, beforeSeq: q.beforeSeq })
+      : this.deps.repo.events(q.id, { sinceSeq: q.sinceSeq, limit: q.limit });
     return {
       run,
       stages: this.deps.repo.stages(q.id),

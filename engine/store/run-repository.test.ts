@@ -252,6 +252,30 @@ describe('run repository', () => {
     expect(repo.events('nope', { sinceSeq: 0, limit: 10 })).toEqual({ events: [], nextSeq: null });
   });
 
+  it('reads the newest events (a tail read) and pages older ones with nextSeq as the next beforeSeq', () => {
+    repo.create(newRun('r1'));
+    repo.appendEvents(
+      'r1',
+      Array.from({ length: 25 }, (_, i) => log(`line ${i + 1}`)),
+    );
+    const newest = repo.eventsTail('r1', { sinceSeq: 0, limit: 10 });
+    expect(newest.events.map((e) => e.seq)).toEqual([16, 17, 18, 19, 20, 21, 22, 23, 24, 25]);
+    expect(newest.nextSeq).toBe(16);
+    newest.events.forEach((e) => RunEvent.parse(e));
+    const older = repo.eventsTail('r1', { sinceSeq: 0, limit: 10, beforeSeq: newest.nextSeq! });
+    expect(older.events.map((e) => e.seq)).toEqual([6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+    expect(older.nextSeq).toBe(6);
+    const oldest = repo.eventsTail('r1', { sinceSeq: 0, limit: 10, beforeSeq: 6 });
+    expect(oldest.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(oldest.nextSeq).toBeNull();
+    // After sinceSeq only; exactly `limit` left: nothing older.
+    expect(repo.eventsTail('r1', { sinceSeq: 15, limit: 10 }).nextSeq).toBeNull();
+    expect(
+      repo.eventsTail('r1', { sinceSeq: 20, limit: 10, beforeSeq: 23 }).events.map((e) => e.seq),
+    ).toEqual([21, 22]);
+    expect(repo.eventsTail('nope', { sinceSeq: 0, limit: 10 })).toEqual({ events: [], nextSeq: null });
+  });
+
   it('keeps sequence numbers unique and dense with two connections appending to the same file', () => {
     const other = openStore({ path: file });
     others.push(other);

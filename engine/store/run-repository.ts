@@ -238,6 +238,10 @@ export class RunRepository {
       events: db.prepare(
         'SELECT seq, at, body_json FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?',
       ),
+      // Walks the (run_id, seq) primary key backwards: the newest events cost the same at any run length.
+      eventsTail: db.prepare(
+        'SELECT seq, at, body_json FROM events WHERE run_id = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?',
+      ),
       getStage: db.prepare(
         'SELECT stage, status, attempt, step, started_at, ended_at, message FROM stages WHERE run_id = ? AND stage = ?',
       ),
@@ -440,6 +444,34 @@ export class RunRepository {
     const rows = this.stmts.events.all(runId, sinceSeq, limit + 1) as EventDbRow[];
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
+    const events = this.readEvents(runId, page);
+    const nextSeq = more ? page[page.length - 1]!.seq : null;
+    return { events, nextSeq };
+  }
+
+  /**
+   * The newest events after `sinceSeq` and before `beforeSeq` (default: all), at most `limit`, ascending.
+   * `nextSeq` is the `beforeSeq` of the next older page when older ones are stored, else null.
+   */
+  eventsTail(
+    runId: string,
+    { sinceSeq, limit, beforeSeq }: { sinceSeq: number; limit: number; beforeSeq?: number },
+  ) {
+    const rows = this.stmts.eventsTail.all(
+      runId,
+      sinceSeq,
+      beforeSeq ?? Number.MAX_SAFE_INTEGER,
+      limit + 1,
+    ) as EventDbRow[];
+    const more = rows.length > limit;
+    const page = (more ? rows.slice(0, limit) : rows).reverse();
+    const events = this.readEvents(runId, page);
+    const nextSeq = more ? page[0]!.seq : null;
+    return { events, nextSeq };
+  }
+
+  /** Parses stored rows; a stored event this version cannot read is skipped (and reported once). */
+  private readEvents(runId: string, page: readonly EventDbRow[]): RunEvent[] {
     const events: RunEvent[] = [];
     for (const row of page) {
       const parsed = parseEventBody(row.body_json);
@@ -453,8 +485,7 @@ export class RunRepository {
         );
       }
     }
-    const nextSeq = more ? page[page.length - 1]!.seq : null;
-    return { events, nextSeq };
+    return events;
   }
 
   /** Creates the stage row (pending, attempt 0, step 0) when missing, then changes the keys given. */

@@ -14,7 +14,8 @@ export class FakeRunHost implements CursorSource {
   connected = true;
   /** While set, `get` replies wait for `release()`. */
   private held: (() => void)[] | null = null;
-  gets: { sinceSeq: number; limit: number }[] = [];
+  /** Each `get` asked; `tail` and `beforeSeq` only when given. */
+  gets: { sinceSeq: number; limit: number; tail?: boolean; beforeSeq?: number }[] = [];
   /** Makes the next `get` fail. */
   failNext: Error | null = null;
 
@@ -66,8 +67,24 @@ export class FakeRunHost implements CursorSource {
     for (const go of waiting) go();
   }
 
-  async get({ sinceSeq, limit }: { id: string; sinceSeq: number; limit: number }): Promise<RunSnapshot> {
-    this.gets.push({ sinceSeq, limit });
+  async get({
+    sinceSeq,
+    limit,
+    tail,
+    beforeSeq,
+  }: {
+    id: string;
+    sinceSeq: number;
+    limit: number;
+    tail?: boolean;
+    beforeSeq?: number;
+  }): Promise<RunSnapshot> {
+    this.gets.push({
+      sinceSeq,
+      limit,
+      ...(tail !== undefined ? { tail } : {}),
+      ...(beforeSeq !== undefined ? { beforeSeq } : {}),
+    });
     if (this.failNext) {
       const error = this.failNext;
       this.failNext = null;
@@ -76,6 +93,18 @@ export class FakeRunHost implements CursorSource {
     if (this.held) await new Promise<void>((go) => this.held!.push(go));
     // The reply is read when the host answers: everything stored by then.
     const after = this.stored.filter((e) => e.seq > sinceSeq);
+    if (tail) {
+      // The newest `limit` before `beforeSeq`, as the repository's tail read; nextSeq pages older.
+      const range = after.filter((e) => beforeSeq === undefined || e.seq < beforeSeq);
+      const events = range.slice(Math.max(0, range.length - limit));
+      return {
+        run: { ...this.summary, lastSeq: this.stored.length },
+        stages: [],
+        experiments: [],
+        events,
+        nextSeq: range.length > limit ? events[0]!.seq : null,
+      };
+    }
     const events = after.slice(0, limit);
     return {
       run: { ...this.summary, lastSeq: this.stored.length },

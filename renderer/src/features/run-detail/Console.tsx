@@ -1,18 +1,21 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { StageName } from '../../../../engine/api';
 import type { LogLine } from '../../../../engine/api/run-view';
+import { fileRows, LineBuffer, type ConsoleRow } from './console-lines';
 import { useLogFileStore } from './log-file-store';
 import { STAGE_LABEL } from './stage-labels';
 
+/** Every row is one line this tall: the window of rows on screen follows from the scroll offset alone. */
 const ROW = 20;
+/** Rows drawn above and below the visible ones. */
+const OVERSCAN = 20;
 type StreamFilter = 'all' | 'stdout' | 'stderr' | 'engine' | 'problems';
 
-interface Row {
-  key: string;
-  source: string;
-  stream: string;
-  text: string;
+/** What the console draws from: the live output's line buffer, or a log file's lines. */
+interface Rows {
+  length: number;
+  at(i: number): ConsoleRow;
+  find(needle: string): number[];
 }
 
 const STREAMS: Record<StreamFilter, string> = {
@@ -22,6 +25,11 @@ const STREAMS: Record<StreamFilter, string> = {
   engine: 'engine messages',
   problems: 'errors and warnings',
 };
+
+/** The filter for one stream and stage choice (one function per choice, so the buffer knows it is the same). */
+function keeper(stream: StreamFilter, stage: StageName | 'all'): (l: LogLine) => boolean {
+  return (l) => keep(l, stream, stage);
+}
 
 function keep(l: LogLine, stream: StreamFilter, stage: StageName | 'all'): boolean {
   if (stage !== 'all' && l.stage !== stage) return false;
@@ -56,12 +64,24 @@ function highlight(text: string, needle: string): ReactNode {
 }
 
 /**
- * The run's output, virtualized (only the visible lines are in the DOM, so 100,000 lines scroll smoothly),
+ * The run's output, virtualized (only the visible lines are in the DOM, so 100,000 lines scroll smoothly; the
+ * rows are kept in a chunked buffer that grows by the new lines only, see console-lines.ts),
  * following the tail unless the user scrolled up. Search highlights matches and steps through them; filters
  * keep one stage or stream. The live output is the newest lines the events carried; "full log" reads a
  * command's whole log file from the run folder (`runs.log`), the older part paged in on demand.
  */
-export function Console({ runId, logs, total }: { runId: string; logs: readonly LogLine[]; total: number }) {
+export function Console({
+  runId,
+  logs,
+  total,
+  paging = false,
+}: {
+  runId: string;
+  logs: readonly LogLine[];
+  total: number;
+  /** Older lines are still being read in (a long run opens on its newest ones). */
+  paging?: boolean;
+}) {
   const scroller = useRef<HTMLDivElement>(null);
   const [follow, setFollow] = useState(true);
   const [stream, setStream] = useState<StreamFilter>('all');
@@ -77,64 +97,70 @@ export function Console({ runId, logs, total }: { runId: string; logs: readonly 
     // eslint-disable-next-line react-hooks/exhaustive-deps -- once per run
   }, [runId]);
 
-  const stages = useMemo(() => {
-    const seen = new Set<StageName>();
-    for (const l of logs) if (l.stage) seen.add(l.stage);
-    return [...seen];
-  }, [logs]);
+  // One buffer per run: it grows with the view's lines (new ones only) and rebuilds on a filter change.
+  const buffer = useMemo(() => new LineBuffer(runId), [runId]);
+  const filter = useMemo(() => keeper(stream, stage), [stream, stage]);
+  const live = useMemo(() => {
+    buffer.sync(logs, filter);
+    return { length: buffer.length, front: buffer.addedAtFront, stages: [...buffer.stages] };
+  }, [buffer, logs, filter]);
+  const stages = live.stages;
 
   // One row per line of text: an event may carry several (a batch of a script's output).
-  const lines = useMemo(() => {
-    const out: Row[] = [];
-    if (fileMode) {
-      file.lines.forEach((text, i) =>
-        out.push({ key: `f${file.firstLine + i}`, source: file.name!, stream: 'stdout', text }),
-      );
-      return out;
-    }
-    for (const l of logs) {
-      if (!keep(l, stream, stage)) continue;
-      const parts = l.text.replace(/\n$/, '').split('\n');
-      parts.forEach((text, i) =>
-        out.push({ key: `${l.seq}:${i}`, source: l.source, stream: l.stream, text }),
-      );
-    }
-    return out;
-  }, [logs, stream, stage, fileMode, file.lines, file.firstLine, file.name]);
+  const lines: Rows = useMemo(() => {
+    if (!fileMode) return { length: live.length, at: (i) => buffer.at(i), find: (n) => buffer.find(n) };
+    const rows = fileRows(file.name!, file.firstLine, file.lines);
+    return {
+      length: rows.length,
+      at: (i) => rows[i]!,
+      find: (n) => rows.flatMap((r, i) => (r.text.toLowerCase().includes(n) ? [i] : [])),
+    };
+  }, [fileMode, live, buffer, file.lines, file.firstLine, file.name]);
 
-  const hits = useMemo(() => {
-    if (!needle) return [];
-    const out: number[] = [];
-    lines.forEach((l, i) => {
-      if (l.text.toLowerCase().includes(needle)) out.push(i);
-    });
-    return out;
-  }, [lines, needle]);
+  const hits = useMemo(() => (needle ? lines.find(needle) : []), [lines, needle]);
 
-  // The React Compiler skips this component (TanStack Virtual returns fresh functions each render): expected.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: lines.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW,
-    getItemKey: (i) => lines[i]!.key,
-    overscan: 20,
-  });
+  // The window of rows drawn: from the scroll offset and the viewport's height (rows are all ROW tall).
+  const [port, setPort] = useState({ top: 0, height: 600 });
+  const firstRow = Math.max(0, Math.floor(port.top / ROW) - OVERSCAN);
+  const lastRow = Math.min(lines.length, Math.ceil((port.top + port.height) / ROW) + OVERSCAN);
 
+  const hasRows = lines.length > 0; // the scroller exists only then
+  // The viewport's height changes with the window: the window of rows follows it.
   useEffect(() => {
-    if (follow && !needle && lines.length > 0) virtualizer.scrollToIndex(lines.length - 1, { align: 'end' });
-  }, [follow, needle, lines.length, virtualizer]);
+    const el = scroller.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setPort({ top: el.scrollTop, height: el.clientHeight }));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [hasRows]);
+
+  const scrollToRow = (i: number, align: 'end' | 'center') => {
+    const el = scroller.current;
+    if (!el) return;
+    el.scrollTop = align === 'end' ? (i + 1) * ROW - el.clientHeight : i * ROW - (el.clientHeight - ROW) / 2;
+  };
+
+  // Older lines put in above: the reader keeps their place (the rows they read move down by as many).
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && live.front > 0 && !(follow && !needle)) el.scrollTop += live.front * ROW;
+  }, [live, follow, needle]);
+
+  useLayoutEffect(() => {
+    if (follow && !needle && lines.length > 0) scrollToRow(lines.length - 1, 'end');
+  }, [follow, needle, lines.length]);
 
   const goTo = (n: number) => {
     if (hits.length === 0) return;
     const next = ((n % hits.length) + hits.length) % hits.length;
     setHit(next);
     setFollow(false);
-    virtualizer.scrollToIndex(hits[next]!, { align: 'center' });
+    scrollToRow(hits[next]!, 'center');
   };
 
   const onScroll = () => {
     const el = scroller.current!;
+    setPort({ top: el.scrollTop, height: el.clientHeight });
     const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW * 2;
     if (atBottom !== follow) setFollow(atBottom);
   };
@@ -236,6 +262,7 @@ export function Console({ runId, logs, total }: { runId: string; logs: readonly 
           {!fileMode && olderInMemory
             ? ` (newest ${logs.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} in memory)`
             : ''}
+          {!fileMode && paging ? ' · reading older lines…' : ''}
         </span>
         {!follow && (
           <button type="button" className="secondary small" onClick={() => setFollow(true)}>
@@ -286,20 +313,21 @@ export function Console({ runId, logs, total }: { runId: string; logs: readonly 
           onScroll={onScroll}
           data-testid="console"
         >
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const line = lines[item.index]!;
+          <div style={{ height: lines.length * ROW, position: 'relative' }}>
+            {Array.from({ length: Math.max(0, lastRow - firstRow) }, (_, k) => {
+              const index = firstRow + k;
+              const line = lines.at(index);
               return (
                 <div
                   key={line.key}
-                  className={`console-line ${line.stream}${item.index === current ? ' current-hit' : ''}`}
+                  className={`console-line ${line.stream}${index === current ? ' current-hit' : ''}`}
                   style={{
                     position: 'absolute',
                     top: 0,
                     left: 0,
                     right: 0,
                     height: ROW,
-                    transform: `translateY(${item.start}px)`,
+                    transform: `translateY(${index * ROW}px)`,
                   }}
                 >
                   {!fileMode && <span className="console-source">{line.source}</span>}

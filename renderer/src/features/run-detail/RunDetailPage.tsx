@@ -77,6 +77,7 @@ const TABS: { id: DetailTab; label: string }[] = [
 /** The detail's views as ARIA tabs: arrow keys, Home and End move between them (the roving tab stop). */
 function DetailTabs({ view }: { view: RunView }) {
   const tab = useDetailsStore((s) => s.tab);
+  const paging = useRunDetailStore((s) => s.paging);
   const setTab = useDetailsStore((s) => s.setTab);
   const reset = useDetailsStore((s) => s.reset);
   const { run } = view;
@@ -133,7 +134,7 @@ function DetailTabs({ view }: { view: RunView }) {
           // data-last-seq: the newest event folded, which the store's run.lastSeq must equal once it settles.
           <section className="card" aria-labelledby="console-title" data-last-seq={view.lastSeq}>
             <h2 id="console-title">Console</h2>
-            <Console runId={run.id} logs={view.logs} total={view.logTotal} />
+            <Console runId={run.id} logs={view.logs} total={view.logTotal} paging={paging} />
           </section>
         )}
         {tab === 'trace' && (

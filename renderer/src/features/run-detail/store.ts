@@ -12,7 +12,7 @@ interface DetailState {
   status: 'idle' | 'loading' | 'ready' | 'missing' | 'error';
   error: string | null;
   view: RunView | null;
-  /** Older events are still being read (a long run opens on its first page and fills in). */
+  /** Older events are still being read (a long run opens on its newest page and fills in behind it). */
   paging: boolean;
   action: { kind: RunAction; busy: boolean; error: string | null; confirming: boolean } | null;
   open(id: string): Promise<void>;
@@ -23,8 +23,24 @@ interface DetailState {
   perform(kind: RunAction): Promise<boolean>;
 }
 
-/** Events per runs.get page (the contract's most). */
-const PAGE = 5000;
+/**
+ * Events per runs.get read. The page opens on the newest of them (a tail read) and pages the older ones in
+ * behind, one page per idle moment: a page is small enough that reading, checking and folding it stays well
+ * under a frame's long-task budget (50 ms) on a slow machine.
+ */
+const PAGE = 1000;
+/** Events in the first (tail) read: more than a console screen of lines, little enough to show at once. */
+const FIRST = 500;
+
+/** Lines the view keeps: the console holds a whole 100,000-event run, and more. */
+const LIMITS = { logLines: 250_000, metricPoints: 50_000 };
+
+/** Waits for the main thread to be idle (a frame at most), so paging never stalls scrolling or typing. */
+const idle = (): Promise<void> =>
+  new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 100 });
+    else setTimeout(resolve, 0);
+  });
 
 /**
  * The open run's cursor: snapshot, then live events from the host's bus, which carries this process's runs
@@ -45,6 +61,10 @@ export const useRunDetailStore = create<DetailState>((set, get) => ({
     set({ runId: id, status: 'loading', error: null, view: null, action: null, paging: false });
     const mine = openRunView(cursorSource, id, (view, { paging }) => set({ status: 'ready', view, paging }), {
       pageSize: PAGE,
+      snapshotLimit: FIRST,
+      tail: true,
+      pace: idle,
+      limits: LIMITS,
       onError: (error) => {
         // A failed first read is the page's error; later ones are retried on the next hole or reconnect.
         if (live === mine && (get().status === 'loading' || isNotFound(error)))
