@@ -182,7 +182,11 @@ export class FakeEngine {
         .map((r) => r.summary)
         .filter((s) => !input.status || s.status === input.status)
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-      return { runs: all.slice(input.offset, input.offset + input.limit), total: all.length, all: all.length };
+      return {
+        runs: all.slice(input.offset, input.offset + input.limit),
+        total: all.length,
+        all: all.length,
+      };
     },
     'runs.cancel': async (input: { id: string }) => {
       this.calls.push({ name: 'runs.cancel', input });
