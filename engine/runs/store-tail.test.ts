@@ -18,12 +18,12 @@ afterEach(async () => {
   for (const e of engines.splice(0)) await e.close();
 });
 
-function open(tail: boolean): Engine {
+function open(tail: boolean, intervalMs = 10): Engine {
   const engine = createEngine({
     host: tail ? 'server' : 'cli',
     databasePath: path.join(temp.dir, 'mle_beast.db'),
     probeDocker: async () => ({ available: false, version: null, endpoint: 'none', error: 'not in tests' }),
-    ...(tail ? { tailOtherProcesses: { intervalMs: 10, pageSize: 300 } } : {}),
+    ...(tail ? { tailOtherProcesses: { intervalMs, pageSize: 300 } } : {}),
   });
   engines.push(engine);
   return engine;
@@ -78,6 +78,22 @@ const seqs = (events: RunEvent[], runId: string) => events.filter((e) => e.runId
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 describe('StoreTail: runs of another process on this bus', () => {
+  it('is woken by the database files changing, not only by its interval', async () => {
+    const writer = open(false);
+    // An interval no test waits for: only the change notice on the database's write-ahead log can wake it.
+    const reader = open(true, 3_600_000);
+    const seen = record(reader);
+    const repo = new RunRepository(writer.store.db);
+    const publisher = new EventPublisher(repo, writer.events);
+    repo.create(newRun('w'));
+    repo.update('w', { status: 'running' });
+    await until(() => seen.messages.some((m) => m.name === 'runs.changed'), 'the new row noticed');
+    publisher.publish('w', log('first'));
+    publisher.publish('w', log('second'));
+    await until(() => seqs(seen.events, 'w').length >= 2, 'the events of the other engine');
+    expect(seqs(seen.events, 'w')).toEqual([1, 2]);
+  });
+
   it('carries 10,000 events of two runs written by another engine, each once and in order', async () => {
     const writer = open(false);
     const reader = open(true);

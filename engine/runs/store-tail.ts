@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { isTerminalStatus, type RunEvent } from '../api/runs';
 import { runEventsOf } from '../api/contract';
 import type { EventBus } from '../api/event-bus';
@@ -10,8 +12,17 @@ export interface StoreTailOptions {
   /** Events read per query; a tick reads at most `maxPages` pages per run, the next tick goes on. */
   pageSize?: number;
   maxPages?: number;
+  /**
+   * The database file: a change to it or its write-ahead log wakes the tail at once (another process wrote),
+   * so another process's events arrive in milliseconds rather than at the next interval. The interval stays, for
+   * file systems that report no changes.
+   */
+  watchFile?: string;
   warn?: (message: string) => void;
 }
+
+/** After a change to the database files, the tail reads them this soon (a burst of writes is read once). */
+const WAKE_MS = 15;
 
 /**
  * Makes the runs of other processes (a `mle-beast run` in a terminal, another app window's process) live on
@@ -31,6 +42,8 @@ export class StoreTail {
   private readonly watched = new Set<string>();
   private marks: { count: number; maxRowid: number };
   private timer: NodeJS.Timeout | null = null;
+  private watcher: fs.FSWatcher | null = null;
+  private wake: NodeJS.Timeout | null = null;
   private readonly unsubscribe: () => void;
   private readonly intervalMs: number;
   private readonly pageSize: number;
@@ -42,7 +55,7 @@ export class StoreTail {
     private readonly heads: RunHeads,
     private readonly repo: RunRepository,
     private readonly bus: EventBus,
-    options: StoreTailOptions = {},
+    private readonly options: StoreTailOptions = {},
   ) {
     this.intervalMs = options.intervalMs ?? 250;
     this.pageSize = options.pageSize ?? 1000;
@@ -64,12 +77,39 @@ export class StoreTail {
     if (this.timer) return;
     this.timer = setInterval(() => this.tickQuietly(), this.intervalMs);
     this.timer.unref();
+    // An in-memory or relative database has no folder worth watching.
+    if (this.options.watchFile && path.isAbsolute(this.options.watchFile)) this.watch(this.options.watchFile);
   }
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    if (this.wake) clearTimeout(this.wake);
+    this.wake = null;
+    this.watcher?.close();
+    this.watcher = null;
     this.unsubscribe();
+  }
+
+  /** Wakes the tail when the database or its -wal/-shm files change (the folder is watched: the WAL comes and goes). */
+  private watch(file: string): void {
+    const base = path.basename(file);
+    try {
+      this.watcher = fs.watch(path.dirname(file), { persistent: false }, (_event, name) => {
+        if (name && !String(name).startsWith(base)) return;
+        this.wake ??= setTimeout(() => {
+          this.wake = null;
+          this.tickQuietly();
+        }, WAKE_MS);
+      });
+      // A watcher that fails later (the folder removed) leaves the interval to do the work.
+      this.watcher.on('error', () => {
+        this.watcher?.close();
+        this.watcher = null;
+      });
+    } catch {
+      // No change notices here (some network file systems): the interval reads the store.
+    }
   }
 
   /** One read of the store: new rows, then the new events of every watched run. Public for tests. */

@@ -143,12 +143,10 @@ export function createEngine(options: EngineOptions): Engine {
 
   if (options.cleanupOrphanSandboxes) void removeOrphanSandboxes();
   const tail = options.tailOtherProcesses
-    ? new StoreTail(
-        new RunHeads(store.db),
-        repo,
-        events,
-        options.tailOtherProcesses === true ? {} : options.tailOtherProcesses,
-      )
+    ? new StoreTail(new RunHeads(store.db), repo, events, {
+        watchFile: store.path,
+        ...(options.tailOtherProcesses === true ? {} : options.tailOtherProcesses),
+      })
     : null;
   tail?.start();
 
