@@ -1,36 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { openRunCursor, openRunView, type CursorSink } from './run-cursor';
-import type { RunEvent, RunEventBody, RunSnapshot, RunSummary } from './runs';
+import type { RunEvent, RunEventBody, RunSnapshot } from './runs';
 import { FakeRunHost } from './testing/fake-run-host';
+import { runSummary } from './testing/run-summary';
 
-const summary: RunSummary = {
-  id: 'run-1',
-  name: null,
-  status: 'running',
-  endReason: null,
-  message: null,
-  mode: 'greenfield',
-  task: 'predict churn',
-  workspace: '/tmp/ws',
-  metric: { name: 'accuracy', direction: 'higher', target: 0.82, trusted: true },
-  step: 0,
-  maxSteps: 6,
-  bestScore: null,
-  bestStep: null,
-  bestCommit: null,
-  finalScore: null,
-  costUsd: 0,
-  unknownCostCalls: 0,
-  promptTokens: 0,
-  completionTokens: 0,
-  llmCalls: 0,
-  model: 'scripted model',
-  sandbox: 'docker',
-  createdAt: '2026-12-07T10:00:00.000Z',
-  startedAt: '2026-12-07T10:00:00.000Z',
-  endedAt: null,
-  lastSeq: 0,
-};
+const summary = runSummary();
 
 const log = (text: string): RunEventBody => ({
   type: 'log',

@@ -15,49 +15,14 @@ import {
   type MetricPoint,
   type RunView,
 } from './run-view';
-import {
-  RunEvent,
-  RunSnapshot,
-  type Experiment,
-  type RunEventBody,
-  type RunSummary,
-  type StageRow,
-} from './runs';
+import { RunEvent, RunSnapshot, type Experiment, type RunEventBody, type StageRow } from './runs';
+import { runSummary } from './testing/run-summary';
 
 const T0 = Date.parse('2026-12-07T10:00:00.000Z');
 const iso = (ms: number) => new Date(T0 + ms).toISOString();
 
-function summary(patch: Partial<RunSummary> = {}): RunSummary {
-  return {
-    id: 'run-1',
-    name: null,
-    status: 'running',
-    endReason: null,
-    message: null,
-    mode: 'greenfield',
-    task: 'predict churn',
-    workspace: '/tmp/ws',
-    metric: { name: 'accuracy', direction: 'higher', target: 0.82, trusted: true },
-    step: 0,
-    maxSteps: 6,
-    bestScore: null,
-    bestStep: null,
-    bestCommit: null,
-    finalScore: null,
-    costUsd: 0,
-    unknownCostCalls: 0,
-    promptTokens: 0,
-    completionTokens: 0,
-    llmCalls: 0,
-    model: 'scripted model',
-    sandbox: 'docker',
-    createdAt: iso(0),
-    startedAt: iso(0),
-    endedAt: null,
-    lastSeq: 0,
-    ...patch,
-  };
-}
+// The run's start is T0 in these tests.
+const summary = runSummary;
 
 function experiment(step: number, patch: Partial<Experiment> = {}): Experiment {
   return {
