@@ -35,6 +35,7 @@ import {
   SandboxBuildStarted,
   SandboxStatus,
 } from './sandbox';
+import { SetupCheckInput, SetupCheckResult } from './setup-check';
 import {
   RunDocuments,
   RunExperimentDetail,
@@ -167,6 +168,12 @@ export const commands = {
   'runs.documents': command(RunId, RunDocuments, "The workspace's research_log.md and data_analysis.md."),
   'runs.gitLog': command(RunId, RunGitLog, "The commits of the run's branch, newest first."),
   'runs.safety': command(RunId, RunSafety, 'The commands the safety policy blocked during the run.'),
+  // First start and `mle-beast doctor` (engine/api/setup-check.ts).
+  'setup.check': command(
+    SetupCheckInput,
+    SetupCheckResult,
+    'The checks a first start and `doctor` need (provider, key, live model list, model, Docker, image, OS sandbox, GPU, git, Python), each with its fix; optionally of a provider not saved yet.',
+  ),
 } as const;
 
 export const events = {

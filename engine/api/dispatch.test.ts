@@ -51,6 +51,7 @@ function handlers(overrides: Partial<CommandHandlers> = {}): CommandHandlers {
     'runs.documents': notHere,
     'runs.gitLog': notHere,
     'runs.safety': notHere,
+    'setup.check': notHere,
     'app.info': async () => info,
     'app.storage': notHere,
     'provider.status': notHere,

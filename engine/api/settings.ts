@@ -33,6 +33,11 @@ export const Settings = z.object({
   llmProvider: z.enum(['local', 'openrouter', 'openai']).nullable(),
   llmModel: z.string().trim().min(1).max(200).nullable(),
   localBaseUrl: z.url({ protocol: /^https?$/ }).nullable(),
+  /**
+   * The first-start wizard was skipped: the app opens on the dashboard even with no provider configured.
+   * Settings' "Run set-up again" opens the wizard whatever this says.
+   */
+  setupSkipped: z.boolean(),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingKey = keyof Settings;
@@ -54,6 +59,7 @@ export const DEFAULT_SETTINGS: Settings = Settings.parse({
   llmProvider: null,
   llmModel: null,
   localBaseUrl: null,
+  setupSkipped: false,
 });
 
 /** An update names only the fields it changes; unknown fields are an error, not silently dropped. */

@@ -21,6 +21,7 @@ import { describeStorage } from './storage';
 import { providerStatus } from '../config/provider-status';
 import { appProvider } from '../runs/prepare';
 import { toolCommands } from './tool-commands';
+import { setupCheck } from './setup-check';
 import type { SandboxBuilds } from '../sandbox/build-jobs';
 
 export interface EngineOptions {
@@ -139,6 +140,16 @@ export function createEngine(options: EngineOptions): Engine {
     'runs.documents': async ({ id }) => details.documents(id),
     'runs.gitLog': ({ id }) => details.gitLog(id),
     'runs.safety': async ({ id }) => details.safety(id),
+    'setup.check': (input) =>
+      setupCheck(
+        {
+          settings: () => settings.get(),
+          catalogCache,
+          ...(options.runs?.env ? { env: options.runs.env } : {}),
+          ...(options.runs?.catalogTimeoutMs ? { catalogTimeoutMs: options.runs.catalogTimeoutMs } : {}),
+        },
+        input,
+      ),
   };
 
   if (options.cleanupOrphanSandboxes) void removeOrphanSandboxes();

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandHandlers } from '../api/dispatch';
 import { EngineError } from '../api/errors';
-import type { ProviderName } from '../api/catalog';
+import type { ModelCatalogList, ProviderName } from '../api/catalog';
 import type { Settings } from '../api/settings';
 import { CREDENTIAL_VARIABLE, loadProvider, safeUrl, type ResolvedProvider } from '../config';
 import { DEFAULT_SEED, EXAMPLES, createExample, listExamples } from '../examples';
@@ -40,6 +40,31 @@ export interface ToolCommandDeps {
   env?: NodeJS.ProcessEnv;
   catalogCache: CatalogCache;
   catalogTimeoutMs?: number;
+}
+
+const perMillion = (perToken: number | null) =>
+  perToken === null ? null : Math.round(perToken * 1e6 * 1e6) / 1e6;
+
+/** A loaded catalog as the contract gives it (`models.list`, `setup.check`): prices per 1M tokens. */
+export function catalogListOf(
+  p: ResolvedProvider,
+  loaded: Extract<LoadCatalogResult, { ok: true }>,
+): ModelCatalogList {
+  return {
+    provider: p.provider,
+    baseURL: safeUrl(p.baseURL),
+    fetchedAt: loaded.catalog.fetchedAt,
+    fromCache: loaded.source !== 'provider',
+    note: loaded.note,
+    models: loaded.catalog.models.map((m) => ({
+      id: m.id,
+      name: m.name,
+      inputPricePerMillion: perMillion(m.price.prompt),
+      outputPricePerMillion: perMillion(m.price.completion),
+      contextLength: m.contextLength,
+      supportsTools: m.supportsTools,
+    })),
+  };
 }
 
 export function toolCommands(deps: ToolCommandDeps): {
@@ -85,8 +110,6 @@ export function toolCommands(deps: ToolCommandDeps): {
     }
     return loaded;
   };
-  const perMillion = (perToken: number | null) =>
-    perToken === null ? null : Math.round(perToken * 1e6 * 1e6) / 1e6;
 
   const handlers: Pick<CommandHandlers, ToolCommand> = {
     'sandbox.status': async () => ({ ...(await sandboxStatus({ env: env() })), build: builds.current() }),
@@ -145,22 +168,7 @@ export function toolCommands(deps: ToolCommandDeps): {
 
     'models.list': async (input) => {
       const p = provider(input.provider);
-      const loaded = await catalog(p, input.refresh ?? false);
-      return {
-        provider: p.provider,
-        baseURL: safeUrl(p.baseURL),
-        fetchedAt: loaded.catalog.fetchedAt,
-        fromCache: loaded.source !== 'provider',
-        note: loaded.note,
-        models: loaded.catalog.models.map((m) => ({
-          id: m.id,
-          name: m.name,
-          inputPricePerMillion: perMillion(m.price.prompt),
-          outputPricePerMillion: perMillion(m.price.completion),
-          contextLength: m.contextLength,
-          supportsTools: m.supportsTools,
-        })),
-      };
+      return catalogListOf(p, await catalog(p, input.refresh ?? false));
     },
     'models.suggest': async (input) => {
       const p = provider(input.provider);
