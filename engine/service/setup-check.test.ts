@@ -46,7 +46,7 @@ const entries = [
 async function check(e: Engine, input: unknown): Promise<SetupCheckResult> {
   const result = await dispatch(e.handlers, 'setup.check', input);
   if (!result.ok) throw new Error(`expected ok, got ${result.error.message}`);
-  return result.value;
+  return result.value as SetupCheckResult;
 }
 const byId = (r: SetupCheckResult, id: SetupCheckItem['id']) => {
   const found = r.checks.find((c) => c.id === id);
