@@ -213,7 +213,7 @@ async function checkProvider(
     item(
       'catalog',
       'ok',
-      `${catalog.models.length} models listed by ${catalog.baseURL} (${Date.now() - started} ms)`,
+      `${catalog.models.length} model${catalog.models.length === 1 ? '' : 's'} listed by ${catalog.baseURL} (${Date.now() - started} ms)`,
     ),
   );
   checks.push(modelItem(p, loaded.catalog, catalog));

@@ -87,7 +87,7 @@ export function SetupWizard({ again }: { again: boolean }) {
         {step === 'check' && <CheckStep />}
         {step === 'model' && <ModelStep />}
         {step === 'sandbox' && <SandboxStep />}
-        {tried && !canGoOn.ok && canGoOn.why && (
+        {tried && !canGoOn.ok && canGoOn.why && !canGoOn.onField && (
           <p className="field-error" role="alert" data-testid="wizard-blocked">
             {canGoOn.why}
           </p>
@@ -106,7 +106,7 @@ export function SetupWizard({ again }: { again: boolean }) {
           >
             Back
           </button>
-          <button type="submit" disabled={finishing} aria-disabled={!canGoOn.ok}>
+          <button type="submit" disabled={finishing}>
             {last ? (finishing ? 'Saving…' : 'Finish') : 'Next'}
           </button>
           <button type="button" className="link" onClick={() => void leave()}>
@@ -130,7 +130,7 @@ const STEP_TITLES: Record<Step, string> = {
 };
 
 /** Whether Next may go on from this step, and if not, why (said when the user tries). */
-function useCanGoOn(step: Step): { ok: boolean; why: string | null } {
+function useCanGoOn(step: Step): { ok: boolean; why: string | null; onField?: boolean } {
   const provider = useSetupStore((s) => s.provider);
   const baseUrl = useSetupStore((s) => s.baseUrl);
   const check = useSetupStore((s) => s.check);
@@ -140,7 +140,8 @@ function useCanGoOn(step: Step): { ok: boolean; why: string | null } {
       if (!provider) return { ok: false, why: 'Choose a provider to go on.' };
       if (provider === 'local') {
         const problem = urlProblem(baseUrl);
-        return { ok: problem === null, why: problem };
+        // Said under the URL field itself (ProviderStep), read with it.
+        return { ok: problem === null, why: problem, onField: true };
       }
       return { ok: true, why: null };
     case 'check': {
@@ -202,9 +203,16 @@ function ProviderStep({ tried }: { tried: boolean }) {
               placeholder="http://127.0.0.1:11434/v1"
               value={baseUrl}
               aria-invalid={tried && problem !== null}
-              aria-describedby="setup-base-url-hint"
+              aria-describedby={
+                tried && problem ? 'setup-base-url-error setup-base-url-hint' : 'setup-base-url-hint'
+              }
               onChange={(e) => setBaseUrl(e.target.value)}
             />
+            {tried && problem && (
+              <p className="field-error" role="alert" id="setup-base-url-error" data-testid="wizard-blocked">
+                {problem}
+              </p>
+            )}
             <p className="hint" id="setup-base-url-hint">
               The server’s OpenAI-compatible base URL, usually ending in /v1 (Ollama:
               http://127.0.0.1:11434/v1).
@@ -355,8 +363,8 @@ function ModelStep() {
   return (
     <>
       <p className="hint">
-        {catalog.models.length} models from <code>{catalog.baseURL}</code>. Prices are per million tokens, as
-        the provider lists them.
+        {catalog.models.length} model{catalog.models.length === 1 ? '' : 's'} from{' '}
+        <code>{catalog.baseURL}</code>. Prices are per million tokens, as the provider lists them.
       </p>
       <div className="inline-field">
         <label htmlFor="setup-model-search">Search models</label>
