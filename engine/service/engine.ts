@@ -22,6 +22,9 @@ import { providerStatus } from '../config/provider-status';
 import { appProvider } from '../runs/prepare';
 import { toolCommands } from './tool-commands';
 import type { SandboxBuilds } from '../sandbox/build-jobs';
+import type { SecretStore } from '../api/secrets';
+import { secretsCommands } from './secrets';
+import { createUserFileSecretStore } from './secret-file';
 
 export interface EngineOptions {
   host: HostKind;
@@ -41,6 +44,14 @@ export interface EngineOptions {
   tailOtherProcesses?: boolean | StoreTailOptions;
   /** Tests: the run manager's policy, tuning, sandbox options and environment. */
   runs?: Partial<Pick<RunManagerDeps, 'policy' | 'tuning' | 'sandboxOptions' | 'env' | 'catalogTimeoutMs'>>;
+  /**
+   * Where the user's saved API keys live (engine/api/secrets.ts): the host's store (the desktop app's
+   * safeStorage), or `user-file` for a 0600 file in the engine's home (the browser host on loopback, the CLI).
+   * Absent: keys are not saved here, `secrets.set` says how to set the variable instead.
+   */
+  secrets?: SecretStore | 'user-file';
+  /** Why there is no store, said to the user (e.g. the browser host served beyond loopback). */
+  secretsUnavailable?: string;
 }
 
 /** The engine service: the one object every host calls, implementing the engine/api contract. */
@@ -62,6 +73,14 @@ export function createEngine(options: EngineOptions): Engine {
   const docker = options.probeDocker ?? (() => probeDocker());
   const catalogCache = new ModelCatalogRepository(store.db);
   const repo = new RunRepository(store.db);
+  const secrets = secretsCommands({
+    store:
+      options.secrets === 'user-file' ? createUserFileSecretStore(path.dirname(store.path)) : options.secrets,
+    ...(options.secretsUnavailable ? { unavailable: options.secretsUnavailable } : {}),
+    events,
+    env: () => options.runs?.env ?? process.env,
+    cwd: () => process.cwd(),
+  });
   const runs = new RunManager({
     repo,
     readOnlyStore: store.readOnly,
@@ -70,6 +89,7 @@ export function createEngine(options: EngineOptions): Engine {
     settings: () => settings.get(),
     catalogCache,
     home: path.dirname(store.path),
+    savedKeys: secrets.savedKeys,
     ...options.runs,
   });
   const formHandlers = newRunFormHandlers({
@@ -77,6 +97,7 @@ export function createEngine(options: EngineOptions): Engine {
       settings: settings.get(),
       home: path.dirname(store.path),
       catalogCache,
+      savedKeys: secrets.savedKeys,
       ...(options.runs?.env ? { env: options.runs.env } : {}),
       ...(options.runs?.catalogTimeoutMs ? { catalogTimeoutMs: options.runs.catalogTimeoutMs } : {}),
     }),
@@ -87,6 +108,7 @@ export function createEngine(options: EngineOptions): Engine {
     events,
     settings: () => settings.get(),
     catalogCache,
+    savedKeys: secrets.savedKeys,
     ...(options.runs?.env ? { env: options.runs.env } : {}),
     ...(options.runs?.catalogTimeoutMs ? { catalogTimeoutMs: options.runs.catalogTimeoutMs } : {}),
   });
@@ -110,6 +132,7 @@ export function createEngine(options: EngineOptions): Engine {
       providerStatus({
         cwd: process.cwd(),
         env: options.runs?.env ?? process.env,
+        saved: secrets.savedKeys(),
         app: appProvider(settings.get()),
       }),
     'settings.get': async () => settings.get(),
@@ -139,6 +162,7 @@ export function createEngine(options: EngineOptions): Engine {
     'runs.documents': async ({ id }) => details.documents(id),
     'runs.gitLog': ({ id }) => details.gitLog(id),
     'runs.safety': async ({ id }) => details.safety(id),
+    ...secrets.handlers,
   };
 
   if (options.cleanupOrphanSandboxes) void removeOrphanSandboxes();
