@@ -62,6 +62,11 @@ export interface Engine {
   runs: RunManager;
   /** The sandbox image builds this engine runs (one at a time). */
   builds: SandboxBuilds;
+  /**
+   * The saved keys' values, for one use only: the hosts check every reply and event against them before it
+   * leaves the main process (main/shared/secret-scan.ts), so a bug can never hand a saved key to a renderer.
+   */
+  savedKeyValues(): string[];
   /** Stops the runs of this process (they become interrupted, resumable) and closes the store. */
   close(): Promise<void>;
 }
@@ -186,6 +191,7 @@ export function createEngine(options: EngineOptions): Engine {
     store,
     runs,
     builds: tools.builds,
+    savedKeyValues: () => Object.values(secrets.savedKeys()?.values ?? {}),
     close,
   };
 }

@@ -110,60 +110,91 @@ export function createSecretFileStore(options: { file: string; codec: SecretCode
     }
   };
 
+  // What the file held when last read, by its identity and time: every IPC and HTTP reply is checked against the
+  // saved keys (main/shared/secret-scan.ts), so reading (and decrypting) is done again only when the file changed,
+  // here or in another process.
+  let cache: { stamp: string; contents: SecretStoreContents } | null = null;
+  const stampOf = (): string => {
+    try {
+      const s = fs.statSync(file);
+      return `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+    } catch {
+      return 'none';
+    }
+  };
+
   return {
     info: () => codec.info(),
     read(): SecretStoreContents {
-      const { values: stored } = load();
-      const result: SecretStoreContents = { values: {}, problems: {} };
-      for (const variable of SECRET_VARIABLES) {
-        const raw = stored[variable];
-        if (raw === undefined) continue;
-        const prefix = `${SECRET_VALUE_VERSION}:`;
-        if (!raw.startsWith(prefix)) {
-          const version = /^([a-z0-9]{1,8}):/i.exec(raw)?.[1];
-          result.problems[variable] =
-            `saved in a format this version cannot read (${version ? `"${version}"` : 'no version'}); it is kept: ` +
-            `save the key again to replace it`;
-          continue;
-        }
-        try {
-          result.values[variable] = codec.decode(raw.slice(prefix.length));
-        } catch (error) {
-          result.problems[variable] =
-            `cannot be read: ${(error as Error).message}; it is kept: save the key again to replace it`;
-        }
-      }
-      return result;
+      const stamp = stampOf();
+      if (cache?.stamp === stamp) return cache.contents;
+      const contents = decodeAll();
+      cache = { stamp, contents };
+      return contents;
     },
     set(variable: SecretVariable, value: string, { allowPlainText }): void {
-      const info = codec.info();
-      if (info.needsConsent && !allowPlainText) {
-        throw new EngineError(
-          'forbidden',
-          `${variable} was not saved: ${info.explanation} Saving it needs your agreement (allowPlainText), ` +
-            `${HOW_ELSE(variable)}.`,
-        );
-      }
-      const contents = load();
-      let encoded: string;
-      try {
-        encoded = codec.encode(value);
-      } catch (error) {
-        throw new EngineError(
-          'unavailable',
-          `${variable} was not saved: ${(error as Error).message}; ${HOW_ELSE(variable)}.`,
-        );
-      }
-      save({ values: { ...contents.values, [variable]: `${SECRET_VALUE_VERSION}:${encoded}` } });
+      cache = null;
+      setValue(variable, value, allowPlainText);
     },
     delete(variable: SecretVariable): boolean {
-      const contents = load();
-      if (!Object.hasOwn(contents.values, variable)) return false;
-      const { [variable]: _removed, ...rest } = contents.values;
-      save({ values: rest });
-      return true;
+      cache = null;
+      return deleteValue(variable);
     },
   };
+
+  function decodeAll(): SecretStoreContents {
+    const { values: stored } = load();
+    const result: SecretStoreContents = { values: {}, problems: {} };
+    for (const variable of SECRET_VARIABLES) {
+      const raw = stored[variable];
+      if (raw === undefined) continue;
+      const prefix = `${SECRET_VALUE_VERSION}:`;
+      if (!raw.startsWith(prefix)) {
+        const version = /^([a-z0-9]{1,8}):/i.exec(raw)?.[1];
+        result.problems[variable] =
+          `saved in a format this version cannot read (${version ? `"${version}"` : 'no version'}); it is kept: ` +
+          `save the key again to replace it`;
+        continue;
+      }
+      try {
+        result.values[variable] = codec.decode(raw.slice(prefix.length));
+      } catch (error) {
+        result.problems[variable] =
+          `cannot be read: ${(error as Error).message}; it is kept: save the key again to replace it`;
+      }
+    }
+    return result;
+  }
+
+  function setValue(variable: SecretVariable, value: string, allowPlainText: boolean): void {
+    const info = codec.info();
+    if (info.needsConsent && !allowPlainText) {
+      throw new EngineError(
+        'forbidden',
+        `${variable} was not saved: ${info.explanation} Saving it needs your agreement (allowPlainText), ` +
+          `${HOW_ELSE(variable)}.`,
+      );
+    }
+    const contents = load();
+    let encoded: string;
+    try {
+      encoded = codec.encode(value);
+    } catch (error) {
+      throw new EngineError(
+        'unavailable',
+        `${variable} was not saved: ${(error as Error).message}; ${HOW_ELSE(variable)}.`,
+      );
+    }
+    save({ values: { ...contents.values, [variable]: `${SECRET_VALUE_VERSION}:${encoded}` } });
+  }
+
+  function deleteValue(variable: SecretVariable): boolean {
+    const contents = load();
+    if (!Object.hasOwn(contents.values, variable)) return false;
+    const { [variable]: _removed, ...rest } = contents.values;
+    save({ values: rest });
+    return true;
+  }
 }
 
 /**
