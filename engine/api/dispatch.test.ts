@@ -57,6 +57,9 @@ function handlers(overrides: Partial<CommandHandlers> = {}): CommandHandlers {
     'provider.status': notHere,
     'settings.get': async () => DEFAULT_SETTINGS,
     'settings.update': async (patch) => ({ ...DEFAULT_SETTINGS, ...patch }),
+    'secrets.status': notHere,
+    'secrets.set': notHere,
+    'secrets.delete': notHere,
     ...overrides,
   };
 }

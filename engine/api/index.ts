@@ -20,3 +20,4 @@ export * from './examples';
 export * from './catalog';
 export * from './run-details';
 export * from './setup-check';
+export * from './secrets';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NetworkMode, SandboxChoice } from './vocabulary';
+import { NetworkMode, ProviderName, SandboxChoice } from './vocabulary';
 
 /**
  * The one settings schema. Field types and defaults are kept apart on purpose: zod applies `.default()`
@@ -30,7 +30,7 @@ export const Settings = z.object({
   testTimeoutSeconds: z.number().int().min(5).max(86_400),
   trainingTimeoutMinutes: z.number().int().min(1).max(10_080),
   evaluateTimeoutMinutes: z.number().int().min(1).max(1_440),
-  llmProvider: z.enum(['local', 'openrouter', 'openai']).nullable(),
+  llmProvider: ProviderName.nullable(),
   llmModel: z.string().trim().min(1).max(200).nullable(),
   localBaseUrl: z.url({ protocol: /^https?$/ }).nullable(),
   /**

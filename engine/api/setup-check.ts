@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ModelCatalogList, ProviderName } from './catalog';
+import { ModelCatalogList } from './catalog';
+import { ProviderName } from './vocabulary';
 
 /**
  * `setup.check`: everything a first start and `mle-beast doctor` look at, as one list of checks, each with what

@@ -10,7 +10,14 @@ import {
   type SetupCheckStatus,
 } from '../api/setup-check';
 import type { ModelCatalogList } from '../api/catalog';
-import { CREDENTIAL_VARIABLE, loadProvider, readDotenvFile, safeUrl, type ResolvedProvider } from '../config';
+import {
+  CREDENTIAL_VARIABLE,
+  loadProvider,
+  readDotenvFile,
+  safeUrl,
+  type ResolvedProvider,
+  type SavedKeys,
+} from '../config';
 import { matchModel, type CatalogCache, type ModelCatalog } from '../llm/catalog';
 import { appProvider, providerCatalog, CATALOG_TIMEOUT_MS } from '../runs/prepare';
 import { choosePython, WORKSPACE_MODULES } from '../sandbox/python-probe';
@@ -38,6 +45,8 @@ export interface SetupCheckDeps {
   cwd?: string;
   /** A group's deadline (default 45 s: Python candidates take up to 20 s each). */
   groupTimeoutMs?: number;
+  /** The keys the app saved for the user (secrets.set): a layer of provider resolution, as for a run. */
+  savedKeys?: () => SavedKeys | undefined;
 }
 
 const LABELS: Record<SetupCheckId, string> = {
@@ -140,7 +149,7 @@ async function withDeadline<T extends { checks: Check[] }>(
 // Provider, key, live model list, model
 
 const KEY_FIX = (variable: string, dotenvPath: string) =>
-  `Set ${variable}: in the shell that starts mle-beast (export ${variable}=...) or as a line ${variable}=... in ${dotenvPath}, then start mle-beast again.`;
+  `Save the key in the app (the set-up wizard's key step, or Settings → Keys), or set ${variable}: in the shell that starts mle-beast (export ${variable}=...) or as a line ${variable}=... in ${dotenvPath}.`;
 
 async function checkProvider(
   deps: SetupCheckDeps,
@@ -151,6 +160,7 @@ async function checkProvider(
   const cwd = deps.cwd ?? process.cwd();
   const app = appProvider(settings);
   const dotenvPath = readDotenvFile(cwd, env).path;
+  const saved = deps.savedKeys?.();
   const checks: Check[] = [];
 
   // A candidate is checked as if it were the only choice: it goes first, above the shell and .env.
@@ -158,6 +168,7 @@ async function checkProvider(
     ? loadProvider({
         cwd,
         app,
+        saved,
         env: {
           ...env,
           MLE_BEAST_PROVIDER: candidate.provider,
@@ -165,7 +176,7 @@ async function checkProvider(
           ...(candidate.model ? { MLE_BEAST_MODEL: candidate.model } : {}),
         },
       })
-    : loadProvider({ cwd, env, app });
+    : loadProvider({ cwd, env, app, saved });
 
   if (candidate && (!resolved.ok || resolved.value.provider !== candidate.provider)) {
     // The pin was not honoured: the candidate's credential is nowhere (a local candidate always has its URL).
@@ -175,7 +186,7 @@ async function checkProvider(
       item(
         'key',
         'fail',
-        `${variable} is not set (shell, ${dotenvPath} or the app)`,
+        `${variable} is not set (not saved in the app, nor in the shell or ${dotenvPath})`,
         KEY_FIX(variable, dotenvPath),
       ),
     );
@@ -187,7 +198,7 @@ async function checkProvider(
   }
   const p = resolved.value;
 
-  checks.push(providerItem(p, candidate, settings, env, cwd));
+  checks.push(providerItem(p, candidate, settings, env, cwd, saved));
   checks.push(keyItem(p));
 
   const started = Date.now();
@@ -234,6 +245,7 @@ function providerItem(
   settings: Settings,
   env: NodeJS.ProcessEnv,
   cwd: string,
+  saved: SavedKeys | undefined,
 ): Check {
   const where = `${p.provider} at ${safeUrl(p.baseURL)}`;
   if (!candidate) {
@@ -249,6 +261,7 @@ function providerItem(
   const after = loadProvider({
     cwd,
     env,
+    saved,
     app: {
       ...appProvider(settings),
       provider: candidate.provider,

@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandHandlers } from '../api/dispatch';
 import { EngineError } from '../api/errors';
-import type { ModelCatalogList, ProviderName } from '../api/catalog';
+import type { ModelCatalogList } from '../api/catalog';
+import type { ProviderName } from '../api/vocabulary';
 import type { Settings } from '../api/settings';
-import { CREDENTIAL_VARIABLE, loadProvider, safeUrl, type ResolvedProvider } from '../config';
+import { CREDENTIAL_VARIABLE, loadProvider, safeUrl, type ResolvedProvider, type SavedKeys } from '../config';
 import { DEFAULT_SEED, EXAMPLES, createExample, listExamples } from '../examples';
 import { matchModel, type CatalogCache, type LoadCatalogResult } from '../llm/catalog';
 import { appProvider, providerCatalog } from '../runs/prepare';
@@ -38,6 +39,8 @@ export interface ToolCommandDeps {
   settings: () => Settings;
   /** The environment providers are resolved from (shell variables); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** The keys the host's store holds (beneath the shell and .env). */
+  savedKeys?: () => SavedKeys | undefined;
   catalogCache: CatalogCache;
   catalogTimeoutMs?: number;
 }
@@ -85,6 +88,7 @@ export function toolCommands(deps: ToolCommandDeps): {
     const base = env();
     const resolved = loadProvider({
       env: wanted ? { ...base, MLE_BEAST_PROVIDER: wanted } : base,
+      saved: deps.savedKeys?.(),
       app: appProvider(deps.settings()),
     });
     if (!resolved.ok) throw new EngineError('unavailable', resolved.message);
@@ -93,7 +97,7 @@ export function toolCommands(deps: ToolCommandDeps): {
       throw new EngineError(
         'unavailable',
         `the ${wanted} provider is not configured: set ${variable} in the shell or the .env file` +
-          (wanted === 'local' ? ' (or the local server URL in Settings)' : ''),
+          (wanted === 'local' ? ' (or the local server URL in Settings)' : ', or save the key in Settings'),
       );
     }
     return resolved.value;
