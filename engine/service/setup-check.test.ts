@@ -16,9 +16,10 @@ let engines: Engine[] = [];
 let server: ScriptedServer | null = null;
 
 /** Only PATH (and what a test adds): no provider from the machine's environment leaks in. */
-function engine(env: NodeJS.ProcessEnv = {}): Engine {
+function engine(env: NodeJS.ProcessEnv = {}, secrets?: 'user-file'): Engine {
   const e = createEngine({
     host: 'cli',
+    ...(secrets ? { secrets } : {}),
     databasePath: path.join(temp.dir, `db-${engines.length}.sqlite`),
     runs: { env: { PATH: process.env.PATH, HOME: temp.dir, ...env }, catalogTimeoutMs: 3000 },
   });
@@ -170,6 +171,25 @@ describe('setup.check: the provider group', () => {
     expect(byId(r, 'key')).toMatchObject({ status: 'fail', detail: /OPENROUTER_API_KEY is not set/ });
     expect(byId(r, 'key').fix).toMatch(/export OPENROUTER_API_KEY=/);
     expect(byId(r, 'catalog').status).toBe('skipped');
+  });
+
+  it('a key saved in the app (secrets.set) counts for the key check, shown masked', async () => {
+    const e = engine({}, 'user-file');
+    const key = 'sk-or-v1-0123456789abcdef0123456789abcdef';
+    expect(
+      await dispatch(e.handlers, 'secrets.set', {
+        variable: 'OPENROUTER_API_KEY',
+        value: key,
+        allowPlainText: true,
+      }),
+    ).toMatchObject({ ok: true });
+    const r = await check(e, { groups: ['provider'], candidate: { provider: 'openrouter' } });
+    const keyCheck = byId(r, 'key');
+    expect(keyCheck.status).toBe('ok');
+    expect(keyCheck.detail).toMatch(/^OPENROUTER_API_KEY=sk-or-v1-\.\.\.cdef \(saved/);
+    expect(JSON.stringify(r)).not.toContain(key);
+    // The catalog is then asked of OpenRouter itself (no network here, or a real answer): either way, an answer.
+    expect(['ok', 'fail']).toContain(byId(r, 'catalog').status);
   });
 
   it('warns when the shell would still win over the provider chosen here', async () => {

@@ -227,8 +227,9 @@ function ProviderStep({ tried }: { tried: boolean }) {
 function KeyStep() {
   const provider = useSetupStore((s) => s.provider);
   const status = useSetupStore((s) => s.status);
+  const secrets = useSetupStore((s) => s.secrets);
   const reload = useSetupStore((s) => s.loadStatus);
-  if (provider === 'local') {
+  if (provider === 'local' || provider === null) {
     return (
       <p data-testid="key-not-needed">
         A local server needs no key. If yours asks for one, set <code>LOCAL_LLM_API_KEY</code> in the shell or
@@ -236,33 +237,57 @@ function KeyStep() {
       </p>
     );
   }
+  const variable = provider === 'openai' ? 'OPENAI_API_KEY' : 'OPENROUTER_API_KEY';
   const credential = status.data?.credentials.find((c) => c.provider === provider);
-  const variable = credential?.variable ?? (provider === 'openai' ? 'OPENAI_API_KEY' : 'OPENROUTER_API_KEY');
+  const entry = secrets.data?.entries.find((e) => e.variable === variable);
+  const canSave = secrets.data !== null && secrets.data.backend !== 'none' && secrets.data.error === null;
   return (
     <div data-testid="key-step">
       {credential?.set ? (
-        <p>
-          <span className="badge ok">set</span> <code>{variable}</code> is set
-          {credential.source === 'shell' ? ' in the shell' : credential.source === 'dotenv' ? ' in .env' : ''}
+        <p data-testid="key-set">
+          <span className="badge ok">set</span> <code>{variable}</code>{' '}
+          {credential.source === 'keychain'
+            ? `is saved in the app${entry?.masked ? ` (${entry.masked})` : ''}`
+            : credential.source === 'shell'
+              ? 'is set in the shell'
+              : credential.source === 'dotenv'
+                ? 'is set in .env'
+                : 'is set'}
           : the live check comes next.
         </p>
       ) : (
-        <>
-          <p>
-            <span className="badge warn">not set</span> <code>{variable}</code> is not set. Keys are not typed
-            here: set it in one of these places, then check again.
-          </p>
-          <ul>
-            <li>
-              A line in <code>{status.data?.dotenvPath ?? '.env'}</code>: <code>{variable}=sk-…</code> (read
-              at once, no restart).
-            </li>
-            <li>
-              The shell that starts mle-beast: <code>export {variable}=sk-…</code>, then start it again.
-            </li>
-          </ul>
-        </>
+        <p>
+          <span className="badge warn">not set</span> <code>{variable}</code> is not set.{' '}
+          {canSave ? 'Paste your key below to save it,' : 'Set it in one of the places below,'} then go on.
+        </p>
       )}
+      {entry?.overriddenBy && (
+        <p className="notes">
+          A {variable} in {entry.overriddenBy === 'shell' ? 'the shell' : '.env'} is used before the saved
+          one.
+        </p>
+      )}
+      {canSave && <KeyForm variable={variable} replace={entry?.saved ?? false} />}
+      {secrets.status === 'error' && (
+        <p className="field-error" role="alert">
+          Could not read where keys are saved: {secrets.error}
+        </p>
+      )}
+      {secrets.data?.error && (
+        <p className="field-error" role="alert">
+          {secrets.data.error}
+        </p>
+      )}
+      {!canSave && secrets.data && <p className="hint">{secrets.data.explanation}</p>}
+      <ul className="key-places">
+        <li>
+          A line in <code>{status.data?.dotenvPath ?? '.env'}</code>: <code>{variable}=sk-…</code> (read at
+          once, no restart).
+        </li>
+        <li>
+          The shell that starts mle-beast: <code>export {variable}=sk-…</code>, then start it again.
+        </li>
+      </ul>
       <button
         type="button"
         className="secondary small"
@@ -276,6 +301,76 @@ function KeyStep() {
           Could not read the provider status: {status.error}
         </p>
       )}
+    </div>
+  );
+}
+
+/**
+ * The key, typed once and sent to secrets.set: it goes to the host's store (the OS keychain; plain text only
+ * with the user's agreement) and is cleared from the field; only its masked form ever comes back.
+ */
+function KeyForm({
+  variable,
+  replace,
+}: {
+  variable: 'OPENROUTER_API_KEY' | 'OPENAI_API_KEY';
+  replace: boolean;
+}) {
+  const secrets = useSetupStore((s) => s.secrets.data);
+  const saveKey = useSetupStore((s) => s.saveKey);
+  const saving = useSetupStore((s) => s.savingKey);
+  const error = useSetupStore((s) => s.keyError);
+  const [value, setValue] = useState('');
+  const [consent, setConsent] = useState(false);
+  const needsConsent = secrets?.needsConsent ?? false;
+  const save = async () => {
+    if (await saveKey(variable, value, consent)) setValue('');
+  };
+  return (
+    <div className="form key-form">
+      <label htmlFor="setup-key">{replace ? 'Replace the saved key' : 'API key'}</label>
+      <div>
+        <input
+          id="setup-key"
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          value={value}
+          placeholder={variable === 'OPENAI_API_KEY' ? 'sk-…' : 'sk-or-…'}
+          aria-invalid={error !== null}
+          aria-describedby={error ? 'setup-key-error setup-key-hint' : 'setup-key-hint'}
+          onChange={(e) => setValue(e.target.value)}
+          onKeyDown={(e) => {
+            // Enter saves the key rather than going on without it.
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              if (value.trim()) void save();
+            }
+          }}
+        />
+        {error && (
+          <p className="field-error" role="alert" id="setup-key-error">
+            {error}
+          </p>
+        )}
+        <p className="hint" id="setup-key-hint">
+          {secrets?.explanation}
+        </p>
+        {needsConsent && (
+          <label className="consent">
+            <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} />
+            Store it as plain text: this machine offers no keychain, so anyone who can read your files can
+            read it.
+          </label>
+        )}
+        <button
+          type="button"
+          onClick={() => void save()}
+          disabled={saving || value.trim() === '' || (needsConsent && !consent)}
+        >
+          {saving ? 'Saving…' : 'Save key'}
+        </button>
+      </div>
     </div>
   );
 }

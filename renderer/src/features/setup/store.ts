@@ -1,5 +1,12 @@
 import { create } from 'zustand';
-import type { ProviderName, ProviderStatus, SetupCheckResult } from '../../../../engine/api';
+import type {
+  ProviderName,
+  ProviderStatus,
+  SecretVariable,
+  SecretsStatus,
+  SetupCheckResult,
+} from '../../../../engine/api';
+import { messageOf } from '../../lib/format';
 import { api } from '../../api';
 import { useAppStore } from '../../state/app-store';
 import { fetchRemote, idle, type Remote } from '../settings/remote';
@@ -39,6 +46,10 @@ interface SetupState {
   check: Remote<SetupCheckResult>;
   /** setup.check of the sandbox group. */
   sandbox: Remote<SetupCheckResult>;
+  /** secrets.status: where a typed key would be saved (none: the browser host says which variable to set). */
+  secrets: Remote<SecretsStatus>;
+  savingKey: boolean;
+  keyError: string | null;
   finishing: boolean;
   finishError: string | null;
   loadStatus(): Promise<void>;
@@ -52,6 +63,9 @@ interface SetupState {
   runSandboxCheck(): Promise<void>;
   finish(): Promise<boolean>;
   skip(): Promise<boolean>;
+  loadSecrets(): Promise<void>;
+  /** secrets.set; the key goes to the host's store and is never kept here. True when saved. */
+  saveKey(variable: SecretVariable, value: string, allowPlainText: boolean): Promise<boolean>;
 }
 
 /** What the provider step says is wrong with the URL before anything is asked (the engine checks it again). */
@@ -81,6 +95,9 @@ export const useSetupStore = create<SetupState>((set, get) => ({
   model: '',
   check: idle(),
   sandbox: idle(),
+  secrets: idle(),
+  savingKey: false,
+  keyError: null,
   finishing: false,
   finishError: null,
 
@@ -110,8 +127,12 @@ export const useSetupStore = create<SetupState>((set, get) => ({
     set({ step });
     if (step === 'check' && get().check.status === 'idle') void get().runCheck();
     if (step === 'sandbox' && get().sandbox.status === 'idle') void get().runSandboxCheck();
-    // The key step shows whether the variable is set now (a .env line is read on each ask).
-    if (step === 'key') void get().loadStatus();
+    // The key step shows whether the variable is set now (a .env line is read on each ask), and where a key
+    // typed here would be saved.
+    if (step === 'key') {
+      void get().loadStatus();
+      void get().loadSecrets();
+    }
   },
 
   async runCheck() {
@@ -151,6 +172,29 @@ export const useSetupStore = create<SetupState>((set, get) => ({
     await get().loadStatus();
     set({ finishing: false });
     return true;
+  },
+  loadSecrets: () =>
+    fetchRemote(
+      get().secrets,
+      (secrets) => set({ secrets }),
+      () => api.call('secrets.status', {}),
+    ),
+  async saveKey(variable, value, allowPlainText) {
+    set({ savingKey: true, keyError: null });
+    try {
+      const secrets = await api.call('secrets.set', {
+        variable,
+        value,
+        ...(allowPlainText ? { allowPlainText } : {}),
+      });
+      // A saved key changes the live check's answer.
+      set({ secrets: { status: 'ready', data: secrets, error: null }, savingKey: false, check: idle() });
+      await get().loadStatus();
+      return true;
+    } catch (error) {
+      set({ savingKey: false, keyError: messageOf(error) });
+      return false;
+    }
   },
   async skip() {
     const saved = await useAppStore.getState().saveSettings({ setupSkipped: true });
