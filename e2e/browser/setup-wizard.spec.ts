@@ -149,6 +149,8 @@ test.describe('with the real Docker daemon', () => {
 });
 
 test.describe('without a provider or Docker', () => {
+  // Many steps, each a round trip to the engine: room for a loaded machine.
+  test.describe.configure({ timeout: 2 * 60_000 });
   test.use({ serveEnv: NO_PROVIDER });
 
   test('a dead server fails the live check with what to do; Skip opens the dashboard; Settings reopens it', async ({
