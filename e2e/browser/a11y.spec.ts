@@ -88,6 +88,47 @@ const VIEWS: View[] = [
     data: false,
     ready: (page) => expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible(),
   },
+  // The set-up wizard (opened again from Settings: the same view as on a first start), its first step with a
+  // URL refused, and its key step for a hosted provider whose key is not set.
+  {
+    name: 'setup-provider',
+    hash: '#/setup',
+    data: false,
+    ready: async (page) => {
+      await expect(page.getByTestId('setup-wizard')).toBeVisible();
+      await page.getByRole('radio', { name: /Local OpenAI-compatible server/ }).check();
+      await page.getByLabel('Server URL').fill('not a url');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await expect(page.getByTestId('wizard-blocked')).toBeVisible();
+    },
+  },
+  {
+    name: 'setup-key',
+    hash: '#/setup',
+    data: false,
+    ready: async (page) => {
+      await page
+        .getByRole('radio', { name: /OpenAI/ })
+        .first()
+        .check();
+      await page.getByRole('button', { name: 'Next' }).click();
+      await expect(page.getByTestId('key-step')).toBeVisible();
+    },
+  },
+  {
+    name: 'setup-check-failed',
+    hash: '#/setup',
+    data: false,
+    ready: async (page) => {
+      await page.getByRole('radio', { name: /Local OpenAI-compatible server/ }).check();
+      await page.getByLabel('Server URL').fill('http://127.0.0.1:9/v1');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByRole('button', { name: 'Next' }).click();
+      await expect(page.getByTestId('check-catalog')).toHaveAttribute('data-status', 'fail', {
+        timeout: 20_000,
+      });
+    },
+  },
 ];
 
 /** Runs of every status, one long ended run and one running run owned by this (live) process. */

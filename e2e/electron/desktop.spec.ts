@@ -29,6 +29,17 @@ test.describe('desktop app (Electron)', () => {
     });
   });
 
+  // These tests are about the app past its first start: the set-up wizard is marked skipped (as its Skip does),
+  // else it would stand in for the dashboard where no provider is configured (e2e/electron/setup-wizard.spec.ts).
+  test.beforeEach(async () => {
+    const page = await app.firstWindow();
+    await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'loaded');
+    await page.evaluate(() =>
+      (globalThis as unknown as { mle: MleBridge }).mle.invoke('settings.update', { setupSkipped: true }),
+    );
+    await page.reload();
+  });
+
   test.afterEach(async () => {
     await app?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });

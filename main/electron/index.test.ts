@@ -35,6 +35,7 @@ function electronMock(options: { lock: boolean }) {
       whenReady: () => ready,
       setAppUserModelId: vi.fn(),
       getAppPath: () => '/app',
+      getPath: vi.fn(() => '/nonexistent/user-data'),
       quit: vi.fn(() => calls.push('quit')),
       exit: vi.fn((code: number) => calls.push(`exit ${code}`)),
     },
@@ -49,6 +50,12 @@ function electronMock(options: { lock: boolean }) {
     shell: { openExternal: vi.fn(), showItemInFolder: vi.fn() },
     dialog: { showErrorBox: vi.fn((title: string) => calls.push(`error box: ${title}`)) },
     nativeTheme: { shouldUseDarkColors: false },
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+      encryptString: (s: string) => Buffer.from(s),
+      decryptString: (b: Buffer) => b.toString(),
+    },
   };
   return { mock, calls, windows, handled, ready: () => resolveReady() };
 }
@@ -79,7 +86,7 @@ describe('desktop main process', () => {
   });
 
   it('sandboxes renderers and registers app:// before ready, then opens one secure window on it', async () => {
-    const { calls, windows, handled } = await boot({ lock: true });
+    const { calls, windows, handled, mock } = await boot({ lock: true });
     expect(calls).toEqual(
       expect.arrayContaining(['enableSandbox', 'registerSchemesAsPrivileged', 'protocol.handle']),
     );
@@ -97,6 +104,8 @@ describe('desktop main process', () => {
     });
     expect([...handled].sort()).toEqual(commandNames.map((n) => `mle:command:${n}`).sort());
     expect(fs.existsSync(path.join(temp.dir, 'db.sqlite'))).toBe(true);
+    // Saved API keys go to the keychain store in the profile folder (main/electron/keychain.ts).
+    expect(mock.app.getPath).toHaveBeenCalledWith('userData');
   });
 
   it('quits at once when another instance holds the lock', async () => {

@@ -4,6 +4,7 @@ import { createEngine, type Engine } from '../../engine/service/index';
 import { APP_ENTRY_URL, APP_ORIGIN } from './app-origin';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { forwardEvents, registerContractHandlers } from './ipc';
+import { createKeychainStore } from './keychain';
 import { installAppMenu } from './menu';
 import { installSecurityGuards } from './security';
 import { createMainWindow } from './window';
@@ -43,7 +44,13 @@ async function start(): Promise<void> {
   await app.whenReady();
   app.setAppUserModelId(APP_ID);
   try {
-    engine = createEngine({ host: 'electron', cleanupOrphanSandboxes: true, tailOtherProcesses: true });
+    engine = createEngine({
+      host: 'electron',
+      cleanupOrphanSandboxes: true,
+      tailOtherProcesses: true,
+      // Saved API keys: safeStorage, in the profile folder (created after ready: safeStorage needs it on Linux).
+      secrets: createKeychainStore(app.getPath('userData')),
+    });
   } catch (error) {
     dialog.showErrorBox('mle-beast cannot open its database', (error as Error).message);
     app.exit(3);

@@ -27,6 +27,7 @@ function fakeEngine() {
       'settings.update': vi.fn(async (patch: object) => ({ ...DEFAULT_SETTINGS, ...patch })),
     },
     events: new EventBus(),
+    savedKeyValues: () => [],
   } as unknown as Engine;
   return { engine, settingsGet };
 }

@@ -4,11 +4,13 @@ import { dispatch } from '../../engine/api/dispatch';
 import { fail } from '../../engine/api/result';
 import { ipcCommandChannel, ipcEventChannel } from '../../engine/api/transport-names';
 import type { Engine } from '../../engine/service/index';
+import { containsSecret, withoutSecrets } from '../shared/secret-scan';
 import { isTrustedSender } from './sender';
 
 /**
  * Registers one IPC handler per contract command. Each refuses untrusted senders, then hands the raw
  * payload to `dispatch`, which validates it. The only place in the app that calls `ipcMain.handle`.
+ * Every reply is checked for a saved API key before it goes to the renderer (main/shared/secret-scan.ts).
  * Returns a function that removes the handlers.
  */
 export function registerContractHandlers(engine: Engine, allowedOrigins: readonly string[]): () => void {
@@ -17,15 +19,21 @@ export function registerContractHandlers(engine: Engine, allowedOrigins: readonl
       if (!isTrustedSender(event, allowedOrigins)) {
         return fail({ code: 'forbidden', message: `${name}: refused a message from an untrusted frame` });
       }
-      return dispatch(engine.handlers, name, input);
+      return withoutSecrets(name, await dispatch(engine.handlers, name, input), engine.savedKeyValues());
     });
   }
   return () => commandNames.forEach((name) => ipcMain.removeHandler(ipcCommandChannel(name)));
 }
 
-/** Sends every engine event to the windows that are alive at that moment. */
+/** Sends every engine event to the windows that are alive at that moment; one holding a saved key is dropped. */
 export function forwardEvents(engine: Engine, targets: () => WebContents[]): () => void {
   return engine.events.subscribe((message) => {
+    if (containsSecret(message.payload, engine.savedKeyValues())) {
+      console.error(
+        `${message.name}: an event held a saved API key and was not sent (a bug: please report it)`,
+      );
+      return;
+    }
     for (const contents of targets()) {
       if (!contents.isDestroyed()) contents.send(ipcEventChannel(message.name), message.payload);
     }

@@ -16,6 +16,7 @@ const PROVIDERS: Options = [
 const SOURCE_TEXT = {
   shell: 'in the shell',
   dotenv: 'in .env',
+  keychain: 'saved key',
   app: 'in these settings',
   default: 'built in',
 };

@@ -1,6 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { FormEvent, MouseEvent } from 'react';
 import { useAppStore } from '../../state/app-store';
+import { SETUP_HASH } from '../../state/route';
 import { AboutSection } from './AboutSection';
 import { DataSection } from './DataSection';
 import { LimitsSection } from './LimitsSection';
@@ -49,7 +50,18 @@ export function SettingsPage() {
   return (
     <>
       <header className="page-header">
-        <h1>Settings</h1>
+        <div className="page-title-row">
+          <h1>Settings</h1>
+          {/* The first-start wizard, again: provider, key, live check, model and sandbox, saved only at its end. */}
+          <button
+            type="button"
+            className="secondary"
+            data-testid="rerun-setup"
+            onClick={() => (location.hash = SETUP_HASH)}
+          >
+            Run set-up again
+          </button>
+        </div>
         <nav aria-label="Settings sections" className="section-links">
           {SECTIONS.map(([id, label]) => (
             <a key={id} href={`#/settings`} onClick={(e) => jumpTo(e, id)}>

@@ -28,6 +28,7 @@ export const FIELD_KINDS: Record<SettingKey, FieldKind> = {
   llmProvider: { type: 'choice', nullable: true },
   llmModel: { type: 'text' },
   localBaseUrl: { type: 'text' },
+  setupSkipped: { type: 'bool' },
 };
 
 /** What an input holds: text, or a checkbox's state. */
