@@ -88,6 +88,19 @@ const VIEWS: View[] = [
     data: false,
     ready: (page) => expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible(),
   },
+  {
+    // A saved API key: its masked form, the consent box, the Remove button (secrets.spec.ts is the flow).
+    name: 'settings-key-saved',
+    hash: '#/settings',
+    data: false,
+    ready: async (page) => {
+      const keys = page.getByTestId('api-keys');
+      await keys.getByLabel('I agree to keep my keys as plain text').check();
+      await keys.getByLabel('OpenAI key').fill('sk-proj-a11yA11yA11yA11yA11yA11y0000');
+      await keys.getByRole('button', { name: 'Save OpenAI key' }).click();
+      await expect(page.getByTestId('key-state-OPENAI_API_KEY')).toContainText('sk-proj-...0000');
+    },
+  },
 ];
 
 /** Runs of every status, one long ended run and one running run owned by this (live) process. */
