@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import { DEFAULT_SETTINGS } from '../../engine/api/settings';
 import type { ApiError } from '../../engine/api/errors';
 import type { SecretsStatus } from '../../engine/api/secrets';
 import type { Engine } from '../../engine/service/engine';
@@ -118,5 +120,23 @@ describe('saved keys in the browser host', () => {
       'app.storage: the reply was withheld because it contained a saved API key (a bug: please report it)',
     );
     expect(reply.text).not.toContain(KEY);
+  });
+
+  it('an event holding a saved key is not pushed over the socket; the next one is', async () => {
+    server = await startTestServer(undefined, { secrets: 'user-file', runs: { env: {} } });
+    await post(server, 'secrets.set', { variable: 'OPENROUTER_API_KEY', value: KEY, allowPlainText: true });
+    const ws = new WebSocket(`ws://127.0.0.1:${server.server.port}/api/events`, { headers: server.bearer });
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    const frames: string[] = [];
+    ws.on('message', (data) => frames.push(String(data)));
+    server.engine.events.emit('settings.changed', { settings: { ...DEFAULT_SETTINGS, llmModel: KEY } });
+    server.engine.events.emit('settings.changed', { settings: { ...DEFAULT_SETTINGS, llmModel: 'after' } });
+    await vi.waitFor(() => expect(frames).toHaveLength(1));
+    expect(frames[0]).toContain('"llmModel":"after"');
+    expect(server.log.join('\n')).toMatch(/an event held a saved API key and was not sent/);
+    ws.close();
   });
 });
