@@ -127,6 +127,19 @@ const VIEWS: View[] = [
       await expect(page.getByTestId('check-catalog')).toHaveAttribute('data-status', 'fail', {
         timeout: 20_000,
       });
+      },
+    },
+  {
+    // A saved API key: its masked form, the consent box, the Remove button (secrets.spec.ts is the flow).
+    name: 'settings-key-saved',
+    hash: '#/settings',
+    data: false,
+    ready: async (page) => {
+      const keys = page.getByTestId('api-keys');
+      await keys.getByLabel('I agree to keep my keys as plain text').check();
+      await keys.getByLabel('OpenAI key').fill('sk-proj-a11yA11yA11yA11yA11yA11y0000');
+      await keys.getByRole('button', { name: 'Save OpenAI key' }).click();
+      await expect(page.getByTestId('key-state-OPENAI_API_KEY')).toContainText('sk-proj-...0000');
     },
   },
 ];
