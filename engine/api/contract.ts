@@ -16,6 +16,7 @@ import {
   RunSummary,
 } from './runs';
 import { Settings, SettingsPatch } from './settings';
+import { OpenRun } from './navigation';
 import * as form from './project-form';
 import { AppStorage } from './storage';
 import { ProviderStatus } from './provider-status';
@@ -181,6 +182,8 @@ export const events = {
   'sandbox.build.finished': SandboxBuildFinished,
   /** Run rows came or went (another process started or deleted a run); a runs list reads the list again. */
   'runs.changed': RunsChanged,
+  /** The desktop app asks its page to show a run (a notification, the tray or a deep link was clicked). */
+  'app.openRun': OpenRun,
 } as const;
 
 export type Commands = typeof commands;

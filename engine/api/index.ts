@@ -19,3 +19,5 @@ export * from './policy';
 export * from './examples';
 export * from './catalog';
 export * from './run-details';
+export * from './run-end-notice';
+export * from './navigation';

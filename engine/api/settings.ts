@@ -33,6 +33,15 @@ export const Settings = z.object({
   llmProvider: z.enum(['local', 'openrouter', 'openai']).nullable(),
   llmModel: z.string().trim().min(1).max(200).nullable(),
   localBaseUrl: z.url({ protocol: /^https?$/ }).nullable(),
+  /**
+   * Which run ends the desktop app (native notifications) and the browser host (Web Notifications, once
+   * allowed) announce: engine/api/run-end-notice.ts decides the kind of each end. A cancel is never announced:
+   * the user did it.
+   */
+  notifyTargetReached: z.boolean(),
+  notifyFinished: z.boolean(),
+  notifyFailed: z.boolean(),
+  notifyInterrupted: z.boolean(),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingKey = keyof Settings;
@@ -54,6 +63,10 @@ export const DEFAULT_SETTINGS: Settings = Settings.parse({
   llmProvider: null,
   llmModel: null,
   localBaseUrl: null,
+  notifyTargetReached: true,
+  notifyFinished: true,
+  notifyFailed: true,
+  notifyInterrupted: true,
 });
 
 /** An update names only the fields it changes; unknown fields are an error, not silently dropped. */
