@@ -37,6 +37,14 @@ export function runWriter(engine: Engine) {
       publisher.publish(id, { type: 'run.state', status: 'running', reason: null, message: null });
     },
     stage(id: string, stage: StageName, step = 0) {
+      // As the pipeline does (engine/pipeline/session.ts): the stage row, then its event.
+      repo.upsertStage(id, stage, {
+        status: 'active',
+        attempt: 0,
+        step,
+        startedAt: new Date().toISOString(),
+        endedAt: null,
+      });
       publisher.publish(id, { type: 'stage.started', stage, step, attempt: 0 });
     },
     progress(id: string, step: number, bestScore: number | null) {
