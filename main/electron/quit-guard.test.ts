@@ -81,7 +81,12 @@ describe('quitting with a run going', () => {
       overrides: { sandbox: 'local-unisolated', python: '/usr/bin/python3', maxSteps: 3 },
     });
     // Step 1's training is running (its train.py never ends).
-    await waitForEvent(run.events, (e) => e.body.type === 'log' && e.body.text.includes('training forever'));
+    // Minutes on a loaded machine: data analysis, the baseline and its tests come first.
+    await waitForEvent(
+      run.events,
+      (e) => e.body.type === 'log' && e.body.text.includes('training forever'),
+      360_000,
+    );
     const trainers = () => {
       try {
         return execFileSync('pgrep', ['-f', `${run.home}.*train\\.py|train\\.py`], { encoding: 'utf8' })
@@ -148,5 +153,5 @@ describe('quitting with a run going', () => {
       await after.close();
     }
     expect(trainers()).toEqual([]);
-  }, 300_000);
+  }, 600_000);
 });
