@@ -33,7 +33,7 @@ describe('quitting', () => {
     const engine = fakeEngine([]);
     const confirmQuit = vi.fn(async () => true);
     const beforeClose = vi.fn();
-    const guard = installQuitGuard({ app, engine, confirmQuit, beforeClose });
+    const guard = installQuitGuard({ app: app as never, engine, confirmQuit, beforeClose });
     expect(requestQuit()).toBe(false); // held until the engine is closed
     await guard.settled();
     expect(confirmQuit).not.toHaveBeenCalled();
@@ -109,7 +109,7 @@ describe('quitting with a run going', () => {
     const asked: RunSummary[][] = [];
     const answers = [false, true];
     const guard = installQuitGuard({
-      app,
+      app: app as never,
       engine: run.engine,
       confirmQuit: async (runs) => {
         asked.push(runs);
