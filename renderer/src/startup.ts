@@ -1,4 +1,6 @@
+import { startBrowserNotices } from './features/notifications/browser-notices';
 import { useRunsStore } from './features/runs/store';
+import { listenForOpenRun } from './lib/open-run';
 import { useAppStore } from './state/app-store';
 import { parseRoute } from './state/route';
 
@@ -10,4 +12,7 @@ import { parseRoute } from './state/route';
 export function startFirstReads(): void {
   void useAppStore.getState().load();
   if (parseRoute(location.hash).id === 'runs') void useRunsStore.getState().load();
+  // Run-end notices (browser host) and the desktop app's requests to show a run, from the first moment.
+  startBrowserNotices();
+  listenForOpenRun();
 }

@@ -4,6 +4,7 @@ import { useAppStore } from '../../state/app-store';
 import { AboutSection } from './AboutSection';
 import { DataSection } from './DataSection';
 import { LimitsSection } from './LimitsSection';
+import { NotificationsSection } from './NotificationsSection';
 import { PolicySection } from './PolicySection';
 import { ProviderSection } from './ProviderSection';
 import { SandboxSection } from './SandboxSection';
@@ -21,6 +22,7 @@ const SECTIONS = [
   ['provider', 'Provider & model'],
   ['sandbox', 'Sandbox'],
   ['limits', 'Limits & budgets'],
+  ['notifications', 'Notifications'],
   ['appearance', 'Appearance'],
   ['policy', 'Safety policy'],
   ['data', 'Data'],
@@ -62,6 +64,7 @@ export function SettingsPage() {
         <ProviderSection />
         <SandboxSection />
         <LimitsSection />
+        <NotificationsSection />
         <Section id="appearance" title="Appearance">
           <div className="form">
             <SettingField name="theme" label="Theme" options={THEMES} />
