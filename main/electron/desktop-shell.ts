@@ -81,6 +81,10 @@ export function installDesktopShell(deps: DesktopShellDeps): DesktopShell {
     console.warn(`no tray icon: ${(error as Error).message}`);
   }
 
+  // The Electron e2e spec reads the tray's menu through app.evaluate (a tray cannot be inspected from outside).
+  if (process.env.MLE_BEAST_E2E_HOOKS === '1')
+    (globalThis as { __mleBeastTray?: RunTray | null }).__mleBeastTray = tray;
+
   installQuitGuard({
     app,
     engine,

@@ -65,6 +65,7 @@ describe('the tray', () => {
     });
     expect(labels(icon.menu)).toEqual(['Open mle-beast', '---', 'No run going', '---', 'Quit mle-beast']);
     expect(icon.tooltips.at(-1)).toBe('mle-beast: no run going');
+    expect(tray.labels()).toEqual(['Open mle-beast', '---', 'No run going', '---', 'Quit mle-beast']);
   });
 
   it('lists the active runs with their stage and best score against the target, and follows their events', async () => {

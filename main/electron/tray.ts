@@ -34,6 +34,8 @@ export interface RunTray {
   /** Resolves when the rebuild under way (or due) has finished (tests). */
   idle(): Promise<void>;
   runs(): readonly TrayRun[];
+  /** The menu's labels as last built, submenus indented (the Electron e2e spec reads them). */
+  labels(): string[];
   destroy(): void;
 }
 
@@ -78,6 +80,7 @@ export function createRunTray(deps: RunTrayDeps): RunTray {
   let due: Promise<void> | null = null;
   let settleDue: (() => void) | null = null;
   let destroyed = false;
+  let shownLabels: string[] = [];
 
   const control = async (name: 'runs.pause' | 'runs.resume' | 'runs.cancel', run: RunSummary) => {
     if (name === 'runs.cancel' && !(await deps.confirmCancel(run))) return;
@@ -104,6 +107,10 @@ export function createRunTray(deps: RunTrayDeps): RunTray {
       });
     }
     items.push({ type: 'separator' }, { label: 'Quit mle-beast', click: () => deps.quit() });
+    shownLabels = items.flatMap((i) => [
+      i.type === 'separator' ? '---' : (i.label ?? ''),
+      ...(Array.isArray(i.submenu) ? i.submenu.map((sub) => `  ${sub.label ?? ''}`) : []),
+    ]);
     tray.setContextMenu(Menu.buildFromTemplate(items));
     tray.setToolTip(trayTooltip(current));
   };
@@ -161,6 +168,7 @@ export function createRunTray(deps: RunTrayDeps): RunTray {
       await building;
     },
     runs: () => current,
+    labels: () => shownLabels,
     destroy: () => {
       destroyed = true;
       unsubscribe();
