@@ -16,6 +16,7 @@ import {
   RunSummary,
 } from './runs';
 import { Settings, SettingsPatch } from './settings';
+import { OpenRun } from './navigation';
 import * as form from './project-form';
 import { AppStorage } from './storage';
 import { ProviderStatus } from './provider-status';
@@ -203,6 +204,8 @@ export const events = {
   'runs.changed': RunsChanged,
   /** A key was saved or removed: the new status (masked, never a value), so open views refresh. */
   'secrets.changed': SecretsStatus,
+  /** The desktop app asks its page to show a run (a notification, the tray or a deep link was clicked). */
+  'app.openRun': OpenRun,
 } as const;
 
 export type Commands = typeof commands;

@@ -21,3 +21,5 @@ export * from './catalog';
 export * from './run-details';
 export * from './setup-check';
 export * from './secrets';
+export * from './run-end-notice';
+export * from './navigation';

@@ -38,6 +38,15 @@ export const Settings = z.object({
    * Settings' "Run set-up again" opens the wizard whatever this says.
    */
   setupSkipped: z.boolean(),
+  /**
+   * Which run ends the desktop app (native notifications) and the browser host (Web Notifications, once
+   * allowed) announce: engine/api/run-end-notice.ts decides the kind of each end. A cancel is never announced:
+   * the user did it.
+   */
+  notifyTargetReached: z.boolean(),
+  notifyFinished: z.boolean(),
+  notifyFailed: z.boolean(),
+  notifyInterrupted: z.boolean(),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingKey = keyof Settings;
@@ -60,6 +69,10 @@ export const DEFAULT_SETTINGS: Settings = Settings.parse({
   llmModel: null,
   localBaseUrl: null,
   setupSkipped: false,
+  notifyTargetReached: true,
+  notifyFinished: true,
+  notifyFailed: true,
+  notifyInterrupted: true,
 });
 
 /** An update names only the fields it changes; unknown fields are an error, not silently dropped. */

@@ -1,5 +1,5 @@
 import { ipcMain, type WebContents } from 'electron';
-import { commandNames } from '../../engine/api/contract';
+import { commandNames, events, type EventName, type EventPayload } from '../../engine/api/contract';
 import { dispatch } from '../../engine/api/dispatch';
 import { fail } from '../../engine/api/result';
 import { ipcCommandChannel, ipcEventChannel } from '../../engine/api/transport-names';
@@ -38,4 +38,17 @@ export function forwardEvents(engine: Engine, targets: () => WebContents[]): () 
       if (!contents.isDestroyed()) contents.send(ipcEventChannel(message.name), message.payload);
     }
   });
+}
+
+/**
+ * Sends one contract event to one window (the app's own messages to its page, such as `app.openRun`), checked
+ * against the contract first: a bad payload is a bug here, refused before it reaches the page.
+ */
+export function sendEvent<K extends EventName>(
+  contents: WebContents,
+  name: K,
+  payload: EventPayload<K>,
+): void {
+  const parsed = events[name].parse(payload);
+  if (!contents.isDestroyed()) contents.send(ipcEventChannel(name), parsed);
 }

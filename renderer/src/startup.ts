@@ -1,5 +1,7 @@
+import { startBrowserNotices } from './features/notifications/browser-notices';
 import { useRunsStore } from './features/runs/store';
 import { useSetupStore } from './features/setup/store';
+import { listenForOpenRun } from './lib/open-run';
 import { useAppStore } from './state/app-store';
 import { parseRoute } from './state/route';
 
@@ -14,4 +16,7 @@ export function startFirstReads(): void {
   // beside the settings, so the answer does not hold the first page back by a round trip.
   void useSetupStore.getState().loadStatus();
   if (parseRoute(location.hash).id === 'runs') void useRunsStore.getState().load();
+  // Run-end notices (browser host) and the desktop app's requests to show a run, from the first moment.
+  startBrowserNotices();
+  listenForOpenRun();
 }

@@ -5,6 +5,7 @@ import { SETUP_HASH } from '../../state/route';
 import { AboutSection } from './AboutSection';
 import { DataSection } from './DataSection';
 import { LimitsSection } from './LimitsSection';
+import { NotificationsSection } from './NotificationsSection';
 import { PolicySection } from './PolicySection';
 import { ProviderSection } from './ProviderSection';
 import { SandboxSection } from './SandboxSection';
@@ -22,6 +23,7 @@ const SECTIONS = [
   ['provider', 'Provider & model'],
   ['sandbox', 'Sandbox'],
   ['limits', 'Limits & budgets'],
+  ['notifications', 'Notifications'],
   ['appearance', 'Appearance'],
   ['policy', 'Safety policy'],
   ['data', 'Data'],
@@ -74,6 +76,7 @@ export function SettingsPage() {
         <ProviderSection />
         <SandboxSection />
         <LimitsSection />
+        <NotificationsSection />
         <Section id="appearance" title="Appearance">
           <div className="form">
             <SettingField name="theme" label="Theme" options={THEMES} />

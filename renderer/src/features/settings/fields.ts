@@ -29,6 +29,10 @@ export const FIELD_KINDS: Record<SettingKey, FieldKind> = {
   llmModel: { type: 'text' },
   localBaseUrl: { type: 'text' },
   setupSkipped: { type: 'bool' },
+  notifyTargetReached: { type: 'bool' },
+  notifyFinished: { type: 'bool' },
+  notifyFailed: { type: 'bool' },
+  notifyInterrupted: { type: 'bool' },
 };
 
 /** What an input holds: text, or a checkbox's state. */
