@@ -19,3 +19,4 @@ export * from './policy';
 export * from './examples';
 export * from './catalog';
 export * from './run-details';
+export * from './host';

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { api } from './api';
+import { DropLayer } from './features/drop/DropLayer';
 import { RunsPage } from './features/runs/RunsPage';
 import { useAppStore } from './state/app-store';
 import { useConnectionStore } from './state/connection-store';
@@ -73,6 +74,7 @@ export function App() {
           </section>
         )}
         {(status === 'loading' || status === 'idle') && <p className="hint">Loading…</p>}
+        {status === 'ready' && <DropLayer />}
         {status === 'ready' && (
           <Suspense fallback={<p className="hint">Loading…</p>}>
             {route.id === 'run' ? (
