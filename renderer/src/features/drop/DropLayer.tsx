@@ -1,5 +1,4 @@
 import { useEffect } from 'react';
-import { DROP_HINT } from '../../../../engine/api';
 import { host } from '../../host';
 import { useRoute } from '../../state/route';
 import { droppedItems, useDropStore, type DropNotice } from './store';
@@ -65,7 +64,7 @@ export function DropLayer() {
         // Pointer feedback only: it lets every event through to the page below (pointer-events: none).
         <div className="drop-overlay" data-testid="drop-overlay" aria-hidden="true">
           <div className="drop-overlay-box">
-            <strong>{DROP_HINT}</strong>
+            <strong>Drop a dataset folder or a project.yaml</strong>
             <span>
               {host
                 ? 'A folder opens New run with its preview; a project.yaml fills the form.'
