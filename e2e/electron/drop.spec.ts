@@ -85,7 +85,7 @@ test.describe('drag-and-drop and dialogs (Electron)', () => {
       dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [picked] })) as never;
     }, data);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New run' }).click();
-    await page.getByRole('button', { name: 'Browse for the dataset folder' }).click();
+    await page.getByRole('button', { name: 'Browse for the dataset' }).click();
     await expect(page.getByLabel('Dataset path')).toHaveValue(data);
     await expect(page.getByText('churned').first()).toBeVisible();
   });

@@ -3,8 +3,8 @@ import type { FolderPurpose } from '../../../../engine/api';
 import { host } from '../../host';
 
 const LABELS: Record<FolderPurpose, string> = {
-  dataset: 'Browse for the dataset folder',
-  workspace: 'Browse for the workspace folder',
+  dataset: 'Browse for the dataset',
+  workspace: 'Browse for the workspace',
 };
 
 /**
