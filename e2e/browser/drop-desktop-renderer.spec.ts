@@ -63,6 +63,9 @@ async function openWithStandInPreload(page: Page, urlWithToken: string, paths: R
 }
 
 test.describe('desktop renderer with a stand-in preload', () => {
+  // Several page loads and drops per test: room for a loaded machine.
+  test.describe.configure({ timeout: 90_000 });
+
   test('a dropped folder opens New run with its path and preview; main refuses a file and /etc', async ({
     page,
     served,

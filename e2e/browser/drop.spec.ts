@@ -18,6 +18,9 @@ const PROJECT_YAML = [
 ].join('\n');
 
 test.describe('drop on the window (browser host)', () => {
+  // Several page loads and drops per test: room for a loaded machine.
+  test.describe.configure({ timeout: 90_000 });
+
   test('a project.yaml dropped on the Runs page opens New run with the form filled', async ({
     page,
     served,
@@ -86,6 +89,15 @@ test.describe('drop on the window (browser host)', () => {
     );
     await expect(page.getByLabel('Task')).toHaveValue('Keep me');
     await screen(page, 'drop-refused-new-run');
+
+    // A drop the dataset's zone takes (it stops the event) also ends the drag: a later drag that leaves the
+    // window leaves no overlay behind.
+    await dropFiles(page, [{ name: 'b.csv', text: 'x' }], { selector: '[data-testid="drop-zone"]' });
+    await expect(page.getByTestId('drop-zone')).toContainText('“b.csv” is not a dataset folder');
+    await dropFiles(page, [{ name: 'c.csv', text: 'x' }], { stage: 'enter' });
+    await expect(page.getByTestId('drop-overlay')).toBeVisible();
+    await dropFiles(page, [{ name: 'c.csv', text: 'x' }], { stage: 'leave' });
+    await expect(page.getByTestId('drop-overlay')).toBeHidden();
   });
 
   test('a project.yaml that is not a valid project is not imported, and says why', async ({

@@ -34,8 +34,6 @@ export function DropLayer() {
       if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
     };
     const onDrop = (e: DragEvent) => {
-      depth = 0;
-      setDragging(false);
       if (e.defaultPrevented || !carriesFiles(e)) return;
       e.preventDefault();
       void drop(droppedItems(e.dataTransfer));
@@ -48,12 +46,15 @@ export function DropLayer() {
     window.addEventListener('dragleave', leave);
     window.addEventListener('dragover', over);
     window.addEventListener('drop', onDrop);
+    // Every drop ends the drag, also one a drop zone handles and stops before it bubbles here.
+    window.addEventListener('drop', end, true);
     window.addEventListener('dragend', end);
     return () => {
       window.removeEventListener('dragenter', enter);
       window.removeEventListener('dragleave', leave);
       window.removeEventListener('dragover', over);
       window.removeEventListener('drop', onDrop);
+      window.removeEventListener('drop', end, true);
       window.removeEventListener('dragend', end);
     };
   }, []);
