@@ -4,6 +4,7 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { openSeeded, seedBigRun, seedRuns } from '../../engine/store/testing/seed-runs';
+import { dropFiles } from '../fixtures/drop';
 import { expect, test } from '../fixtures/serve';
 import { SCREENS } from '../fixtures/screens';
 
@@ -81,6 +82,19 @@ const VIEWS: View[] = [
     hash: '#/new',
     data: false,
     ready: (page) => expect(page.getByRole('heading', { level: 1, name: 'New run' })).toBeVisible(),
+  },
+  {
+    // A refused drop: the message on top of the Runs page (e2e/browser/drop.spec.ts drops for real).
+    name: 'drop-refused',
+    hash: '#/runs',
+    data: false,
+    ready: async (page) => {
+      await expect(page.getByText('No runs yet.')).toBeVisible();
+      await dropFiles(page, [{ name: 'train.csv', text: 'a,b\n1,2\n' }]);
+      await expect(page.getByTestId('drop-notice')).toContainText(
+        'is not a dataset folder or a project.yaml',
+      );
+    },
   },
   {
     name: 'settings',

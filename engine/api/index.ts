@@ -23,3 +23,4 @@ export * from './setup-check';
 export * from './secrets';
 export * from './run-end-notice';
 export * from './navigation';
+export * from './host';

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { commandNames } from '../../engine/api/contract';
+import { HOST_CAPABILITY_NAMES } from '../../engine/api/host-names';
 import { makeTempDir } from '../../engine/testing/temp-dir';
 
 /** Records what the main process asks of Electron, in order. */
@@ -128,7 +129,12 @@ describe('desktop main process', () => {
       webviewTag: false,
       preload: expect.stringMatching(/preload[\\/]index\.cjs$/),
     });
-    expect([...handled].sort()).toEqual(commandNames.map((n) => `mle:command:${n}`).sort());
+    expect([...handled].sort()).toEqual(
+      [
+        ...commandNames.map((n) => `mle:command:${n}`),
+        ...HOST_CAPABILITY_NAMES.map((n) => `mle:host:${n}`),
+      ].sort(),
+    );
     expect(fs.existsSync(path.join(temp.dir, 'db.sqlite'))).toBe(true);
     // Saved API keys go to the keychain store in the profile folder (main/electron/keychain.ts).
     expect(mock.app.getPath).toHaveBeenCalledWith('userData');

@@ -3,7 +3,8 @@ import { app, BrowserWindow, dialog, screen } from 'electron';
 import { createEngine, type Engine } from '../../engine/service/index';
 import { APP_ENTRY_URL, APP_ORIGIN } from './app-origin';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
-import { forwardEvents, registerContractHandlers } from './ipc';
+import { electronHostHandlers } from './host';
+import { forwardEvents, registerContractHandlers, registerHostHandlers } from './ipc';
 import { createKeychainStore } from './keychain';
 import { installAppMenu } from './menu';
 import { installSecurityGuards } from './security';
@@ -75,6 +76,7 @@ async function start(): Promise<void> {
   installSecurityGuards(isAppUrl);
   handleAppProtocol(path.join(import.meta.dirname, '../renderer'));
   registerContractHandlers(engine, allowedOrigins);
+  registerHostHandlers(electronHostHandlers, allowedOrigins);
   forwardEvents(engine, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
   installAppMenu(() => mainWindow, engine.store.path);
   shell = installDesktopShell({

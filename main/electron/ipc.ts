@@ -1,8 +1,9 @@
-import { ipcMain, type WebContents } from 'electron';
+import { BrowserWindow, ipcMain, type WebContents } from 'electron';
 import { commandNames, events, type EventName, type EventPayload } from '../../engine/api/contract';
 import { dispatch } from '../../engine/api/dispatch';
+import { dispatchHost, HOST_CAPABILITY_NAMES, type HostHandlers } from '../../engine/api/host';
 import { fail } from '../../engine/api/result';
-import { ipcCommandChannel, ipcEventChannel } from '../../engine/api/transport-names';
+import { ipcCommandChannel, ipcEventChannel, ipcHostChannel } from '../../engine/api/transport-names';
 import type { Engine } from '../../engine/service/index';
 import { containsSecret, withoutSecrets } from '../shared/secret-scan';
 import { isTrustedSender } from './sender';
@@ -51,4 +52,24 @@ export function sendEvent<K extends EventName>(
 ): void {
   const parsed = events[name].parse(payload);
   if (!contents.isDestroyed()) contents.send(ipcEventChannel(name), parsed);
+}
+
+/**
+ * The host's own capabilities (engine/api/host.ts: dialogs, file manager, links, dropped paths), one handler
+ * each, guarded like the contract's: an untrusted sender is refused before anything is parsed, then
+ * `dispatchHost` validates the payload. The handlers get the asking window, so dialogs are modal to it.
+ */
+export function registerHostHandlers(
+  handlers: HostHandlers<{ window: BrowserWindow | null }>,
+  allowedOrigins: readonly string[],
+): () => void {
+  for (const name of HOST_CAPABILITY_NAMES) {
+    ipcMain.handle(ipcHostChannel(name), async (event, input: unknown) => {
+      if (!isTrustedSender(event, allowedOrigins)) {
+        return fail({ code: 'forbidden', message: `${name}: refused a message from an untrusted frame` });
+      }
+      return dispatchHost(handlers, name, input, { window: BrowserWindow.fromWebContents(event.sender) });
+    });
+  }
+  return () => HOST_CAPABILITY_NAMES.forEach((name) => ipcMain.removeHandler(ipcHostChannel(name)));
 }

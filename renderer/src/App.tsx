@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { api } from './api';
+import { DropLayer } from './features/drop/DropLayer';
 import { RunsPage } from './features/runs/RunsPage';
 import { firstStart, useSetupStore } from './features/setup/store';
 import { useAppStore } from './state/app-store';
@@ -82,6 +83,7 @@ export function App() {
           </section>
         )}
         {(status === 'loading' || status === 'idle') && <p className="hint">Loading…</p>}
+        {status === 'ready' && <DropLayer />}
         {status === 'ready' && wizardHere && setup === 'unknown' && <p className="hint">Loading…</p>}
         {status === 'ready' && !(wizardHere && setup === 'unknown') && (
           <Suspense fallback={<p className="hint">Loading…</p>}>
