@@ -1,6 +1,6 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { MleBridge } from '../engine/api/bridge';
-import { isCommandName, isEventName } from '../engine/api/contract';
+import { isCommandName, isEventName } from '../engine/api/names';
 import { ipcCommandChannel, ipcEventChannel } from '../engine/api/transport-names';
 
 /**
