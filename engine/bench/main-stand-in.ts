@@ -13,6 +13,8 @@ import { createEngine } from '../service';
 import { RunRepository } from '../store/run-repository';
 import type { ToolContext } from '../tools/context';
 import { launchScript } from '../tools/launch';
+import { currentSha, openGreenfield } from '../workspace';
+import { runGit } from '../workspace/git';
 
 /**
  * The desktop main process, stood in for by a plain Node process (there is no Electron binary here): the
@@ -65,7 +67,13 @@ async function load(engine: Awaited<ReturnType<typeof createEngine>>, request: {
     return value;
   };
 
+  // MLE_BEAST_BENCH_PARTS=intake or =run measures one load alone (to tell which one blocks).
+  const parts = process.env.MLE_BEAST_BENCH_PARTS ?? 'intake,run';
   const intake = (async () => {
+    if (!parts.includes('intake')) {
+      await new Promise((resolve) => setTimeout(resolve, 20_000));
+      return { rows: 0, score: null, scoreNote: 'intake left out' };
+    }
     const preview = await timed(
       'datasets.inspect',
       dispatch(engine.handlers, 'datasets.inspect', { path: request.csv }),
@@ -83,7 +91,11 @@ async function load(engine: Awaited<ReturnType<typeof createEngine>>, request: {
     // writes it in the sandbox, not main: awk writes it here, in its own process.
     const { paths, manifest } = prepared.value;
     const predictions = path.join(request.dir, 'predictions.csv');
-    await run('awk', ['-F,', `NR==1{print "id,label"; next}{print $1",a"}`, paths.final.labels], predictions);
+    await run(
+      'awk',
+      ['-F,', `NR==1{print "id,prediction"; next}{print $1",a"}`, paths.final.labels],
+      predictions,
+    );
     const metric = resolveMetric('accuracy', { task: 'classification', classes: manifest.classes ?? [] });
     if (!metric.ok) throw new Error(metric.message);
     const score = await timed(
@@ -94,12 +106,18 @@ async function load(engine: Awaited<ReturnType<typeof createEngine>>, request: {
         metric: metric.metric,
       }),
     );
-    return { rows: manifest.summary.rows, score: score.ok ? score.value : null };
+    return {
+      rows: manifest.summary.rows,
+      score: score.ok ? score.value : null,
+      scoreNote: score.ok ? '' : score.message,
+    };
   })();
 
   // The run streams output for as long as the intake lasts, then is cancelled (the cancel path runs too).
   const stopRun = new AbortController();
-  const flood = timed('run output', streamRun(engine, request, stopRun.signal));
+  const flood = parts.includes('run')
+    ? timed('run output', streamRun(engine, request, stopRun.signal))
+    : Promise.resolve({ lines: 0, commits: 0 });
   const taken = await intake.finally(() => stopRun.abort());
   const streamed = await flood;
   loop.disable();
@@ -119,11 +137,14 @@ async function streamRun(
   engine: Awaited<ReturnType<typeof createEngine>>,
   request: { dir: string },
   signal: AbortSignal,
-): Promise<{ lines: number }> {
+): Promise<{ lines: number; commits: number }> {
   const workspace = path.join(request.dir, 'ws');
   const runDir = path.join(request.dir, 'run');
-  fs.mkdirSync(workspace, { recursive: true });
+  // The run's workspace as the engine opens one (git init, its branch and ignores), then commits meanwhile.
+  await openGreenfield(workspace);
   fs.writeFileSync(path.join(workspace, 'flood.py'), FLOOD_PY);
+  const commits = commitWhileRunning(workspace, signal);
+  let commitCount: number;
   const repo = new RunRepository(engine.store.db);
   const publisher = new EventPublisher(repo, engine.events);
   const runId = `bench-mainloop-${process.pid}`;
@@ -168,11 +189,26 @@ async function streamRun(
   } finally {
     await ledger.closeLogs();
     await started.value.stop();
+    commitCount = await commits;
   }
   const marker = repo
     .events(runId, { sinceSeq: 0, limit: 100_000 })
     .events.find((e) => e.body.type === 'log.omitted');
-  return { lines: marker?.body.type === 'log.omitted' ? marker.body.totalLines : 0 };
+  return { lines: marker?.body.type === 'log.omitted' ? marker.body.totalLines : 0, commits: commitCount };
+}
+
+/** An experiment's commit every second, as the search loop makes them, until the run ends. */
+async function commitWhileRunning(workspace: string, signal: AbortSignal): Promise<number> {
+  let n = 0;
+  while (!signal.aborted) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    n += 1;
+    await fs.promises.writeFile(path.join(workspace, 'train.py'), `# experiment ${n}\nprint(${n})\n`);
+    await runGit(workspace, ['add', '-A']);
+    await runGit(workspace, ['commit', '-q', '-m', `experiment ${n}`]);
+    await currentSha(workspace);
+  }
+  return n;
 }
 
 /** Runs a command with its standard output to `outFile`. */
