@@ -1,7 +1,7 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { MleBridge } from '../engine/api/bridge';
-import { isCommandName, isEventName } from '../engine/api/contract';
 import { isHostCapabilityName } from '../engine/api/host-names';
+import { isCommandName, isEventName } from '../engine/api/names';
 import { ipcCommandChannel, ipcEventChannel, ipcHostChannel } from '../engine/api/transport-names';
 
 /**

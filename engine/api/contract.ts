@@ -47,6 +47,7 @@ import {
   RunTraceQuery,
 } from './run-details';
 import { SecretDeleteInput, SecretSetInput, SecretsStatus } from './secrets';
+import type { DeclaredCommandName, DeclaredEventName } from './names';
 
 /**
  * THE contract. Every command and event any host or UI exchanges is declared here, once.
@@ -218,6 +219,16 @@ export type EventName = keyof Events;
 export type EventPayload<K extends EventName> = z.output<Events[K]>;
 /** One event as it travels to subscribers. */
 export type EventMessage = { [K in EventName]: { name: K; payload: EventPayload<K> } }[EventName];
+
+// names.ts repeats the names above without zod, for the preload. Checked here both ways at compile time: a
+// name on one side only fails typecheck with "Type '"x.y"' does not satisfy the constraint 'never'".
+type OnlyNever<T extends never> = T;
+export type ContractNamesAgree = [
+  OnlyNever<Exclude<CommandName, DeclaredCommandName>>,
+  OnlyNever<Exclude<DeclaredCommandName, CommandName>>,
+  OnlyNever<Exclude<EventName, DeclaredEventName>>,
+  OnlyNever<Exclude<DeclaredEventName, EventName>>,
+];
 
 export const commandNames = Object.keys(commands) as CommandName[];
 export const eventNames = Object.keys(events) as EventName[];
