@@ -141,8 +141,8 @@ const VIEWS: View[] = [
       await expect(page.getByTestId('check-catalog')).toHaveAttribute('data-status', 'fail', {
         timeout: 20_000,
       });
-      },
     },
+  },
   {
     // A saved API key: its masked form, the consent box, the Remove button (secrets.spec.ts is the flow).
     name: 'settings-key-saved',
