@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
+import { expect, test, type ElectronApplication } from '@playwright/test';
 import { dropRealFile } from '../fixtures/drop';
 import { ELECTRON_SKIP_REASON, findElectronBinary } from './electron-binary';
+import { launchDesktop } from './launch';
 
 // Drag-and-drop and native dialogs in the desktop app. A drop carries Files the page cannot locate; the preload
 // asks Electron where they live (webUtils.getPathForFile) and main checks the path. Playwright cannot drag from
@@ -20,16 +21,8 @@ test.describe('drag-and-drop and dialogs (Electron)', () => {
 
   test.beforeEach(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mle-beast-electron-drop-'));
-    app = await electron.launch({
-      executablePath: binary!,
-      args: ['out/main/index.js', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--disable-gpu'],
-      env: {
-        ...process.env,
-        MLE_BEAST_DB_PATH: path.join(dataDir, 'mle_beast.db'),
-        MLE_BEAST_USER_DATA: path.join(dataDir, 'user-data'),
-        MLE_BEAST_DISABLE_SINGLE_INSTANCE: '1',
-        DOCKER_HOST: 'unix:///nonexistent/e2e-docker.sock',
-      },
+    app = await launchDesktop(binary!, dataDir, {
+      extra: { DOCKER_HOST: 'unix:///nonexistent/e2e-docker.sock' },
     });
   });
 

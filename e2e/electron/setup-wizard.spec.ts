@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
+import { expect, test, type ElectronApplication } from '@playwright/test';
 import { startScriptedModel } from '../fixtures/scripted-model-process';
 import { ELECTRON_SKIP_REASON, findElectronBinary } from './electron-binary';
+import { launchDesktop } from './launch';
 
 // The first-start wizard in the desktop app: a fresh profile and database, no provider in the environment, a
 // local server (the scripted model) typed in; finishing saves it and opens New run. The same flow runs in
@@ -25,16 +26,7 @@ test.describe('first-start wizard (Electron)', () => {
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
     for (const k of ['OPENROUTER_API_KEY', 'OPENAI_API_KEY', 'LOCAL_LLM_BASE_URL', 'MLE_BEAST_PROVIDER'])
       delete env[k];
-    app = await electron.launch({
-      executablePath: binary!,
-      args: ['out/main/index.js', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--disable-gpu'],
-      env: {
-        ...env,
-        MLE_BEAST_DB_PATH: path.join(dataDir, 'mle_beast.db'),
-        MLE_BEAST_USER_DATA: path.join(dataDir, 'user-data'),
-        MLE_BEAST_DISABLE_SINGLE_INSTANCE: '1',
-      },
-    });
+    app = await launchDesktop(binary!, dataDir, { env });
   });
 
   test.afterEach(async () => {

@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
+import { expect, test, type ElectronApplication } from '@playwright/test';
 import { ELECTRON_SKIP_REASON, findElectronBinary } from './electron-binary';
+import { launchDesktop } from './launch';
 
 // The desktop app's tray and run-end notifications with a real run: `mle-beast demo` in another process (the CLI)
 // on the app's database, tailed by the app. The notifications are recorded in the main process by wrapping
@@ -25,17 +26,7 @@ test.describe('tray and notifications (Electron)', () => {
 
   test.beforeEach(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mle-beast-electron-tray-'));
-    app = await electron.launch({
-      executablePath: binary!,
-      args: ['out/main/index.js', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--disable-gpu'],
-      env: {
-        ...process.env,
-        MLE_BEAST_DB_PATH: path.join(dataDir, 'mle_beast.db'),
-        MLE_BEAST_USER_DATA: path.join(dataDir, 'user-data'),
-        MLE_BEAST_DISABLE_SINGLE_INSTANCE: '1',
-        MLE_BEAST_E2E_HOOKS: '1',
-      },
-    });
+    app = await launchDesktop(binary!, dataDir, { extra: { MLE_BEAST_E2E_HOOKS: '1' } });
     await app.evaluate(({ Notification }) => {
       const g = globalThis as unknown as { __shown: { title: string; body: string; n: unknown }[] };
       g.__shown = [];
