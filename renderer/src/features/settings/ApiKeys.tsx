@@ -162,7 +162,9 @@ function KeyField({ entry, canStore }: { entry: SecretEntry; canStore: boolean }
         <p
           id={messageId}
           className={error ? 'field-error' : 'hint'}
-          role={error ? 'alert' : 'status'}
+          // One status region per page (Settings' "Saved."): a key's own message is announced politely.
+          role={error ? 'alert' : undefined}
+          aria-live={error ? undefined : 'polite'}
           data-testid={`key-msg-${entry.variable}`}
         >
           {error ?? done ?? ''}

@@ -58,7 +58,7 @@ function BrowserPermission() {
   }
   return (
     <div className="notify-permission">
-      <p className="hint" role="status" data-testid="notify-permission" data-permission={permission}>
+      <p className="hint" aria-live="polite" data-testid="notify-permission" data-permission={permission}>
         {PERMISSION_TEXT[permission]}
       </p>
       {permission === 'default' && (
