@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DROP_HINT, PROJECT_FILE_MAX_BYTES } from '../../engine/api/host';
 import { useTempDir } from '../../engine/testing/temp-dir';
 import { checkDroppedPath, systemFolderReason } from './dropped-path';
+import { skippedTitle } from '../../engine/testing/skip';
 
 // The check main runs on a dropped path, on the real file system (temporary folders, real permissions).
 
@@ -68,7 +69,7 @@ describe('a dropped path, on the real file system', () => {
 
   // Root (uid 0, as in this project's containers) reads every folder whatever its permissions: skipped there.
   it.skipIf(isRoot)(
-    'refuses a folder it cannot read (skipped when run as root: uid 0 reads everything)',
+    skippedTitle('refuses a folder it cannot read', isRoot && 'root reads any file'),
     async () => {
       const locked = path.join(temp.dir, 'locked');
       fs.mkdirSync(locked);
