@@ -16,7 +16,7 @@ import {
   RunSummary,
 } from './runs';
 import { Settings, SettingsPatch } from './settings';
-import { OpenRun } from './navigation';
+import { OpenPage, OpenRun } from './navigation';
 import * as form from './project-form';
 import { AppStorage } from './storage';
 import { ProviderStatus } from './provider-status';
@@ -207,6 +207,8 @@ export const events = {
   'secrets.changed': SecretsStatus,
   /** The desktop app asks its page to show a run (a notification, the tray or a deep link was clicked). */
   'app.openRun': OpenRun,
+  /** The desktop app asks its page to show one of its pages (the application menu was used). */
+  'app.openPage': OpenPage,
 } as const;
 
 export type Commands = typeof commands;

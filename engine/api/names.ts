@@ -57,6 +57,7 @@ export const EVENT_NAMES = [
   'runs.changed',
   'secrets.changed',
   'app.openRun',
+  'app.openPage',
 ] as const;
 
 export type DeclaredCommandName = (typeof COMMAND_NAMES)[number];

@@ -12,6 +12,14 @@ export const RunRef = z
   .string()
   .regex(RUN_ID_PATTERN, 'a run id is 1 to 64 letters, digits, `-` or `_`, starting with a letter or digit');
 
+/** The app's top-level pages a host may send its window to (the desktop menu's New Run, Runs, Settings). */
+export const APP_PAGES = ['runs', 'new', 'settings'] as const;
+export type AppPage = (typeof APP_PAGES)[number];
+
+/** The payload of `app.openPage`: show one of the app's pages. */
+export const OpenPage = z.object({ page: z.enum(APP_PAGES) }).strict();
+export type OpenPage = z.infer<typeof OpenPage>;
+
 /** The payload of `app.openRun`: show this run's page. */
 export const OpenRun = z.object({ id: RunRef }).strict();
 export type OpenRun = z.infer<typeof OpenRun>;

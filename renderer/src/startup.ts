@@ -1,7 +1,7 @@
 import { startBrowserNotices } from './features/notifications/browser-notices';
 import { useRunsStore } from './features/runs/store';
 import { useSetupStore } from './features/setup/store';
-import { listenForOpenRun } from './lib/open-run';
+import { listenForAppNavigation } from './lib/app-navigation';
 import { useAppStore } from './state/app-store';
 import { parseRoute } from './state/route';
 
@@ -18,5 +18,5 @@ export function startFirstReads(): void {
   if (parseRoute(location.hash).id === 'runs') void useRunsStore.getState().load();
   // Run-end notices (browser host) and the desktop app's requests to show a run, from the first moment.
   startBrowserNotices();
-  listenForOpenRun();
+  listenForAppNavigation();
 }

@@ -62,7 +62,16 @@ export class Tray extends EventEmitter {
   }
 }
 
-export const Menu = { buildFromTemplate: (template: MenuItemTemplate[]) => template };
+export const Menu = {
+  buildFromTemplate: (template: MenuItemTemplate[]) => template,
+  /** The application menu last installed. */
+  applied: null as MenuItemTemplate[] | null,
+  setApplicationMenu: (menu: MenuItemTemplate[] | null) => {
+    Menu.applied = menu;
+  },
+};
+
+export const shell = { showItemInFolder: vi.fn(), openExternal: vi.fn(async () => {}) };
 
 export const nativeImage = {
   createFromPath: vi.fn((file: string) => ({
@@ -100,6 +109,7 @@ export function resetElectronMock(): void {
   Notification.shown = [];
   Notification.supported = true;
   Tray.made = [];
+  Menu.applied = null;
   dialog.answers = [];
   dialog.showMessageBox.mockClear();
   app.removeAllListeners();

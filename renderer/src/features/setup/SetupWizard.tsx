@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { CatalogModelInfo, ProviderName, SetupCheckItem } from '../../../../engine/api';
 import { fuzzyScore } from '../new-run/fuzzy';
+import { fmtToolSupport } from '../../lib/format';
 import { BuildProgress } from '../settings/SandboxSection';
 import { useSandboxView } from '../settings/sandbox-store';
 import { PROVIDER_LABELS, STEPS, STEP_LABELS, urlProblem, useSetupStore, type Step } from './store';
@@ -505,11 +506,7 @@ function ModelStep() {
                 {m.name && m.name !== m.id && <span className="hint"> {m.name}</span>}
                 <span className="hint">
                   {fmtPrice(m)}
-                  {m.supportsTools === false
-                    ? ' · no tool calls (JSON mode)'
-                    : m.supportsTools
-                      ? ' · tool calls'
-                      : ''}
+                  {m.supportsTools == null ? '' : ` · ${fmtToolSupport(m.supportsTools)}`}
                 </span>
               </span>
             </label>
