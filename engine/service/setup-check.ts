@@ -241,7 +241,12 @@ async function checkProvider(
     return { checks: [...checks, ...skippedAfter('key')], provider: null, catalog: null };
   }
   if (!resolved.ok) {
-    checks.push(item('provider', 'fail', resolved.message, [resolved.message, ...resolved.notes].join(' ')));
+    // "what is wrong: what to do" becomes the detail and the fix, so the fix does not repeat the detail.
+    const cut = resolved.message.indexOf(': ');
+    const [what, todo] =
+      cut > 0 ? [resolved.message.slice(0, cut), resolved.message.slice(cut + 2)] : [resolved.message, ''];
+    const fix = todo ? `${todo[0]!.toUpperCase()}${todo.slice(1)}.` : '';
+    checks.push(item('provider', 'fail', what, [fix, ...resolved.notes].filter(Boolean).join(' ') || what));
     return { checks: [...checks, ...skippedAfter('provider')], provider: null, catalog: null };
   }
   const p = resolved.value;

@@ -41,5 +41,5 @@ export function checksSummary(result: Pick<SetupCheckResult, 'ok' | 'checks'>): 
 export function dockerDownLine(checks: readonly SetupCheckItem[]): string | null {
   const docker = checks.find((c) => c.id === 'docker');
   if (!docker || docker.status === 'ok' || docker.status === 'skipped') return null;
-  return `mle-beast: the Docker daemon does not answer (${docker.detail}). ${docker.fix ?? ''}`.trim();
+  return `mle-beast: the Docker daemon does not answer (${docker.detail}). What to do: ${docker.fix ?? 'start Docker.'}`;
 }
