@@ -192,6 +192,7 @@ export async function initCommand(opts: InitOptions, io: InitIO): Promise<number
       model = live.provider?.model ?? (chosen || null);
       const catalog = live.checks.find((c) => c.id === 'catalog');
       const modelCheck = live.checks.find((c) => c.id === 'model');
+      if (model) io.out(`  Using ${model}${live.provider?.modelIsDefault ? ` (${provider}'s default)` : ''}`);
       io.out(formatChecks(live.checks.filter((c) => c.id !== 'provider')));
       if (catalog?.status === 'fail') {
         if (!(await ask.confirm('  The model list could not be fetched. Write the files anyway?', true))) {
