@@ -262,7 +262,9 @@ async function checkProvider(
   };
   if (!live) {
     checks.push(item('catalog', 'skipped', 'not asked (the live check was left out)'));
-    checks.push(item('model', 'skipped', `${p.model}, not looked up in the list (${p.source.model.text})`));
+    // A candidate's model is passed to resolution as if set in the shell: say where it really came from.
+    const from = candidate?.model ? 'chosen here' : p.source.model.text;
+    checks.push(item('model', 'skipped', `${p.model}, not looked up in the list (${from})`));
     return { checks, provider: summary, catalog: null };
   }
   const started = Date.now();

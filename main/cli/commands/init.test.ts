@@ -108,6 +108,28 @@ describe('mle-beast init without a terminal', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['.env', '.gitignore', 'AGENTS.md']);
   });
 
+  it('--yes takes the closest listed name for a mistyped model, and writes no model the provider does not list', async () => {
+    server = await startScriptedServer([], {
+      modelEntries: [{ id: 'acme/big-coder-2', supported_parameters: ['tools'] }],
+    });
+    vi.stubEnv('LOCAL_LLM_BASE_URL', server.baseURL);
+    vi.stubEnv('MLE_BEAST_MODEL', 'big codr');
+    const io = captureOutput();
+    const typo = path.join(temp.dir, 'typo');
+    await init('--yes', '--cwd', typo);
+    expect(io.out()).toContain('Model: acme/big-coder-2 (corrected from big codr)');
+    expect(read(typo, '.env')).toMatch(/^MLE_BEAST_MODEL=acme\/big-coder-2$/m);
+    // The server's URL came from the shell: not copied either.
+    expect(read(typo, '.env')).not.toContain('LOCAL_LLM_BASE_URL');
+
+    vi.stubEnv('MLE_BEAST_MODEL', 'qqqqqqqq');
+    const unknown = path.join(temp.dir, 'unknown');
+    expect(await init('--yes', '--cwd', unknown)).toBe(EXIT.checksFailed);
+    expect(io.out()).toContain('qqqqqqqq is not listed by the provider, so it is not written');
+    expect(read(unknown, '.env')).toMatch(/^MLE_BEAST_PROVIDER=local$/m);
+    expect(read(unknown, '.env')).not.toContain('MLE_BEAST_MODEL');
+  });
+
   it('refuses a --cwd that is a file (exit 2)', async () => {
     const file = path.join(temp.dir, 'a-file');
     fs.writeFileSync(file, '');
@@ -162,7 +184,8 @@ describe('mle-beast init on a terminal', () => {
     expect(r.shown + r.printed).not.toContain(typed);
     expect(read(dir, '.env')).toMatch(new RegExp(`^OPENROUTER_API_KEY=${typed}$`, 'm'));
     expect(fs.statSync(path.join(dir, '.env')).mode & 0o777).toBe(0o600);
-    expect(r.printed).toMatch(/^ {2}ok {4}API key +OPENROUTER_API_KEY=sk-or-v1-\.\.\.cdef/m);
+    expect(r.printed).toMatch(/^ {2}ok {4}API key +OPENROUTER_API_KEY=sk-or-v1-\.\.\.cdef \(typed here\)$/m);
+    expect(r.printed).toMatch(/^ {2}skip {2}Model +\S+, not looked up in the list \(chosen here\)$/m);
   });
 
   it('a local server typed in, a mistyped model corrected from its live list', async () => {

@@ -192,8 +192,14 @@ export async function initCommand(opts: InitOptions, io: InitIO): Promise<number
       model = live.provider?.model ?? (chosen || null);
       const catalog = live.checks.find((c) => c.id === 'catalog');
       const modelCheck = live.checks.find((c) => c.id === 'model');
-      if (model) io.out(`  Using ${model}${live.provider?.modelIsDefault ? ` (${provider}'s default)` : ''}`);
-      io.out(formatChecks(live.checks.filter((c) => c.id !== 'provider')));
+      if (model) io.out(`  Using ${model}${model === suggested ? ` (the default for ${provider})` : ''}`);
+      // A typed key reaches the engine as a variable of its environment: say where it really came from.
+      const shown = live.checks
+        .filter((c) => c.id !== 'provider')
+        .map((c) =>
+          c.id === 'key' && t ? { ...c, detail: c.detail.replace(/\(shell\)$/, '(typed here)') } : c,
+        );
+      io.out(formatChecks(shown));
       if (catalog?.status === 'fail') {
         if (!(await ask.confirm('  The model list could not be fetched. Write the files anyway?', true))) {
           io.out('Nothing written.');
@@ -208,8 +214,9 @@ export async function initCommand(opts: InitOptions, io: InitIO): Promise<number
           model = best;
         } else if (!(await ask.confirm(`  Save ${model} anyway?`, false))) {
           io.out(
-            `  ${model} is not listed by the provider: choose another with \`mle-beast init\` or MLE_BEAST_MODEL.`,
+            `  ${model} is not listed by the provider, so it is not written: choose another with \`mle-beast init\` or MLE_BEAST_MODEL.`,
           );
+          model = null;
           problems = true;
         } else problems = true;
       } else if (live.checks.some((c) => c.status === 'fail')) {
