@@ -100,7 +100,11 @@ const VIEWS: View[] = [
     name: 'settings',
     hash: '#/settings',
     data: false,
-    ready: (page) => expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible(),
+    ready: async (page) => {
+      await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+      // The Checks section's list (the doctor's checks, with their fixes) is part of what axe looks at.
+      await expect(page.getByTestId('checks-summary')).toBeVisible({ timeout: 30_000 });
+    },
   },
   // The set-up wizard (opened again from Settings: the same view as on a first start), its first step with a
   // URL refused, and its key step for a hosted provider whose key is not set.

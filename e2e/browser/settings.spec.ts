@@ -226,6 +226,41 @@ test.describe('settings through mle-beast serve', () => {
     });
     test.afterAll(async () => llm.close());
 
+    test('the checks, as `mle-beast doctor` prints them: each problem with what to do; the live list on request', async ({
+      page,
+      served,
+    }) => {
+      // Every probe runs twice (Python candidates, bubblewrap, git): slow on a loaded machine.
+      test.setTimeout(90_000);
+      await openSettings(page, served.urlWithToken);
+      const checks = page.getByRole('list', { name: 'Checks', exact: true });
+      // Opening Settings asks the provider nothing; no provider and no Docker here (the fixture's dead socket).
+      await expect(page.getByTestId('checks-summary')).toContainText('to fix: LLM provider, Docker daemon');
+      await expect(page.getByTestId('checks-summary')).toContainText('live model list was not asked');
+      await expect(checks.getByTestId('check-provider')).toHaveAttribute('data-status', 'fail');
+      await expect(checks.getByTestId('check-provider')).toContainText('What to do: Set OPENROUTER_API_KEY');
+      await expect(checks.getByTestId('check-docker')).toHaveAttribute('data-status', 'fail');
+      await expect(checks.getByTestId('check-docker')).toContainText('e2e-docker.sock');
+      await expect(checks.getByTestId('check-docker')).toContainText('What to do:');
+      await expect(checks.getByTestId('check-git')).toHaveAttribute('data-status', 'ok');
+      await expect(checks.getByTestId('check-git')).toContainText(/git version \d/);
+      await expect(checks.getByTestId('check-python')).toContainText(/Python 3\.\d+/);
+      await expect(checks.getByTestId('check-os-sandbox')).toBeVisible();
+
+      // A provider saved, then checked again with its live list.
+      await page.getByLabel('Provider', { exact: true }).selectOption('local');
+      await page.getByLabel('Local server URL').fill(llm.baseURL);
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await expect(page.getByTestId('save-status')).toHaveText('Saved.');
+      await page.getByRole('button', { name: 'Check again, with the live model list' }).click();
+      await expect(checks.getByTestId('check-catalog')).toHaveAttribute('data-status', 'ok');
+      await expect(checks.getByTestId('check-catalog')).toContainText('3 models listed by');
+      await expect(checks.getByTestId('check-provider')).toHaveAttribute('data-status', 'ok');
+      await expect(page.getByTestId('checks-summary')).not.toContainText('not asked');
+      await screen(page, 'settings-checks');
+      await page.locator('#checks').screenshot({ path: path.join(SCREENS, 'settings-checks-section.png') });
+    });
+
     test('the live catalog: prices, search, fuzzy suggestions; data and about from the engine; screenshots', async ({
       page,
       served,

@@ -99,6 +99,10 @@ test.describe('with the real Docker daemon', () => {
     await expect(page.getByTestId('check-docker')).toHaveAttribute('data-status', 'ok', { timeout: 30_000 });
     await expect(page.getByTestId('check-image')).toHaveAttribute('data-status', /ok|warn/);
     await expect(page.getByTestId('check-gpu')).toBeVisible();
+    // The tools doctor checks too, from the same command: git with its version, the Python local runs would use.
+    await expect(page.getByTestId('check-git')).toHaveAttribute('data-status', 'ok');
+    await expect(page.getByTestId('check-git')).toContainText(/git version \d/);
+    await expect(page.getByTestId('check-python')).toContainText(/Python 3\.\d+.* at \//);
     await screen(page, 'setup-5-sandbox');
     // Back keeps the choices made.
     await page.getByRole('button', { name: 'Back' }).click();

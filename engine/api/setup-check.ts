@@ -55,6 +55,11 @@ export const SetupCheckInput = z
     /** Only these groups (default: all). */
     groups: z.array(SetupCheckGroup).min(1, 'name at least one group, or leave groups out').optional(),
     /**
+     * Ask the provider for its live model list, and look the model up in it (default true). false: the `catalog`
+     * and `model` checks are skipped (`doctor --no-validate-key`, `init --no-validate-key`: no network request).
+     */
+    liveCatalog: z.boolean().optional(),
+    /**
      * A provider to check before it is saved (the wizard's choice): checked as if it were configured, in place of
      * what the shell, `.env` and the settings give. Without it, the provider a run started now would use.
      */

@@ -21,7 +21,7 @@ import { describeStorage } from './storage';
 import { providerStatus } from '../config/provider-status';
 import { appProvider } from '../runs/prepare';
 import { toolCommands } from './tool-commands';
-import { setupCheck } from './setup-check';
+import { setupCheck, type SetupCheckDeps } from './setup-check';
 import type { SandboxBuilds } from '../sandbox/build-jobs';
 import type { SecretStore } from '../api/secrets';
 import { secretsCommands } from './secrets';
@@ -53,6 +53,11 @@ export interface EngineOptions {
   secrets?: SecretStore | 'user-file';
   /** Why there is no store, said to the user (e.g. the browser host served beyond loopback). */
   secretsUnavailable?: string;
+  /**
+   * setup.check's options: the folder whose `.env` it reads (`mle-beast init --cwd PATH`; default the process's
+   * folder); tests: shorter deadlines, a git or Python that is not there.
+   */
+  setupCheck?: Pick<SetupCheckDeps, 'cwd' | 'timeoutsMs' | 'gitBinary' | 'pythonCandidates'>;
 }
 
 /** The engine service: the one object every host calls, implementing the engine/api contract. */
@@ -177,6 +182,7 @@ export function createEngine(options: EngineOptions): Engine {
           savedKeys: secrets.savedKeys,
           ...(options.runs?.env ? { env: options.runs.env } : {}),
           ...(options.runs?.catalogTimeoutMs ? { catalogTimeoutMs: options.runs.catalogTimeoutMs } : {}),
+          ...options.setupCheck,
         },
         input,
       ),

@@ -5,7 +5,8 @@ import { dispatch } from '../api/dispatch';
 import type { SetupCheckItem, SetupCheckResult } from '../api';
 import { startScriptedServer, type ScriptedServer } from '../llm/scripted-server';
 import { useTempDir } from '../testing/temp-dir';
-import { createEngine, type Engine } from './engine';
+import { createEngine, type Engine, type EngineOptions } from './engine';
+import net from 'node:net';
 
 // setup.check through dispatch on a real engine: the scripted OpenAI-compatible server for a live model list,
 // a dead port for a server that is not there, the real Docker daemon (and a socket where none answers), the
@@ -16,10 +17,15 @@ let engines: Engine[] = [];
 let server: ScriptedServer | null = null;
 
 /** Only PATH (and what a test adds): no provider from the machine's environment leaks in. */
-function engine(env: NodeJS.ProcessEnv = {}, secrets?: 'user-file'): Engine {
+function engine(
+  env: NodeJS.ProcessEnv = {},
+  secrets?: 'user-file',
+  setup?: EngineOptions['setupCheck'],
+): Engine {
   const e = createEngine({
     host: 'cli',
     ...(secrets ? { secrets } : {}),
+    ...(setup ? { setupCheck: setup } : {}),
     databasePath: path.join(temp.dir, `db-${engines.length}.sqlite`),
     runs: { env: { PATH: process.env.PATH, HOME: temp.dir, ...env }, catalogTimeoutMs: 3000 },
   });
@@ -300,5 +306,99 @@ describe('setup.check: the sandbox and tools groups', () => {
       'git',
       'python',
     ]);
+  });
+});
+
+describe('setup.check: each probe on its own deadline, and the checks doctor --no-validate-key makes', () => {
+  it('a Docker socket that accepts and never answers fails Docker alone, in time; the other checks come back', async () => {
+    const socket = path.join(temp.dir, 'hung.sock');
+    const held: net.Socket[] = [];
+    const hung = net.createServer((c) => void held.push(c)).listen(socket);
+    await new Promise((resolve) => hung.once('listening', resolve));
+    try {
+      const e = engine({ DOCKER_HOST: `unix://${socket}` }, undefined, { timeoutsMs: { docker: 500 } });
+      const started = Date.now();
+      const r = await check(e, { groups: ['sandbox', 'tools'] });
+      // Its own deadline fired (its detail says 0.5 s; Docker's connection limit would have said otherwise), and
+      // the call came back long before the 15 s default: generous bounds, this machine is loaded.
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(byId(r, 'docker')).toMatchObject({
+        status: 'fail',
+        detail: 'no answer within 0.5 s',
+        fix: /accepts connections but does not answer/,
+      });
+      expect(byId(r, 'image').status).toBe('skipped');
+      expect(byId(r, 'gpu')).toMatchObject({
+        status: 'skipped',
+        detail: /Docker daemon did not answer in time/,
+      });
+      expect(byId(r, 'git').status).toBe('ok');
+      expect(byId(r, 'python').detail).toMatch(/^Python 3/);
+      expect(r.ok).toBe(false);
+    } finally {
+      for (const c of held) c.destroy();
+      hung.close();
+    }
+  });
+
+  it('liveCatalog: false names the provider and model and asks nothing of the provider', async () => {
+    server = await startScriptedServer([], { modelEntries: entries });
+    const e = engine({ LOCAL_LLM_BASE_URL: server.baseURL, MLE_BEAST_MODEL: 'acme/big-coder-2' });
+    const r = await check(e, { groups: ['provider'], liveCatalog: false });
+    expect(r.checks.map((c) => [c.id, c.status])).toEqual([
+      ['provider', 'ok'],
+      ['key', 'ok'],
+      ['catalog', 'skipped'],
+      ['model', 'skipped'],
+    ]);
+    expect(byId(r, 'model').detail).toMatch(/^acme\/big-coder-2, not looked up/);
+    expect(r.ok).toBe(true);
+    expect(server.requests.filter((q) => q.path === '/v1/models')).toHaveLength(0);
+  });
+
+  it('git that is not there fails with the fix', async () => {
+    const e = engine({}, undefined, { gitBinary: path.join(temp.dir, 'no-such-git') });
+    const r = await check(e, { groups: ['tools'] });
+    expect(byId(r, 'git')).toMatchObject({ status: 'fail', fix: /Install git 2\.23 or newer/ });
+    expect(r.ok).toBe(false);
+  });
+
+  it('Python: a candidate that is not there, one that lacks the packages, and the system one that has them', async () => {
+    // A virtual environment of the real /usr/bin/python3 without its system packages: a Python that lacks all four.
+    const venv = path.join(temp.dir, 'python-bare');
+    execFileSync('/usr/bin/python3', ['-m', 'venv', '--without-pip', venv]);
+    const bare = path.join(venv, 'bin', 'python');
+    const missing = path.join(temp.dir, 'no-python3');
+
+    const none = await check(engine({}, undefined, { pythonCandidates: [missing] }), { groups: ['tools'] });
+    // Docker is the default sandbox: no Python is a warning that says only local runs need it.
+    expect(byId(none, 'python')).toMatchObject({
+      status: 'warn',
+      detail: /no python3 found/,
+      fix: /install Python 3/,
+    });
+
+    const lacking = await check(engine({}, undefined, { pythonCandidates: [bare] }), { groups: ['tools'] });
+    expect(byId(lacking, 'python')).toMatchObject({
+      status: 'warn',
+      detail: /^Python 3\.\d+\.\d+ at .* lacks numpy, pandas, scikit-learn, pytest$/,
+      fix: /-m pip install numpy pandas scikit-learn pytest/,
+    });
+
+    // The first candidate lacks them, the second has them: the second is chosen, and the first named in passing.
+    const e = engine({}, undefined, { pythonCandidates: [bare, '/usr/bin/python3'] });
+    const chosen = await check(e, { groups: ['tools'] });
+    expect(byId(chosen, 'python')).toMatchObject({
+      status: 'ok',
+      detail:
+        /^Python 3\.\d+\.\d+ at \/usr\/bin\/python3, with numpy, pandas, sklearn, pytest \(.*python-bare .* lacks numpy/,
+      fix: null,
+    });
+    // For a user of local runs the same missing packages are a failure.
+    const local = engine({}, undefined, { pythonCandidates: [bare] });
+    await dispatch(local.handlers, 'settings.update', { defaultSandbox: 'local' });
+    const strict = await check(local, { groups: ['tools'] });
+    expect(byId(strict, 'python')).toMatchObject({ status: 'fail', fix: /^Local runs need it/ });
+    expect(strict.ok).toBe(false);
   });
 });

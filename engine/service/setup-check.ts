@@ -22,13 +22,14 @@ import { matchModel, type CatalogCache, type ModelCatalog } from '../llm/catalog
 import { appProvider, providerCatalog, CATALOG_TIMEOUT_MS } from '../runs/prepare';
 import { choosePython, WORKSPACE_MODULES } from '../sandbox/python-probe';
 import { sandboxStatus } from '../sandbox/sandbox-status';
+import { probeOsSandbox } from '../sandbox/os-sandbox/probe';
 import { requireGit } from '../workspace/git';
 import { catalogListOf } from './tool-commands';
 
 /**
  * `setup.check`: the first start's and `mle-beast doctor`'s checks. Each one reuses the module that knows the
  * answer (provider resolution, the catalog a run's start fetches, the sandbox probes, git's and Python's
- * checks) and turns it into {status, detail, fix}. Every group has a deadline, so a probe that hangs gives a
+ * checks) and turns it into {status, detail, fix}. Every probe has its own deadline, so a probe that hangs gives a
  * failed check saying so, never a command that does not answer.
  *
  * Severity follows what the user runs: Docker, its image, the OS sandbox and Python are failures only for the
@@ -43,11 +44,46 @@ export interface SetupCheckDeps {
   catalogTimeoutMs?: number;
   /** Where the `.env` is read (default process.cwd()). */
   cwd?: string;
-  /** A group's deadline (default 45 s: Python candidates take up to 20 s each). */
-  groupTimeoutMs?: number;
+  /** Each probe's deadline in ms (defaults: PROBE_TIMEOUT_MS); tests shorten them. */
+  timeoutsMs?: Partial<Record<Probe, number>>;
   /** The keys the app saved for the user (secrets.set): a layer of provider resolution, as for a run. */
   savedKeys?: () => SavedKeys | undefined;
+  /** Tests: another git binary (a missing one), other Python candidates (a path that is not there). */
+  gitBinary?: string;
+  pythonCandidates?: readonly string[];
 }
+
+/**
+ * The probes, each run at once beside the others under its own deadline, so one that hangs (a Docker socket that
+ * accepts and never answers, a Python that blocks on import) fails its own checks and nothing else. The provider
+ * probe is one chain (the key, then the list, then the model in it); Docker's answers the image and the GPU
+ * runtime too.
+ */
+type Probe = 'provider' | 'docker' | 'os-sandbox' | 'git' | 'python';
+const PROBE_CHECKS: Record<Probe, readonly SetupCheckId[]> = {
+  provider: SETUP_CHECK_GROUPS.provider,
+  docker: ['docker', 'image', 'gpu'],
+  'os-sandbox': ['os-sandbox'],
+  git: ['git'],
+  python: ['python'],
+};
+const PROBE_GROUP: Record<Probe, SetupCheckGroup> = {
+  provider: 'provider',
+  docker: 'sandbox',
+  'os-sandbox': 'sandbox',
+  git: 'tools',
+  python: 'tools',
+};
+/**
+ * Docker: a 3 s connection limit, then `info` and two image look-ups; bubblewrap's probe allows 15 s; Python
+ * candidates take up to 20 s each (a cold interpreter on a slow disk); the provider's is the list's limit + 5 s.
+ */
+export const PROBE_TIMEOUT_MS: Record<Exclude<Probe, 'provider'>, number> = {
+  docker: 15_000,
+  'os-sandbox': 20_000,
+  git: 15_000,
+  python: 45_000,
+};
 
 const LABELS: Record<SetupCheckId, string> = {
   provider: 'LLM provider',
@@ -85,21 +121,26 @@ export async function setupCheck(deps: SetupCheckDeps, input: SetupCheckInput): 
   const groups = new Set<SetupCheckGroup>(input.groups ?? ['provider', 'sandbox', 'tools']);
   const env = deps.env ?? process.env;
   const settings = deps.settings();
-  const deadline = deps.groupTimeoutMs ?? 45_000;
+  const catalogTimeoutMs = deps.catalogTimeoutMs ?? CATALOG_TIMEOUT_MS;
+  const limit = (probe: Probe) =>
+    deps.timeoutsMs?.[probe] ?? (probe === 'provider' ? catalogTimeoutMs + 5_000 : PROBE_TIMEOUT_MS[probe]);
+  const run = <T extends { checks: Check[] }>(probe: Probe, fn: () => Promise<T>) =>
+    groups.has(PROBE_GROUP[probe]) ? withDeadline(probe, limit(probe), fn) : null;
 
-  const provider = groups.has('provider')
-    ? withDeadline('provider', deadline, () => checkProvider(deps, env, settings, input.candidate))
-    : null;
-  const sandbox = groups.has('sandbox')
-    ? withDeadline('sandbox', deadline, () => checkSandbox(env, settings))
-    : null;
-  const tools = groups.has('tools') ? withDeadline('tools', deadline, () => checkTools(env, settings)) : null;
+  const provider = run('provider', () =>
+    checkProvider(deps, env, settings, input.candidate, input.liveCatalog ?? true),
+  );
+  const others = [
+    run('docker', () => checkDocker(env, settings)),
+    run('os-sandbox', () => checkOsSandbox(env, settings)),
+    run('git', () => checkGit(deps.gitBinary)),
+    run('python', () => checkPython(env, settings, deps.pythonCandidates)),
+  ];
 
   const providerOutcome = await provider;
   const found = [
     ...(providerOutcome?.checks ?? []),
-    ...((await sandbox)?.checks ?? []),
-    ...((await tools)?.checks ?? []),
+    ...(await Promise.all(others)).flatMap((o) => o?.checks ?? []),
   ];
   const checks = SETUP_CHECK_IDS.flatMap((id) => {
     const check = found.find((c) => c.id === id);
@@ -108,35 +149,41 @@ export async function setupCheck(deps: SetupCheckDeps, input: SetupCheckInput): 
   return {
     ok: checks.every((c) => c.status !== 'fail'),
     checks,
-    provider: providerOutcome?.provider ?? null,
-    catalog: providerOutcome?.catalog ?? null,
+    provider: providerOutcome && 'provider' in providerOutcome ? providerOutcome.provider : null,
+    catalog: providerOutcome && 'catalog' in providerOutcome ? providerOutcome.catalog : null,
   };
 }
 
-/** A group that does not answer in time becomes failed checks that say so. */
+const LATE_FIX: Record<Probe, string> = {
+  provider:
+    'Check the network connection or the local server (it accepted the request but did not answer), then check again.',
+  docker:
+    'The Docker daemon accepts connections but does not answer: restart it (sudo systemctl restart docker, or restart Docker Desktop), then check again.',
+  'os-sandbox':
+    'bubblewrap did not finish a trivial sandbox: check that `bwrap --version` runs, then check again.',
+  git: 'git did not answer `git version`: check that git runs in a terminal, then check again.',
+  python:
+    'A Python interpreter did not answer: check that `python3 -c pass` runs quickly, or name a working one (project.yaml sandbox.python).',
+};
+
+/** A probe that does not answer in time becomes failed checks that say so; the other probes are not held up. */
 async function withDeadline<T extends { checks: Check[] }>(
-  group: SetupCheckGroup,
+  probe: Probe,
   ms: number,
   run: () => Promise<T>,
-): Promise<T | { checks: Check[]; provider: null; catalog: null }> {
+): Promise<T | { checks: Check[] }> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<{ checks: Check[]; provider: null; catalog: null }>((resolve) => {
-    timer = setTimeout(
-      () =>
-        resolve({
-          checks: SETUP_CHECK_GROUPS[group].map((id) =>
-            item(
-              id,
-              'fail',
-              `no answer within ${Math.round(ms / 1000)} s`,
-              'Something on this machine is very slow or stuck (the Docker daemon, a network); check it and run the check again.',
-            ),
-          ),
-          provider: null,
-          catalog: null,
-        }),
-      ms,
-    );
+  const late = new Promise<{ checks: Check[] }>((resolve) => {
+    timer = setTimeout(() => {
+      const seconds = ms < 1000 ? (ms / 1000).toFixed(1) : String(Math.round(ms / 1000));
+      resolve({
+        checks: PROBE_CHECKS[probe].map((id) =>
+          id === PROBE_CHECKS[probe][0]
+            ? item(id, 'fail', `no answer within ${seconds} s`, LATE_FIX[probe])
+            : item(id, 'skipped', `not checked: ${LABELS[PROBE_CHECKS[probe][0]!]} did not answer in time`),
+        ),
+      });
+    }, ms);
   });
   try {
     return await Promise.race([run(), late]);
@@ -156,6 +203,7 @@ async function checkProvider(
   env: NodeJS.ProcessEnv,
   settings: Settings,
   candidate: SetupCheckInput['candidate'],
+  live: boolean,
 ): Promise<ProviderOutcome> {
   const cwd = deps.cwd ?? process.cwd();
   const app = appProvider(settings);
@@ -193,7 +241,12 @@ async function checkProvider(
     return { checks: [...checks, ...skippedAfter('key')], provider: null, catalog: null };
   }
   if (!resolved.ok) {
-    checks.push(item('provider', 'fail', resolved.message, [resolved.message, ...resolved.notes].join(' ')));
+    // "what is wrong: what to do" becomes the detail and the fix, so the fix does not repeat the detail.
+    const cut = resolved.message.indexOf(': ');
+    const [what, todo] =
+      cut > 0 ? [resolved.message.slice(0, cut), resolved.message.slice(cut + 2)] : [resolved.message, ''];
+    const fix = todo ? `${todo[0]!.toUpperCase()}${todo.slice(1)}.` : '';
+    checks.push(item('provider', 'fail', what, [fix, ...resolved.notes].filter(Boolean).join(' ') || what));
     return { checks: [...checks, ...skippedAfter('provider')], provider: null, catalog: null };
   }
   const p = resolved.value;
@@ -201,17 +254,24 @@ async function checkProvider(
   checks.push(providerItem(p, candidate, settings, env, cwd, saved));
   checks.push(keyItem(p));
 
-  const started = Date.now();
-  const loaded = await providerCatalog(p, deps.catalogCache, deps.catalogTimeoutMs ?? CATALOG_TIMEOUT_MS, {
-    refresh: true,
-    fallback: false,
-  });
   const summary = {
     provider: p.provider,
     baseUrl: safeUrl(p.baseURL),
     model: p.model,
     modelIsDefault: p.source.model.layer === 'default',
   };
+  if (!live) {
+    checks.push(item('catalog', 'skipped', 'not asked (the live check was left out)'));
+    // A candidate's model is passed to resolution as if set in the shell: say where it really came from.
+    const from = candidate?.model ? 'chosen here' : p.source.model.text;
+    checks.push(item('model', 'skipped', `${p.model}, not looked up in the list (${from})`));
+    return { checks, provider: summary, catalog: null };
+  }
+  const started = Date.now();
+  const loaded = await providerCatalog(p, deps.catalogCache, deps.catalogTimeoutMs ?? CATALOG_TIMEOUT_MS, {
+    refresh: true,
+    fallback: false,
+  });
   if (!loaded.ok) {
     checks.push(item('catalog', 'fail', loaded.error.message, catalogFix(p, loaded.error.kind, dotenvPath)));
     checks.push(
@@ -349,7 +409,7 @@ function modelItem(p: ResolvedProvider, fetched: ModelCatalog, catalog: ModelCat
 // ---------------------------------------------------------------------------------------------------------
 // Sandbox: Docker, the image, the OS sandbox, the GPU
 
-async function checkSandbox(env: NodeJS.ProcessEnv, settings: Settings): Promise<{ checks: Check[] }> {
+async function checkDocker(env: NodeJS.ProcessEnv, settings: Settings): Promise<{ checks: Check[] }> {
   const s = await sandboxStatus({ env });
   const uses = settings.defaultSandbox;
   const checks: Check[] = [];
@@ -402,21 +462,6 @@ async function checkSandbox(env: NodeJS.ProcessEnv, settings: Settings): Promise
     checks.push(item('image', 'ok', `${s.defaultImage} is built`));
   }
 
-  if (s.osSandbox.available) {
-    checks.push(item('os-sandbox', 'ok', `${s.osSandbox.kind} (${s.osSandbox.program})`));
-  } else {
-    checks.push(
-      item(
-        'os-sandbox',
-        uses === 'local' ? 'fail' : 'warn',
-        `none: ${s.osSandbox.reason}`,
-        uses === 'local'
-          ? `Local runs cannot be isolated: ${s.osSandbox.reason ?? 'install bubblewrap'}, or use Docker.`
-          : `Only local runs need it (Docker runs do not): ${s.osSandbox.reason ?? 'install bubblewrap'}.`,
-      ),
-    );
-  }
-
   if (!s.gpu.detected) checks.push(item('gpu', 'ok', s.gpu.note));
   else if (s.gpu.note.startsWith('Runs can train'))
     checks.push(item('gpu', 'ok', `${s.gpu.devices.join(', ')}: ${s.gpu.note}`));
@@ -424,42 +469,85 @@ async function checkSandbox(env: NodeJS.ProcessEnv, settings: Settings): Promise
   return { checks };
 }
 
+/** The OS sandbox local runs are isolated by: the probe the local sandbox itself uses (engine/sandbox/os-sandbox). */
+async function checkOsSandbox(env: NodeJS.ProcessEnv, settings: Settings): Promise<{ checks: Check[] }> {
+  const uses = settings.defaultSandbox;
+  const checks: Check[] = [];
+  const found = await probeOsSandbox(env);
+  if (found.kind !== 'none') {
+    checks.push(item('os-sandbox', 'ok', `${found.kind} (${found.program})`));
+  } else {
+    checks.push(
+      item(
+        'os-sandbox',
+        uses === 'local' ? 'fail' : 'warn',
+        `none: ${found.reason}`,
+        uses === 'local'
+          ? `Local runs cannot be isolated: ${found.reason}, or use Docker.`
+          : `Only local runs need it (Docker runs do not): ${found.reason}.`,
+      ),
+    );
+  }
+
+  return { checks };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Tools: git, Python for local runs
 
-async function checkTools(env: NodeJS.ProcessEnv, settings: Settings): Promise<{ checks: Check[] }> {
+async function checkGit(gitBinary: string | undefined): Promise<{ checks: Check[] }> {
+  const check = await requireGit({ timeoutMs: 10_000, ...(gitBinary ? { gitBinary } : {}) }).then(
+    (version) => item('git', 'ok', version),
+    (error: unknown) =>
+      item(
+        'git',
+        'fail',
+        error instanceof Error ? error.message : String(error),
+        'Install git 2.23 or newer (https://git-scm.com/downloads) and make sure it is on PATH.',
+      ),
+  );
+  return { checks: [check] };
+}
+
+/**
+ * The Python local runs would use, chosen as the local sandbox chooses it (choosePython: the first candidate
+ * that has every workspace module, not blindly the first python3 on PATH, which is often a version manager's
+ * shim without them), with the packages it lacks.
+ */
+async function checkPython(
+  env: NodeJS.ProcessEnv,
+  settings: Settings,
+  candidates: readonly string[] | undefined,
+): Promise<{ checks: Check[] }> {
   const local = settings.defaultSandbox !== 'docker';
-  const [git, python] = await Promise.all([
-    requireGit({ timeoutMs: 10_000 }).then(
-      (version) => item('git', 'ok', version),
-      (error: unknown) =>
+  const found = await choosePython(undefined, env, candidates);
+  const severity: SetupCheckStatus = local ? 'fail' : 'warn';
+  const who = local ? 'Local runs need it' : 'Only local runs need it (Docker runs bring their own)';
+  if (!found.ok) {
+    return { checks: [item('python', severity, found.error.message, `${who}: install Python 3.`)] };
+  }
+  const { executable, version, missing, notes } = found.value;
+  const passedOver = notes.length ? ` (${notes.join('; ')})` : '';
+  if (missing.length === 0) {
+    return {
+      checks: [
         item(
-          'git',
-          'fail',
-          error instanceof Error ? error.message : String(error),
-          'Install git 2.23 or newer (https://git-scm.com/downloads) and make sure it is on PATH.',
-        ),
-    ),
-    choosePython(undefined, env).then((found): Check => {
-      const severity: SetupCheckStatus = local ? 'fail' : 'warn';
-      const who = local ? 'Local runs need it' : 'Only local runs need it (Docker runs bring their own)';
-      if (!found.ok) return item('python', severity, found.error.message, `${who}: install Python 3.`);
-      const { executable, version, missing } = found.value;
-      if (missing.length === 0) {
-        return item(
           'python',
           'ok',
-          `Python ${version} at ${executable}, with ${WORKSPACE_MODULES.map((m) => m.module).join(', ')}`,
-        );
-      }
-      const packages = missing.map((n) => WORKSPACE_MODULES.find((m) => m.module === n)?.package ?? n);
-      return item(
+          `Python ${version} at ${executable}, with ${WORKSPACE_MODULES.map((m) => m.module).join(', ')}${passedOver}`,
+        ),
+      ],
+    };
+  }
+  const packages = missing.map((n) => WORKSPACE_MODULES.find((m) => m.module === n)?.package ?? n);
+  return {
+    checks: [
+      item(
         'python',
         severity,
         `Python ${version} at ${executable} lacks ${packages.join(', ')}`,
         `${who}: ${executable} -m pip install ${packages.join(' ')} (or your system's packages), or give a Python that has them (project.yaml sandbox.python).`,
-      );
-    }),
-  ]);
-  return { checks: [git, python] };
+      ),
+    ],
+  };
 }

@@ -5,6 +5,7 @@ import type { ApiError } from '../../engine/api/errors';
 import type { Result } from '../../engine/api/result';
 import type { EventBus } from '../../engine/api/event-bus';
 import { EXIT } from './exit-codes';
+import type { EngineOptions } from '../../engine/service/index';
 
 /**
  * What the run commands need of the engine: its command handlers and its event bus. The actions pass the real
@@ -45,11 +46,12 @@ export const processIO = (): CliIO => ({ out: process.stdout, err: process.stder
 /** Runs `fn` with the real engine (loaded here, so --help does not open the database) and closes it after. */
 export async function withEngine<T>(
   fn: (engine: EngineDeps & { storePath: string }) => Promise<T>,
+  options: Pick<EngineOptions, 'setupCheck' | 'runs'> = {},
 ): Promise<T> {
   const { createEngine } = await import('../../engine/service/index');
   // Keys saved through the browser host on loopback (a 0600 file beside the database) serve terminal runs too,
   // beneath the shell and .env; the desktop app's keychain needs Electron and is not read here.
-  const engine = createEngine({ host: 'cli', secrets: 'user-file' });
+  const engine = createEngine({ host: 'cli', secrets: 'user-file', ...options });
   for (const note of engine.store.notes) process.stderr.write(`database: ${note}\n`);
   // A terminal closed (SIGHUP) or a `kill` (SIGTERM) while a run goes: the run stops as interrupted, its
   // sandbox removed, resumable with `mle-beast resume`, rather than left for the next start to find.

@@ -11,12 +11,16 @@
  *   130  cancelled: Ctrl-C (the first cancels the run and waits until it has stopped; a second quits at once)
  * `cancel`: 0 the run is cancelled or had already ended, 2 unknown or ambiguous id, 3 it did not stop in time.
  * `runs` and `show`: 0, or 2 for bad input and an unknown id.
+ * `doctor` and `init`: 0 when no check failed (warnings allowed), 1 when something must be fixed (each failed
+ *   check is printed with its fix), 2 for a bad flag.
  */
 export const EXIT = {
   ok: 0,
   /** A run finished without reaching its target (used by `run`, `resume`, `demo`). */
   targetNotReached: 1,
   badInput: 2,
+  /** `doctor`, `init`: a check failed (the same number as `targetNotReached`). */
+  checksFailed: 1,
   /** A run failed or was interrupted; a command could not do its work. */
   failed: 3,
   /** `policy check`: the policy blocks the command (the same number as `failed`). */

@@ -22,6 +22,8 @@ describe('mle-beast command', () => {
     const io = capture();
     expect(await main(['node', 'mle-beast', '--help'])).toBe(EXIT.ok);
     expect(io.out()).toMatch(/serve \[options\]/);
+    expect(io.out()).toMatch(/init \[options\] +set up a folder for mle-beast/);
+    expect(io.out()).toMatch(/doctor \[options\] +check what runs need/);
   });
 
   it('bad input exits 2 with a message', async () => {

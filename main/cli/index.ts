@@ -10,6 +10,8 @@ import { registerShow } from './commands/show';
 import { registerCancel } from './commands/cancel';
 import { registerResume } from './commands/resume';
 import { registerDemo } from './commands/demo';
+import { registerDoctor } from './commands/doctor';
+import { registerInit } from './commands/init';
 import { ExitWith } from './command-errors';
 import { EXIT } from './exit-codes';
 
@@ -35,6 +37,8 @@ export function buildProgram(): Command {
   registerExamples(program);
   registerSandbox(program);
   registerPolicy(program);
+  registerInit(program);
+  registerDoctor(program);
   return program;
 }
 

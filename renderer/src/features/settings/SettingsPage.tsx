@@ -4,6 +4,7 @@ import { useAppStore } from '../../state/app-store';
 import { SETUP_HASH } from '../../state/route';
 import { AboutSection } from './AboutSection';
 import { DataSection } from './DataSection';
+import { DoctorSection } from './DoctorSection';
 import { LimitsSection } from './LimitsSection';
 import { NotificationsSection } from './NotificationsSection';
 import { PolicySection } from './PolicySection';
@@ -20,6 +21,7 @@ const THEMES: Options = [
 ];
 
 const SECTIONS = [
+  ['checks', 'Checks'],
   ['provider', 'Provider & model'],
   ['sandbox', 'Sandbox'],
   ['limits', 'Limits & budgets'],
@@ -72,6 +74,7 @@ export function SettingsPage() {
           ))}
         </nav>
       </header>
+      <DoctorSection />
       <form onSubmit={(e) => void submit(e)} aria-label="Settings" noValidate>
         <ProviderSection />
         <SandboxSection />

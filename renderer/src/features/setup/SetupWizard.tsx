@@ -544,11 +544,11 @@ function SandboxStep() {
     <div aria-live="polite">
       <p className="hint">
         The agent’s commands run in a sandbox: a Docker container (recommended) or, without Docker, local
-        Python inside an OS sandbox. You can finish now and fix what is missing later (Settings → Sandbox).
+        Python inside an OS sandbox. You can finish now and fix what is missing later (Settings → Checks).
       </p>
       {check.status === 'loading' && !check.data && (
         <p className="hint" aria-busy="true">
-          Checking Docker, the sandbox image and the GPU…
+          Checking Docker, the sandbox image, the OS sandbox, the GPU, git and Python…
         </p>
       )}
       {check.status === 'error' && (
@@ -556,7 +556,7 @@ function SandboxStep() {
           The check could not run: {check.error}
         </p>
       )}
-      {check.data && <CheckList checks={checks} label="Sandbox checks" />}
+      {check.data && <CheckList checks={checks} label="Sandbox and tool checks" />}
       <div className="actions">
         {(canBuild || building) && (
           <button type="button" onClick={() => void startBuild('offline')} disabled={building}>

@@ -44,7 +44,7 @@ interface SetupState {
   model: string;
   /** setup.check of the provider group for the choice (no model yet): its list feeds the model step. */
   check: Remote<SetupCheckResult>;
-  /** setup.check of the sandbox group. */
+  /** setup.check of the sandbox and tools groups (Docker, image, OS sandbox, GPU; git, Python). */
   sandbox: Remote<SetupCheckResult>;
   /** secrets.status: where a typed key would be saved (none: the browser host says which variable to set). */
   secrets: Remote<SecretsStatus>;
@@ -153,7 +153,7 @@ export const useSetupStore = create<SetupState>((set, get) => ({
     fetchRemote(
       get().sandbox,
       (sandbox) => set({ sandbox }),
-      () => api.call('setup.check', { groups: ['sandbox'] }),
+      () => api.call('setup.check', { groups: ['sandbox', 'tools'] }),
     ),
 
   async finish() {
