@@ -15,6 +15,8 @@ await build({
     'engine-bench': 'engine/bench/registry.ts',
     // The stand-in for Electron's main process that engine/bench/mainloop.bench.ts forks.
     'bench-main': 'engine/bench/main-stand-in.ts',
+    // The dataset intake's worker thread (engine/datasets/intake-off-loop.ts looks for it beside the chunks).
+    'intake-worker': 'engine/datasets/intake-worker.ts',
   },
   outdir: 'out/cli',
   bundle: true,

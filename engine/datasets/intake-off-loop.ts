@@ -1,0 +1,217 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import { Worker } from 'node:worker_threads';
+import { describeIssues, issuesToText } from '../api/errors';
+import { fail, ok, type Result } from '../api/result';
+import { InspectReply, PrepareReply, WorkerMessage, type IntakeRequest } from './intake-protocol';
+import { error, type IntakeResult } from './issues';
+import type { PreparedRunData } from './run-data';
+import { runDataPaths } from './run-data-layout';
+import type { DatasetSource, DatasetSummary, HoldoutOptions } from './schemas';
+
+/**
+ * The dataset intake off the engine's event loop (issue 10 section 5). The engine lives in Electron's main
+ * process, whose loop also carries every IPC call and a run's output: scanning, parsing, hashing and
+ * splitting a 200 MB CSV there, even sliced (loop-slice.ts), made main answer in hundreds of ms. Here the
+ * same inspectDataset / prepareRunData run in a worker thread and the caller awaits a message.
+ *
+ * Why a worker thread rather than a child process: it starts in tens of ms with no second Node/Electron
+ * binary to find (in a packaged app, forking means ELECTRON_RUN_AS_NODE and the app's own executable),
+ * needs no IPC channel of its own (postMessage is structured clone), and is killed by `terminate()`, which
+ * is all a cancel needs. The intake shares nothing with the engine (it reads the dataset and writes the run
+ * data folder), so the thread's isolation is enough.
+ *
+ * Results are the in-thread ones, checked by zod on arrival (intake-protocol.ts). A worker that cannot
+ * start, crashes, or answers nonsense is a failed intake with an `intake_worker_failed` issue that says
+ * what happened; a cancel (the signal) ends the worker at once and removes what it had written.
+ */
+
+/** Where a host's build puts the worker, and the variable that overrides it (tests, unusual layouts). */
+export const INTAKE_WORKER_FILE = 'intake-worker.js';
+export const INTAKE_WORKER_ENV = 'MLE_BEAST_INTAKE_WORKER';
+
+export interface OffLoopOptions {
+  signal?: AbortSignal;
+  /** The worker's file; default: intakeWorkerEntry(). */
+  entry?: string;
+}
+
+/**
+ * The built worker file. The bundles put it beside their entry: out/cli/intake-worker.js beside the CLI's
+ * chunks, out/main/intake-worker.js beside Electron main's index.js (a shared chunk of that build sits in
+ * out/main/chunks/, hence the parent too). When the engine runs from its TypeScript source (vitest), no
+ * such file exists and the variable names one: vitest's global setup bundles it once for the whole run.
+ */
+export function intakeWorkerEntry(): Result<string> {
+  const given = process.env[INTAKE_WORKER_ENV];
+  if (given) {
+    return fs.existsSync(given)
+      ? ok(given)
+      : fail({
+          code: 'unavailable',
+          message: `${INTAKE_WORKER_ENV} names ${given}, which does not exist: unset it, or build the worker there.`,
+        });
+  }
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [path.join(here, INTAKE_WORKER_FILE), path.join(here, '..', INTAKE_WORKER_FILE)];
+  const found = candidates.find((file) => fs.existsSync(file));
+  return found
+    ? ok(found)
+    : fail({
+        code: 'unavailable',
+        message: `the dataset intake worker (${INTAKE_WORKER_FILE}) is not beside the engine (looked in ${candidates.join(', ')}): run \`npm run build\`, or set ${INTAKE_WORKER_ENV} to the built file.`,
+      });
+}
+
+/** inspectDataset, in a worker thread. */
+export async function inspectDatasetOffLoop(
+  source: DatasetSource,
+  options: OffLoopOptions = {},
+): Promise<IntakeResult<DatasetSummary>> {
+  const reply = await runIntakeWorker({ op: 'inspect', source: { ...source } }, options);
+  if (!reply.ok) return options.signal?.aborted ? cancelled() : workerFailed(reply.error.message);
+  const parsed = InspectReply.safeParse(reply.value);
+  if (!parsed.success) return malformed(parsed.error);
+  return parsed.data;
+}
+
+/**
+ * prepareRunData, in a worker thread. A cancel or crash mid-write leaves nothing behind: the worker cannot
+ * undo its writes once terminated, so this side does, as prepareRunData does on its own failures.
+ */
+export async function prepareRunDataOffLoop(
+  options: { source: DatasetSource; runDataDir: string; holdout?: HoldoutOptions } & OffLoopOptions,
+): Promise<IntakeResult<PreparedRunData>> {
+  const runDataDir = path.resolve(options.runDataDir);
+  const before = folderState(runDataDir);
+  const reply = await runIntakeWorker(
+    {
+      op: 'prepare',
+      source: { ...options.source },
+      runDataDir,
+      ...(options.holdout ? { holdout: { ...options.holdout } } : {}),
+    },
+    options,
+  );
+  if (!reply.ok) {
+    await undoPartial(runDataDir, before);
+    return options.signal?.aborted ? cancelled() : workerFailed(reply.error.message);
+  }
+  const parsed = PrepareReply.safeParse(reply.value);
+  if (!parsed.success) {
+    await undoPartial(runDataDir, before);
+    return malformed(parsed.error);
+  }
+  const result = parsed.data;
+  if (!result.ok) return result;
+  const { manifest } = result.value;
+  return {
+    ok: true,
+    value: { manifest, paths: runDataPaths(runDataDir, manifest) },
+    warnings: result.warnings,
+  };
+}
+
+/**
+ * Starts the worker on one request and waits for its one message. Errors as values: the worker missing, its
+ * crash (an uncaught error, an exit without a message), a cancel; never a throw.
+ */
+export function runIntakeWorker(
+  request: IntakeRequest,
+  options: OffLoopOptions = {},
+): Promise<Result<unknown>> {
+  const { signal } = options;
+  if (signal?.aborted)
+    return Promise.resolve(fail({ code: 'conflict', message: 'the dataset intake was cancelled.' }));
+  const entry = options.entry ? ok(options.entry) : intakeWorkerEntry();
+  if (!entry.ok) return Promise.resolve(entry);
+  return new Promise((resolve) => {
+    let settled = false;
+    let worker: Worker | undefined;
+    const settle = (result: Result<unknown>) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      // A worker that answered ends by itself; one that failed or was cancelled is ended here, and the
+      // caller hears back only once it has stopped, so that its undo does not race the worker's writes.
+      if (!worker) resolve(result);
+      else void worker.terminate().finally(() => resolve(result));
+    };
+    const onAbort = () => settle(fail({ code: 'conflict', message: 'the dataset intake was cancelled.' }));
+    try {
+      worker = new Worker(entry.value, { workerData: request, stderr: false });
+    } catch (err) {
+      settle(
+        fail({
+          code: 'unavailable',
+          message: `it could not start (${entry.value}): ${(err as Error).message}`,
+        }),
+      );
+      return;
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    worker.once('message', (raw: unknown) => {
+      const message = WorkerMessage.safeParse(raw);
+      if (!message.success) {
+        settle(
+          fail({
+            code: 'internal',
+            message: `it sent a malformed message: ${issuesToText(describeIssues(message.error))}`,
+          }),
+        );
+      } else if (message.data.type === 'crashed') {
+        settle(fail({ code: 'internal', message: `it crashed: ${message.data.message}` }));
+      } else settle(ok(message.data.result));
+    });
+    worker.once('error', (err) => settle(fail({ code: 'internal', message: `it crashed: ${err.message}` })));
+    worker.once('exit', (code) =>
+      settle(fail({ code: 'internal', message: `it exited (code ${code}) without an answer` })),
+    );
+  });
+}
+
+type FolderState = 'missing' | 'empty' | 'other';
+
+/** Whether the run data folder was there (and empty) before the worker wrote in it. */
+function folderState(dir: string): FolderState {
+  try {
+    return fs.readdirSync(dir).length === 0 ? 'empty' : 'other';
+  } catch {
+    return 'missing';
+  }
+}
+
+/** What prepareRunData's own undo does, for a worker that could not run it. Never touches a folder that held files. */
+async function undoPartial(dir: string, before: FolderState): Promise<void> {
+  if (before === 'other') return;
+  if (before === 'missing') {
+    await fs.promises.rm(dir, { recursive: true, force: true });
+    return;
+  }
+  for (const entry of await fs.promises.readdir(dir).catch(() => [] as string[])) {
+    await fs.promises.rm(path.join(dir, entry), { recursive: true, force: true });
+  }
+}
+
+function workerFailed<T>(what: string): IntakeResult<T> {
+  return {
+    ok: false,
+    errors: [
+      error(
+        'intake_worker_failed',
+        `the dataset intake worker failed: ${what}. The dataset itself may be fine: try again, and if it fails again, report it with this message.`,
+      ),
+    ],
+    warnings: [],
+  };
+}
+
+function malformed<T>(err: z.ZodError): IntakeResult<T> {
+  return workerFailed(`it answered with a malformed result (${issuesToText(describeIssues(err))})`);
+}
+
+function cancelled<T>(): IntakeResult<T> {
+  return { ok: false, errors: [error('cancelled', 'the dataset intake was cancelled.')], warnings: [] };
+}
