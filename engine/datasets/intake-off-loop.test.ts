@@ -24,7 +24,7 @@ function table(n: number): string {
 const read = (root: string) =>
   Object.fromEntries(listFiles(root).map((f) => [f, fs.readFileSync(path.join(root, f), 'utf8')]));
 
-describe('the intake in a worker thread', () => {
+describe('the intake in a worker process', () => {
   it('inspects a dataset exactly as the in-thread intake does', async () => {
     const file = write(temp.dir, 'data/train.csv', table(300));
     const source: DatasetSource = { kind: 'tabular', path: file, labelColumn: 'label' };
@@ -75,8 +75,9 @@ describe('the intake in a worker thread', () => {
     if (result.ok) return;
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0]?.code).toBe('intake_worker_failed');
+    // An uncaught error kills the process: the message names the exit and the error from its stderr.
     expect(result.errors[0]?.message).toMatch(
-      /dataset intake worker failed: it crashed: boom: an intake bug/,
+      /dataset intake worker failed: it exited \(code 1\) without an answer: Error: boom: an intake bug\./,
     );
   });
 

@@ -1,8 +1,8 @@
+import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { Worker } from 'node:worker_threads';
 import { describeIssues, issuesToText } from '../api/errors';
 import { fail, ok, type Result } from '../api/result';
 import { InspectReply, PrepareReply, WorkerMessage, type IntakeRequest } from './intake-protocol';
@@ -15,13 +15,15 @@ import type { DatasetSource, DatasetSummary, HoldoutOptions } from './schemas';
  * The dataset intake off the engine's event loop (issue 10 section 5). The engine lives in Electron's main
  * process, whose loop also carries every IPC call and a run's output: scanning, parsing, hashing and
  * splitting a 200 MB CSV there, even sliced (loop-slice.ts), made main answer in hundreds of ms. Here the
- * same inspectDataset / prepareRunData run in a worker thread and the caller awaits a message.
+ * same inspectDataset / prepareRunData run in a worker process and the caller awaits its one message.
  *
- * Why a worker thread rather than a child process: it starts in tens of ms with no second Node/Electron
- * binary to find (in a packaged app, forking means ELECTRON_RUN_AS_NODE and the app's own executable),
- * needs no IPC channel of its own (postMessage is structured clone), and is killed by `terminate()`, which
- * is all a cancel needs. The intake shares nothing with the engine (it reads the dataset and writes the run
- * data folder), so the thread's isolation is enough.
+ * Why a child process rather than a worker thread (tried first): a thread shares the process's memory, and
+ * the intake of a big CSV holds hundreds of MB to GBs (260 MB peak for 20 MB of CSV). Every process the
+ * engine starts meanwhile (git for each experiment commit, the sandbox's commands) is a fork() of that
+ * process, which copies its page tables while main's loop waits: measured under load, spawning git went
+ * from about 10 ms to 30-70 ms beside a thread holding 1 GB. A child process keeps that memory out of main,
+ * and its end (kill) frees it all at once. The cost is a Node start (tens of ms, against seconds of
+ * intake); Electron's own fork runs its executable as Node (ELECTRON_RUN_AS_NODE), so nothing else ships.
  *
  * Results are the in-thread ones, checked by zod on arrival (intake-protocol.ts). A worker that cannot
  * start, crashes, or answers nonsense is a failed intake with an `intake_worker_failed` issue that says
@@ -114,45 +116,58 @@ export async function prepareRunDataOffLoop(
   };
 }
 
+/** The last of the worker's stderr kept for an error message (a crash's stack trace ends there). */
+const STDERR_TAIL = 2000;
+
 /**
- * Starts the worker on one request and waits for its one message. Errors as values: the worker missing, its
- * crash (an uncaught error, an exit without a message), a cancel; never a throw.
+ * Starts the worker process on one request and waits for its one message. Errors as values: the worker
+ * missing, its crash (an uncaught error, an exit or a kill without a message), a cancel; never a throw.
  */
 export function runIntakeWorker(
   request: IntakeRequest,
   options: OffLoopOptions = {},
 ): Promise<Result<unknown>> {
   const { signal } = options;
-  if (signal?.aborted)
-    return Promise.resolve(fail({ code: 'conflict', message: 'the dataset intake was cancelled.' }));
+  const cancelled = fail({ code: 'conflict', message: 'the dataset intake was cancelled.' });
+  if (signal?.aborted) return Promise.resolve(cancelled);
   const entry = options.entry ? ok(options.entry) : intakeWorkerEntry();
   if (!entry.ok) return Promise.resolve(entry);
+  if (!fs.existsSync(entry.value)) {
+    return Promise.resolve(
+      fail({
+        code: 'unavailable',
+        message: `its file ${entry.value} does not exist: run \`npm run build\`.`,
+      }),
+    );
+  }
   return new Promise((resolve) => {
     let settled = false;
-    let worker: Worker | undefined;
+    let stderr = '';
+    // Electron's fork runs its own executable as Node (ELECTRON_RUN_AS_NODE, set on a copy of this env);
+    // plain Node runs node. No execArgv: a test runner's or inspector's flags are not the worker's.
+    const child = fork(entry.value, [], {
+      env: { ...process.env },
+      execArgv: [],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_TAIL)));
     const settle = (result: Result<unknown>) => {
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
-      // A worker that answered ends by itself; one that failed or was cancelled is ended here, and the
-      // caller hears back only once it has stopped, so that its undo does not race the worker's writes.
-      if (!worker) resolve(result);
-      else void worker.terminate().finally(() => resolve(result));
+      // A worker that answered exits by itself; one that failed or was cancelled is killed here, and the
+      // caller hears back only once it has gone, so that its undo does not race the worker's writes.
+      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) resolve(result);
+      else {
+        child.once('exit', () => resolve(result));
+        if (!result.ok) child.kill('SIGKILL');
+      }
     };
-    const onAbort = () => settle(fail({ code: 'conflict', message: 'the dataset intake was cancelled.' }));
-    try {
-      worker = new Worker(entry.value, { workerData: request, stderr: false });
-    } catch (err) {
-      settle(
-        fail({
-          code: 'unavailable',
-          message: `it could not start (${entry.value}): ${(err as Error).message}`,
-        }),
-      );
-      return;
-    }
+    const onAbort = () => settle(cancelled);
     signal?.addEventListener('abort', onAbort, { once: true });
-    worker.once('message', (raw: unknown) => {
+    child.once('message', (raw: unknown) => {
       const message = WorkerMessage.safeParse(raw);
       if (!message.success) {
         settle(
@@ -165,10 +180,24 @@ export function runIntakeWorker(
         settle(fail({ code: 'internal', message: `it crashed: ${message.data.message}` }));
       } else settle(ok(message.data.result));
     });
-    worker.once('error', (err) => settle(fail({ code: 'internal', message: `it crashed: ${err.message}` })));
-    worker.once('exit', (code) =>
-      settle(fail({ code: 'internal', message: `it exited (code ${code}) without an answer` })),
+    child.once('error', (err) =>
+      settle(fail({ code: 'unavailable', message: `it could not start (${entry.value}): ${err.message}` })),
     );
+    child.once('exit', (code, sig) => {
+      // Node prints an uncaught error as `Error: what` after the source line; that line says most.
+      const thrown = /^\s*(\w*Error\b.*)$/m.exec(stderr)?.[1];
+      const last = thrown ?? stderr.trim().split('\n').filter(Boolean).slice(-3).join(' | ');
+      settle(
+        fail({
+          code: 'internal',
+          message: `it exited (${sig ? `killed by ${sig}` : `code ${code}`}) without an answer${last ? `: ${last}` : ''}`,
+        }),
+      );
+    });
+    child.send(request, (err) => {
+      if (err)
+        settle(fail({ code: 'internal', message: `it could not be sent the request: ${err.message}` }));
+    });
   });
 }
 

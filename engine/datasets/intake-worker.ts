@@ -1,14 +1,16 @@
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { IntakeRequest, type WorkerMessage } from './intake-protocol';
 import { inspectDataset, prepareRunData } from './run-data';
 import type { DatasetSource } from './schemas';
 
 /**
- * The dataset intake worker's entry (see intake-off-loop.ts for why and how it is started). It runs the same
- * inspectDataset / prepareRunData as the engine's own thread, on its own event loop, so a CSV scan, parse,
- * hash and holdout split of hundreds of megabytes never holds up main's. Built as its own file for every
- * host: out/cli/intake-worker.js (scripts/build-node.mjs), out/main/intake-worker.js (electron.vite.config.ts),
- * and a bundle vitest's global setup makes (engine/datasets/testing/intake-worker-setup.ts).
+ * The dataset intake worker process's entry (see intake-off-loop.ts for why a process and how it is started).
+ * It runs the same inspectDataset / prepareRunData as the engine's own thread, in its own process, so a CSV
+ * scan, parse, hash and holdout split of hundreds of megabytes never holds up the engine's event loop nor
+ * grows its memory. Built as its own file for every host: out/cli/intake-worker.js (scripts/build-node.mjs),
+ * out/main/intake-worker.js (electron.vite.config.ts), and a bundle vitest's global setup makes
+ * (engine/datasets/testing/intake-worker-setup.ts).
+ *
+ * One request per process: the first message is the request, the one reply goes back, the process exits.
  */
 
 async function serve(raw: unknown): Promise<WorkerMessage> {
@@ -33,15 +35,17 @@ async function serve(raw: unknown): Promise<WorkerMessage> {
   };
 }
 
-if (!isMainThread && parentPort) {
-  const port = parentPort;
-  serve(workerData).then(
-    (message) => port.postMessage(message),
-    (error: unknown) =>
-      port.postMessage({
+const send = process.send?.bind(process);
+if (send) {
+  // The engine going away (its process died, or it disconnected on a cancel) ends the intake too.
+  process.once('disconnect', () => process.exit(0));
+  process.once('message', (raw: unknown) => {
+    serve(raw)
+      .catch((error: unknown): WorkerMessage => ({
         type: 'crashed',
         message: error instanceof Error ? error.message : String(error),
         ...(error instanceof Error && error.stack ? { stack: error.stack } : {}),
-      } satisfies WorkerMessage),
-  );
+      }))
+      .then((message) => send(message, () => process.exit(0)));
+  });
 }

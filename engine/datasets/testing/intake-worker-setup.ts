@@ -6,10 +6,11 @@ import { INTAKE_WORKER_ENV } from '../intake-off-loop';
 
 /**
  * vitest global setup: the dataset intake worker for tests that run the engine from its TypeScript source.
- * A worker thread is a fresh Node isolate: vitest's transform does not reach it, and Node cannot load the
- * engine's extensionless TypeScript imports itself. So the worker is bundled once per test run (esbuild,
- * well under a second; dependencies inlined, so the file runs from a temporary folder) and named by the
- * variable intakeWorkerEntry() reads. The forked test processes inherit it.
+ * The worker is a plain Node process: vitest's transform does not reach it, and Node cannot load the
+ * engine's extensionless TypeScript imports itself (a loader such as tsx would also recompile the whole
+ * intake on every start). So the worker is bundled once per test run (esbuild, under a second; dependencies
+ * inlined, so the file runs from a temporary folder) and named by the variable intakeWorkerEntry() reads;
+ * the forked test processes inherit it.
  */
 export default async function setup(): Promise<() => void> {
   if (process.env[INTAKE_WORKER_ENV]) return () => {};
