@@ -7,7 +7,7 @@ export default defineConfig({
     testTimeout: 20_000,
     // Tests that share a process-wide mock (electron) or spawn servers stay isolated per file.
     pool: 'forks',
-    // The dataset intake runs in a worker thread, which needs a built file: bundled once per run.
-    globalSetup: ['engine/datasets/testing/intake-worker-setup.ts'],
+    // The dataset intake (a process) and git (a thread) run off the loop from built files: bundled once per run.
+    globalSetup: ['engine/testing/worker-entries-setup.ts'],
   },
 });

@@ -17,6 +17,8 @@ await build({
     'bench-main': 'engine/bench/main-stand-in.ts',
     // The dataset intake's worker thread (engine/datasets/intake-off-loop.ts looks for it beside the chunks).
     'intake-worker': 'engine/datasets/intake-worker.ts',
+    // The thread git runs on (engine/workspace/git-off-loop.ts looks for it the same way).
+    'git-thread': 'engine/workspace/git-thread.ts',
   },
   outdir: 'out/cli',
   bundle: true,

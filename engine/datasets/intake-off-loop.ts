@@ -1,10 +1,10 @@
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { describeIssues, issuesToText } from '../api/errors';
 import { fail, ok, type Result } from '../api/result';
+import { findBuiltEntry } from '../config/built-entry';
 import { InspectReply, PrepareReply, WorkerMessage, type IntakeRequest } from './intake-protocol';
 import { error, type IntakeResult } from './issues';
 import type { PreparedRunData } from './run-data';
@@ -40,31 +40,12 @@ export interface OffLoopOptions {
   entry?: string;
 }
 
-/**
- * The built worker file. The bundles put it beside their entry: out/cli/intake-worker.js beside the CLI's
- * chunks, out/main/intake-worker.js beside Electron main's index.js (a shared chunk of that build sits in
- * out/main/chunks/, hence the parent too). When the engine runs from its TypeScript source (vitest), no
- * such file exists and the variable names one: vitest's global setup bundles it once for the whole run.
- */
+/** The built worker file (see findBuiltEntry; vitest's global setup names a bundle of it). */
 export function intakeWorkerEntry(): Result<string> {
-  const given = process.env[INTAKE_WORKER_ENV];
-  if (given) {
-    return fs.existsSync(given)
-      ? ok(given)
-      : fail({
-          code: 'unavailable',
-          message: `${INTAKE_WORKER_ENV} names ${given}, which does not exist: unset it, or build the worker there.`,
-        });
-  }
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [path.join(here, INTAKE_WORKER_FILE), path.join(here, '..', INTAKE_WORKER_FILE)];
-  const found = candidates.find((file) => fs.existsSync(file));
-  return found
-    ? ok(found)
-    : fail({
-        code: 'unavailable',
-        message: `the dataset intake worker (${INTAKE_WORKER_FILE}) is not beside the engine (looked in ${candidates.join(', ')}): run \`npm run build\`, or set ${INTAKE_WORKER_ENV} to the built file.`,
-      });
+  const found = findBuiltEntry(INTAKE_WORKER_FILE, INTAKE_WORKER_ENV, import.meta.url);
+  return found.ok
+    ? ok(found.path)
+    : fail({ code: 'unavailable', message: `the dataset intake worker: ${found.message}` });
 }
 
 /** inspectDataset, in a worker thread. */

@@ -8,7 +8,7 @@ import type { DatasetSource } from './schemas';
  * scan, parse, hash and holdout split of hundreds of megabytes never holds up the engine's event loop nor
  * grows its memory. Built as its own file for every host: out/cli/intake-worker.js (scripts/build-node.mjs),
  * out/main/intake-worker.js (electron.vite.config.ts), and a bundle vitest's global setup makes
- * (engine/datasets/testing/intake-worker-setup.ts).
+ * (engine/testing/worker-entries-setup.ts).
  *
  * One request per process: the first message is the request, the one reply goes back, the process exits.
  */
