@@ -8,7 +8,16 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve('main/electron/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve('main/electron/index.ts'),
+          // The dataset intake's worker thread: its own file beside index.js, which
+          // engine/datasets/intake-off-loop.ts finds at run time (a worker needs a file, not a module).
+          'intake-worker': resolve('engine/datasets/intake-worker.ts'),
+          // The thread git runs on (engine/workspace/git-off-loop.ts), found the same way.
+          'git-thread': resolve('engine/workspace/git-thread.ts'),
+        },
+      },
     },
   },
   preload: {

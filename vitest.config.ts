@@ -11,5 +11,7 @@ export default defineConfig({
     // Vitest's default is one worker per core less one: a single worker on a 2-core CI machine, idle while
     // the slow suites wait on containers, git and Python. Two files at a time at least.
     maxWorkers: Math.max(2, os.availableParallelism() - 1),
+    // The dataset intake (a process) and git (a thread) run off the loop from built files: bundled once per run.
+    globalSetup: ['engine/testing/worker-entries-setup.ts'],
   },
 });

@@ -15,6 +15,10 @@ await build({
     'engine-bench': 'engine/bench/registry.ts',
     // The stand-in for Electron's main process that engine/bench/mainloop.bench.ts forks.
     'bench-main': 'engine/bench/main-stand-in.ts',
+    // The dataset intake's worker thread (engine/datasets/intake-off-loop.ts looks for it beside the chunks).
+    'intake-worker': 'engine/datasets/intake-worker.ts',
+    // The thread git runs on (engine/workspace/git-off-loop.ts looks for it the same way).
+    'git-thread': 'engine/workspace/git-thread.ts',
   },
   outdir: 'out/cli',
   bundle: true,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadPolicy } from '../../policy';
 import { dispatch } from '../api/dispatch';
-import { prepareRunData } from '../datasets';
+import { prepareRunDataOffLoop } from '../datasets';
 import { storeLedger } from '../runs/ledger';
 import { EventPublisher } from '../runs/publisher';
 import { startLocalSandbox } from '../sandbox';
@@ -81,7 +81,7 @@ async function load(engine: Awaited<ReturnType<typeof createEngine>>, request: {
     if (!preview.ok) throw new Error(`datasets.inspect: ${preview.error.message}`);
     const prepared = await timed(
       'runs.start intake',
-      prepareRunData({
+      prepareRunDataOffLoop({
         source: { kind: 'tabular', path: request.csv, labelColumn: 'label' },
         runDataDir: path.join(request.dir, 'run', 'data'),
       }),

@@ -5,6 +5,13 @@
  * read-only for a single predict command. Never mount `<runDataDir>` itself nor `<runDataDir>/labels`.
  */
 export { inspectDataset, prepareRunData, readRunDataset, type PreparedRunData } from './run-data';
+export {
+  inspectDatasetOffLoop,
+  prepareRunDataOffLoop,
+  intakeWorkerEntry,
+  INTAKE_WORKER_ENV,
+  INTAKE_WORKER_FILE,
+} from './intake-off-loop';
 export { runDataPaths, type RunDataPaths, type SplitPaths } from './run-data-layout';
 export { intakeErrorToApiError, type IntakeResult } from './issues';
 export { sortClasses } from './label-collector';

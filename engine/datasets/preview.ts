@@ -5,7 +5,7 @@ import { inferDatasetKind } from '../config/dataset-kind';
 import { resolveUserPath } from '../config/paths';
 import { closeMatches } from '../config/suggest';
 import { sampleIfLarge } from './preview-sample';
-import { inspectDataset } from './run-data';
+import { inspectDatasetOffLoop } from './intake-off-loop';
 
 /**
  * The intake preview the New run form shows as soon as a dataset path is valid: the kind and why, the
@@ -80,7 +80,7 @@ export async function previewDataset(given: string, options: PreviewOptions = {}
       : await sampleIfLarge(inferred.kind, target, testPath).catch(() => null);
   try {
     const signal = AbortSignal.timeout(limitMs);
-    const result = await inspectDataset(
+    const result = await inspectDatasetOffLoop(
       {
         kind: inferred.kind,
         path: sample?.path ?? target,

@@ -3,7 +3,7 @@ import { EngineError } from '../api/errors';
 import type { FormIssue, ProjectForm, ProjectValidateResult } from '../api/project-form';
 import { loadProvider } from '../config';
 import { configFromForm } from '../config/project-form';
-import { inspectDataset, toDatasetSource } from '../datasets';
+import { inspectDatasetOffLoop, toDatasetSource } from '../datasets';
 import { PREVIEW_TIME_LIMIT_MS, previewDataset } from '../datasets/preview';
 import { resolveMetric } from '../scoring';
 import { appProvider, checkModels, precheckWorkspace, type PrepareDeps } from './prepare';
@@ -43,7 +43,9 @@ export async function checkForm(
 
   const source = config ? toDatasetSource(config) : null;
   if (config && source) {
-    const inspected = await inspectDataset(source, { signal: AbortSignal.timeout(PREVIEW_TIME_LIMIT_MS) });
+    const inspected = await inspectDatasetOffLoop(source, {
+      signal: AbortSignal.timeout(PREVIEW_TIME_LIMIT_MS),
+    });
     if (!inspected.ok) {
       for (const e of inspected.errors.filter((x) => x.severity === 'error')) {
         issues.push({ field: e.code.includes('label') ? 'labelColumn' : 'dataset', message: e.message });

@@ -16,7 +16,12 @@ import {
   type SavedKeys,
 } from '../config';
 import { configFromForm } from '../config/project-form';
-import { intakeErrorToApiError, prepareRunData, toDatasetSource, type PreparedRunData } from '../datasets';
+import {
+  intakeErrorToApiError,
+  prepareRunDataOffLoop,
+  toDatasetSource,
+  type PreparedRunData,
+} from '../datasets';
 import {
   createLlmClient,
   loadCatalog,
@@ -63,6 +68,8 @@ export interface PrepareDeps {
   savedKeys?: () => SavedKeys | undefined;
   /** Tests: the model-list request's time limit (default CATALOG_TIMEOUT_MS). */
   catalogTimeoutMs?: number;
+  /** Ends the preparation (the app quits while a big dataset is taken in): the intake worker is stopped. */
+  signal?: AbortSignal;
 }
 
 const bad = (message: string): EngineError => new EngineError('invalid_input', message);
@@ -99,11 +106,19 @@ export async function prepareRun(id: string, input: RunStartInput, deps: Prepare
   const source = toDatasetSource(config);
   let runData: PreparedRunData | null = null;
   if (source) {
-    const prepared = await prepareRunData({ source, runDataDir: path.join(runDir, 'data') });
+    // In a worker thread: a big dataset's intake takes seconds of CPU the engine's loop (Electron main) cannot give.
+    const prepared = await prepareRunDataOffLoop({
+      source,
+      runDataDir: path.join(runDir, 'data'),
+      signal: deps.signal,
+    });
     if (!prepared.ok) {
       fs.rmSync(runDir, { recursive: true, force: true });
-      const api = intakeErrorToApiError(prepared.errors.filter((e) => e.severity === 'error'));
-      throw new EngineError('invalid_input', `dataset: ${api.message}`, api.issues);
+      const errors = prepared.errors.filter((e) => e.severity === 'error');
+      const api = intakeErrorToApiError(errors);
+      // A crashed intake worker is the engine's fault, not the dataset's: said as such.
+      const code = errors.some((e) => e.code === 'intake_worker_failed') ? 'internal' : 'invalid_input';
+      throw new EngineError(code, `dataset: ${api.message}`, api.issues);
     }
     runData = prepared.value;
     warnings.push(...prepared.warnings.map((w) => w.message));

@@ -66,6 +66,8 @@ export class RunManager {
   private cleanup: Promise<unknown> = Promise.resolve();
   /** Stores and fans out every event of this process's runs, coalescing output lines. */
   private readonly publisher: EventPublisher;
+  /** Runs being prepared (their dataset intake may take minutes): close() stops their intake workers. */
+  private readonly preparing = new Set<AbortController>();
 
   constructor(private readonly deps: RunManagerDeps) {
     this.publisher = new EventPublisher(deps.repo, deps.bus);
@@ -74,7 +76,13 @@ export class RunManager {
 
   async start(input: RunStartInput): Promise<RunSummary> {
     const id = randomUUID();
-    const prepared = await prepareRun(id, input, { ...this.deps, settings: this.deps.settings() });
+    const preparation = new AbortController();
+    this.preparing.add(preparation);
+    const prepared = await prepareRun(id, input, {
+      ...this.deps,
+      settings: this.deps.settings(),
+      signal: preparation.signal,
+    }).finally(() => this.preparing.delete(preparation));
     const { config, metric } = prepared;
     this.deps.repo.create({
       id,
@@ -263,6 +271,7 @@ export class RunManager {
 
   /** Stops every run of this process, leaving each resumable (interrupted). */
   async close(): Promise<void> {
+    for (const preparation of this.preparing) preparation.abort();
     const runs = [...this.live.values()];
     for (const live of runs) {
       this.stop(

@@ -12,8 +12,15 @@ export class SettingsRepository {
     private readonly warn: (message: string) => void = (m) => console.warn(m),
   ) {}
 
+  /**
+   * Prepared once: every command that reads a setting comes here (settings.get is the desktop's most
+   * frequent call), and compiling the statement each time was most of its cost on main's loop.
+   */
+  private readAll: Database.Statement | null = null;
+
   get(): Settings {
-    const rows = this.db.prepare('SELECT key, value_json FROM settings').all() as {
+    this.readAll ??= this.db.prepare('SELECT key, value_json FROM settings');
+    const rows = this.readAll.all() as {
       key: string;
       value_json: string;
     }[];

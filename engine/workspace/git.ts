@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import { execa } from 'execa';
 import { GitError, WorkspaceError } from './errors';
+import { gitThreadAvailable, spawnGitOnThread } from './git-off-loop';
 
 /**
  * The one way this module runs git. Every call:
@@ -146,7 +148,19 @@ export async function runGitBinary(
   return { stdout: stdout as Uint8Array, stderr, exitCode };
 }
 
-async function spawnGit(
+/** Runs git on the git thread when it is built (git-off-loop.ts), else here. */
+function spawnGit(
+  cwd: string,
+  args: readonly string[],
+  options: GitCallOptions,
+  encoding: 'utf8' | 'buffer',
+): Promise<{ stdout: string | Uint8Array; stderr: string; exitCode: number }> {
+  if (!isMainThread || !gitThreadAvailable()) return spawnGitHere(cwd, args, options, encoding);
+  return spawnGitOnThread(cwd, args, options, encoding);
+}
+
+/** Runs git on this thread: what the git thread does for each call it is sent. */
+export async function spawnGitHere(
   cwd: string,
   args: readonly string[],
   options: GitCallOptions,
