@@ -11,6 +11,8 @@
  *   130  cancelled: Ctrl-C (the first cancels the run and waits until it has stopped; a second quits at once)
  * `cancel`: 0 the run is cancelled or had already ended, 2 unknown or ambiguous id, 3 it did not stop in time.
  * `runs` and `show`: 0, or 2 for bad input and an unknown id.
+ * `bench`: 0 every run ended with a final-holdout score, 2 bad input, 3 a run failed or has no final score (the
+ * scoreboard is still written), 130 cancelled. `bench compare`: 0, or 2 for an unreadable scoreboard.
  */
 export const EXIT = {
   ok: 0,

@@ -10,6 +10,7 @@ import { registerShow } from './commands/show';
 import { registerCancel } from './commands/cancel';
 import { registerResume } from './commands/resume';
 import { registerDemo } from './commands/demo';
+import { registerBench } from './commands/bench';
 import { ExitWith } from './command-errors';
 import { EXIT } from './exit-codes';
 
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerExamples(program);
   registerSandbox(program);
   registerPolicy(program);
+  registerBench(program);
   return program;
 }
 
