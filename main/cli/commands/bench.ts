@@ -51,12 +51,8 @@ export interface BenchEnv {
   onInterrupt(handler: () => void): () => void;
 }
 
-export async function benchCommand(
-  deps: EngineDeps,
-  flags: BenchFlags,
-  benchEnv: BenchEnv,
-  io: CliIO,
-): Promise<number> {
+/** The flags checked before anything starts (no database opened for a typo); bad input is a UsageError. */
+export async function parseBenchFlags(flags: BenchFlags, cwd: string, now: Date) {
   const bench = await import('../../../engine/agent-bench/index');
   const selected = bench.selectTasks(flags.tasks);
   if (!selected.ok) throw new UsageError(selected.message);
@@ -76,10 +72,24 @@ export async function benchCommand(
   }
   if (flags.model !== undefined && flags.model.trim() === '')
     throw new UsageError('--model is empty: name a model');
-  const outDir = path.resolve(benchEnv.cwd, flags.out ?? `bench-${folderStamp(benchEnv.now())}`);
+  const outDir = path.resolve(cwd, flags.out ?? `bench-${folderStamp(now)}`);
   if (fs.existsSync(outDir) && !fs.statSync(outDir).isDirectory()) {
     throw new UsageError(`--out ${flags.out}: is a file; give a folder`);
   }
+  return { bench, tasks: selected.tasks, seeds, parallel, maxSteps, sandbox, outDir };
+}
+
+export async function benchCommand(
+  deps: EngineDeps,
+  flags: BenchFlags,
+  benchEnv: BenchEnv,
+  io: CliIO,
+): Promise<number> {
+  const { bench, tasks, seeds, parallel, maxSteps, sandbox, outDir } = await parseBenchFlags(
+    flags,
+    benchEnv.cwd,
+    benchEnv.now(),
+  );
   // With --json stdout carries the scoreboard only: progress goes to stderr.
   const note = (text: string): void => void (flags.json ? io.err : io.out).write(`${text}\n`);
 
@@ -96,12 +106,12 @@ export async function benchCommand(
   });
   try {
     note(
-      `Agent benchmark: ${selected.tasks.map((t) => t.name).join(', ')}; ${seeds} seed${seeds === 1 ? '' : 's'}; ${sandbox} sandbox; output in ${outDir}`,
+      `Agent benchmark: ${tasks.map((t) => t.name).join(', ')}; ${seeds} seed${seeds === 1 ? '' : 's'}; ${sandbox} sandbox; output in ${outDir}`,
     );
     if (seeds === 1) note('  one seed: no standard error over seeds (use --seeds 3 for a figure to report)');
     const scoreboard = await bench.runSuite({
       handlers: deps.handlers,
-      tasks: selected.tasks,
+      tasks,
       baselines: bench.BASELINES,
       seeds,
       parallel,
@@ -202,6 +212,7 @@ export function registerBench(program: Command): void {
     .option('--json', 'print the scoreboard JSON on stdout (progress on stderr)', false)
     .addHelpText('after', BENCH_EXIT_HELP)
     .action(async (flags: BenchFlags) => {
+      await parseBenchFlags(flags, process.cwd(), new Date());
       const { withEngine, processIO } = await import('../engine-call');
       const code = await withEngine((engine) =>
         benchCommand(
