@@ -59,15 +59,16 @@ export function formatScoreboard(s: Scoreboard): string {
     for (const r of errors) lines.push(`  ${r.task} seed ${r.seed}: ${r.error}`);
   }
   lines.push('');
-  const taskRows = [['task', 'mean ± se', 'bronze >', 'silver >', 'gold from', 'tiers (g/s/b/none)']];
+  const taskRows = [['task', 'mean ± se', 'bronze', 'silver', 'gold', 'tiers (g/s/b/none)']];
   for (const t of s.tasks) {
-    const beat = t.direction === 'higher' ? '' : '<';
+    const beat = t.direction === 'higher' ? '> ' : '< ';
+    const reach = t.direction === 'higher' ? '≥ ' : '≤ ';
     taskRows.push([
       t.task,
       formatMeanSe(t.finalScore),
       `${beat}${fmt(t.thresholds.bronze)}`,
       `${beat}${fmt(t.thresholds.silver)}`,
-      fmt(t.thresholds.gold),
+      `${reach}${fmt(t.thresholds.gold)}`,
       `${t.tiers.gold}/${t.tiers.silver}/${t.tiers.bronze}/${t.tiers.none}`,
     ]);
   }
@@ -257,7 +258,7 @@ svg text { font: 12px system-ui, sans-serif; fill: currentColor; }
 <h2>Tiers per task</h2>
 ${tierChart(s)}
 <h2>Final scores against the thresholds</h2>
-<p class="muted">Right is better. Bronze: beat the default linear model; silver: beat the best default model; gold: within one standard error of the best known score.</p>
+<p class="muted">Right is better. Ticks: the bronze (brown: beat the default linear model), silver (grey: beat the best default model) and gold (yellow: within one standard error of the best known score) thresholds; dots: each seed's final score.</p>
 ${scoreChart(s)}
 <h2>Tasks</h2>
 <table><thead><tr><th>task</th><th>metric</th><th>final score (mean ± se)</th><th>bronze: beat</th><th>silver: beat</th><th>gold from</th><th>g/s/b/none</th><th>budget</th></tr></thead>

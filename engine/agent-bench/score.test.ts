@@ -37,6 +37,13 @@ describe('tiers', () => {
     expect(tierFor(0.92, t)).toBe('bronze');
     expect(tierFor(0.96, t)).toBe('silver');
     expect(tierFor(0.98, t)).toBe('gold'); // the band's edge is inside
+    // Saturated: the band starts below the best default; within it is gold though silver's bar is higher.
+    const saturated = thresholdsOf({
+      ...higher,
+      bestKnown: { ...higher.bestKnown, score: 0.96, standardError: 0.02 },
+    });
+    expect(tierFor(0.945, saturated)).toBe('gold');
+    expect(tierFor(0.93, saturated)).toBe('bronze');
     expect(tierFor(1.0, t)).toBe('gold'); // above the best known is gold too
   });
 
@@ -44,8 +51,13 @@ describe('tiers', () => {
     const t = thresholdsOf(lower);
     expect(t.gold).toBe(55); // 53 + one SE of 2
     expect(tierFor(60, t)).toBe('none');
-    // The SE band (≤ 55) reaches the linear baseline here: gold is checked first, so 55 is gold.
-    expect(tierFor(55, t)).toBe('gold');
+    // The SE band (≤ 55) reaches the linear baseline (55): a tie with linear is still no tier, just under is gold.
+    expect(tierFor(55, t)).toBe('none');
+    expect(tierFor(54.9, t)).toBe('gold');
+    // A band wider than the gap to linear never makes a worse-than-linear score a tier.
+    const wide = thresholdsOf({ ...lower, bestKnown: { ...lower.bestKnown, standardError: 5 } });
+    expect(wide.gold).toBe(58);
+    expect(tierFor(57, wide)).toBe('none');
     const narrow = thresholdsOf({ ...lower, bestKnown: { ...lower.bestKnown, standardError: 0.1 } });
     expect(tierFor(54.5, narrow)).toBe('bronze');
     expect(tierFor(53.5, narrow)).toBe('silver');

@@ -39,18 +39,21 @@ export function thresholdsOf(baselines: TaskBaselines): TierThresholds {
 }
 
 /**
- * The tier of one final-holdout score. Gold is checked first: a score within one standard error of the best
- * known one is gold even where that band reaches below the best default model (a noisy small split). A tie
- * with a baseline does not beat it. No score (null, NaN, infinite: the run failed or its predictions were
- * unusable) is no tier, as MLE-bench counts a missing submission as a failure.
+ * The tier of one final-holdout score. Every tier needs the score to beat the default linear model (a tie does
+ * not beat it). Gold is checked before silver: a score within one standard error of the best known one is
+ * statistically as good as it, even where the best default model sits higher still (a saturated task such as
+ * digits, where silver's bar is the ceiling). The band alone is not enough: on a small split it can reach past
+ * the linear baseline (diabetes), and a score worse than linear regression is no tier. No score (null, NaN,
+ * infinite: the run failed or its predictions were unusable) is no tier, as MLE-bench counts a missing
+ * submission as a failure.
  */
 export function tierFor(score: number | null | undefined, t: TierThresholds): Tier {
   if (score === null || score === undefined || !Number.isFinite(score)) return 'none';
+  if (!isBetter(t.direction, score, t.bronze)) return 'none';
   const within = t.direction === 'higher' ? score >= t.gold : score <= t.gold;
   if (within) return 'gold';
   if (isBetter(t.direction, score, t.silver)) return 'silver';
-  if (isBetter(t.direction, score, t.bronze)) return 'bronze';
-  return 'none';
+  return 'bronze';
 }
 
 /** Mean and standard error of the mean (sample standard deviation / √n) of the finite values. */

@@ -82,14 +82,14 @@ describe.skipIf(skip !== null)(skippedTitle('mle-beast bench --tasks digits --se
     expect(run.costUsd).toBeGreaterThan(0);
     // The tier is the one the recorded baselines give that score.
     const b = BASELINES.tasks.digits!;
-    const expected =
-      run.finalScore! >= b.bestKnown.score - b.bestKnown.standardError
+    const score = run.finalScore!;
+    const expected = !(score > b.linear.score)
+      ? 'none'
+      : score >= b.bestKnown.score - b.bestKnown.standardError
         ? 'gold'
-        : run.finalScore! > b.bestDefault.score
+        : score > b.bestDefault.score
           ? 'silver'
-          : run.finalScore! > b.linear.score
-            ? 'bronze'
-            : 'none';
+          : 'bronze';
     expect(run.tier).toBe(expected);
     expect(board.tasks[0]).toMatchObject({ task: 'digits', metric: 'accuracy', direction: 'higher' });
     expect(board.tasks[0]!.finalScore).toEqual({ mean: run.finalScore, se: null, n: 1 });
