@@ -121,3 +121,51 @@ describe('runSuite', () => {
     ).toBe(true);
   });
 });
+
+describe('runSuite cancelled', () => {
+  const temp = makeTempDir('mle-bench-cancel-');
+  afterAll(() => temp.cleanup());
+
+  it('cancels the running run through the contract and starts no more', async () => {
+    const houses = BENCH_TASKS.find((t) => t.name === 'houses')!;
+    const controller = new AbortController();
+    let summary = runSummary({ id: '00000000-0000-4000-8000-000000000001', status: 'running' });
+    const cancelled: string[] = [];
+    let starts = 0;
+    const handlers = {
+      'runs.start': async () => {
+        starts += 1;
+        setTimeout(() => controller.abort(), 30);
+        return summary;
+      },
+      'runs.get': async () => ({ run: summary, stages: [], experiments: [], events: [], nextSeq: null }),
+      'runs.cancel': async ({ id }: { id: string }) => {
+        cancelled.push(id);
+        summary = {
+          ...summary,
+          status: 'cancelled',
+          endReason: 'cancelled',
+          endedAt: '2026-12-07T10:01:00.000Z',
+        };
+        return summary;
+      },
+    } as unknown as CommandHandlers;
+    const board = await runSuite({
+      handlers,
+      tasks: [houses],
+      baselines: BASELINES,
+      seeds: 3,
+      parallel: 1,
+      outDir: temp.dir,
+      sandbox: 'local',
+      provider: null,
+      model: null,
+      signal: controller.signal,
+      pollMs: 10,
+    });
+    expect(cancelled).toEqual([summary.id]);
+    expect(starts).toBe(1);
+    expect(board.runs).toHaveLength(1);
+    expect(board.runs[0]).toMatchObject({ status: 'cancelled', tier: 'none', finalScore: null });
+  });
+});
