@@ -16,10 +16,12 @@ const noUiFrameworks = [
 /**
  * Hosts reach the engine through the contract (engine/api) and the service entry (engine/service/index.ts:
  * createEngine and what only a terminal runs in its own process), plus engine/version (the product's name and
- * version, plain data the CLI needs before anything loads). Anything else of engine/ or policy/ is internal.
+ * version, plain data the CLI needs before anything loads) and the agent benchmark suite's entry
+ * (engine/agent-bench/index.ts: it drives runs through the contract's handlers, as a host does). Anything else of
+ * engine/ or policy/ is internal.
  */
 const hostEngineBoundary = {
-  regex: '^(\\.\\./)+(policy(/.*)?|engine/(?!api(/|$)|service(/index)?$|version$).*)$',
+  regex: '^(\\.\\./)+(policy(/.*)?|engine/(?!api(/|$)|service(/index)?$|agent-bench(/index)?$|version$).*)$',
   message:
     'Hosts reach the engine only through the contract (engine/api) and the service entry (engine/service/index.ts).',
 };

@@ -28,6 +28,8 @@ describe('import boundaries', () => {
     ['main/cli/probe.ts', "import { inspectImage } from '../../engine/sandbox/images';"],
     ['main/cli/commands/probe.ts', "import { loadPolicy } from '../../../policy/index';"],
     ['main/cli/commands/probe.ts', "const m = await import('../../../engine/examples/index');"],
+    // The agent benchmark suite's entry only, not its internals.
+    ['main/cli/commands/probe.ts', "const m = await import('../../../engine/agent-bench/run-suite');"],
     ['main/server/probe.ts', "import { createEngine } from '../../engine/service/engine';"],
     ['main/electron/probe.ts', "import { RunManager } from '../../engine/runs';"],
     ['preload/probe.ts', "import { openStore } from '../engine/store/database';"],
@@ -51,6 +53,7 @@ describe('import boundaries', () => {
     ['main/cli/probe.test.ts', "import { useTempDir } from '../../engine/testing/temp-dir';"],
     ['main/cli/testing/probe.ts', "import { readRunLog } from '../../../engine/runs/run-logs';"],
     ['main/cli/commands/probe.ts', "const m = await import('../../../engine/service/index');"],
+    ['main/cli/commands/probe.ts', "const m = await import('../../../engine/agent-bench/index');"],
   ])('%s may `%s`', async (file, code) => {
     expect(await lint(file, `${code}\nexport {};\n`)).toEqual([]);
   });
@@ -75,6 +78,8 @@ describe('engine layers', () => {
     // A type import ties a folder to a higher one all the same.
     ['engine/runs/probe.ts', "import type { Engine } from '../service/engine';"],
     ['policy/probe.ts', "import { scorePredictions } from '../engine/scoring';"],
+    // The service never reaches up into the agent benchmark suite that drives it.
+    ['engine/service/probe.ts', "import { runSuite } from '../agent-bench/run-suite';"],
   ])('%s may not `%s` (a higher layer)', async (file, code) => {
     const messages = await layers(file, code);
     expect(messages).toHaveLength(1);

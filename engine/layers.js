@@ -49,6 +49,13 @@ export const ENGINE_LAYERS = [
     paths: ['engine/service'],
   },
   {
+    name: 'agent-bench',
+    why:
+      'the agent benchmark suite (mle-beast bench): it starts and reads runs through the contract like a host, ' +
+      'so it sits above the service; below the speed benchmarks, which may measure it',
+    paths: ['engine/agent-bench'],
+  },
+  {
     name: 'bench',
     why: "the benchmark registry gathers every module's *.bench.ts, so it sits above everything it measures",
     paths: ['engine/bench'],

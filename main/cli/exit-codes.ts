@@ -13,6 +13,8 @@
  * `runs` and `show`: 0, or 2 for bad input and an unknown id.
  * `doctor` and `init`: 0 when no check failed (warnings allowed), 1 when something must be fixed (each failed
  *   check is printed with its fix), 2 for a bad flag.
+ * `bench`: 0 every run ended with a final-holdout score, 2 bad input, 3 a run failed or has no final score (the
+ * scoreboard is still written), 130 cancelled. `bench compare`: 0, or 2 for an unreadable scoreboard.
  */
 export const EXIT = {
   ok: 0,

@@ -12,6 +12,7 @@ import { registerResume } from './commands/resume';
 import { registerDemo } from './commands/demo';
 import { registerDoctor } from './commands/doctor';
 import { registerInit } from './commands/init';
+import { registerBench } from './commands/bench';
 import { ExitWith } from './command-errors';
 import { EXIT } from './exit-codes';
 
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerPolicy(program);
   registerInit(program);
   registerDoctor(program);
+  registerBench(program);
   return program;
 }
 
