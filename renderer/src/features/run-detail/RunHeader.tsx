@@ -2,21 +2,11 @@ import { useState } from 'react';
 import { api } from '../../api';
 import { host } from '../../host';
 import { elapsedNow, targetReached, type RunView } from '../../../../engine/api/run-view';
+import { END_REASON_TEXT } from '../../../../engine/api/vocabulary';
 import { StatusBadge } from '../../components/StatusBadge';
 import { comparison, fmtCost, fmtCount, fmtDuration, fmtScore, shortId } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
 import { useRunDetailStore, type RunAction } from './store';
-
-const END_REASONS: Record<string, string> = {
-  target_reached: 'target reached',
-  max_steps: 'all steps used',
-  max_consecutive_failures: 'too many failures in a row',
-  max_cost: 'cost budget spent',
-  max_wall_time: 'time budget used',
-  cancelled: 'cancelled',
-  error: 'error',
-  interrupted: 'interrupted',
-};
 
 /**
  * "Open workspace" where a page can: copy its path for a terminal or file manager (a browser tab cannot open a
@@ -164,7 +154,7 @@ export function RunHeader({ view }: { view: RunView }) {
           </h1>
           <p className="run-status-line">
             <StatusBadge status={run.status} />
-            {run.endReason && <span className="hint">{END_REASONS[run.endReason] ?? run.endReason}</span>}
+            {run.endReason && <span className="hint">{END_REASON_TEXT[run.endReason]}</span>}
             {run.message && run.status !== 'running' && run.status !== 'completed' && (
               <span className="hint">— {run.message}</span>
             )}
