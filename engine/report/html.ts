@@ -96,14 +96,17 @@ function outcome(data: ReportData): string {
   const targetCard =
     target === null
       ? '<dd>none set</dd>'
-      : `<dd class="${hitSelection ? 'good' : 'bad'}" data-testid="target">${hitSelection ? 'hit' : 'not reached'}<small> ${esc(`${comparisonOperator(direction)} ${formatScore(target)}`)}${run.finalScore !== null ? `; final ${hitFinal ? 'meets it' : 'does not'}` : ''}</small></dd>`;
+      : `<dd class="${hitSelection ? 'good' : 'bad'}" data-testid="target">${hitSelection ? 'hit' : 'not reached'}<small> ${esc(`${comparisonOperator(direction)} ${formatScore(target)}`)}${run.finalScore !== null ? `; the final score ${hitFinal ? 'meets it too' : 'misses it'}` : ''}</small></dd>`;
   const kept = experiments.filter((e) => e.outcome === 'kept').length;
   const reason = run.endReason
     ? END_REASON_TEXT[run.endReason]
     : isEnded(run.status)
       ? run.status
       : 'still going';
-  const message = run.message?.trim();
+  // The pipeline's own words for a loop's end repeat the reason; budgets, failures and stops say more.
+  const repeats =
+    run.status === 'completed' && (run.endReason === 'max_steps' || run.endReason === 'target_reached');
+  const message = repeats ? undefined : run.message?.trim();
   const bestExperiment = experiments.find((e) => e.step === run.bestStep);
   const selfBest = bestExperiment?.selfReportedScore ?? null;
   return `<section id="outcome" aria-labelledby="h-outcome">
@@ -179,7 +182,7 @@ function experimentsTable(data: ReportData): string {
 <td>${esc(e.outcome)}${e.step === run.bestStep ? ' ★' : ''}</td>
 <td><code>${e.commitSha ? esc(e.commitSha.slice(0, 8)) : ''}</code></td>
 <td class="num">${duration(e.durationMs)}</td><td class="num">${esc(usd(e.costUsd, e.unknownCostCalls))}</td>
-<td>${change}</td></tr>`;
+<td class="change">${change}</td></tr>`;
   });
   return `<section id="experiments" class="long" aria-labelledby="h-experiments">
 <h2 id="h-experiments">Experiments</h2>

@@ -135,7 +135,7 @@ describe('renderReport', () => {
     expect(html).toContain(`data-testid="final-score">${run.finalScore!.toFixed(4)}`);
     expect(html).toContain(`data-testid="selection-score">${run.bestScore!.toFixed(4)}`);
     expect(html).toMatch(/data-testid="target">not reached<small> &gt;= 0.9900/);
-    expect(html).toContain('<strong>Stopped:</strong> step limit reached — the step limit was reached');
+    expect(html).toContain('<strong>Stopped:</strong> step limit reached</p>');
     expect(html).toContain('numpy 2.1.0, pandas 2.2.3, scikit-learn 1.6.1');
     expect(html).toContain('mle-beast-sandbox:0.1.0');
     expect(html).toContain('CPU only');
@@ -156,7 +156,7 @@ describe('renderReport', () => {
     });
     const html = renderReport(data);
     expect(html).toMatch(/data-testid="target">hit/);
-    expect(html).toContain('<strong>Stopped:</strong> target reached');
+    expect(html).toContain('<strong>Stopped:</strong> target reached</p>');
     expect(html).toMatch(/data-testid="selection-score">[\d.]+<span class="self"/);
     expect(html).toContain('every score here is the agent');
   });
@@ -196,7 +196,11 @@ describe('renderReport', () => {
       content: null,
       missing: `${d.name} is not in the workspace yet`,
     }));
+    data.run.message = 'the sandbox did not start: Docker is not running';
     const html = renderReport(data);
+    expect(html).toContain(
+      '<strong>Stopped:</strong> stopped by an error — the sandbox did not start: Docker is not running',
+    );
     expect(html).toContain('No experiments were recorded.');
     expect(html).toContain('No model calls were recorded.');
     expect(html).toContain('data_analysis.md is not in the workspace yet');

@@ -21,7 +21,8 @@ section{background:var(--card);border:1px solid var(--line);border-radius:10px;p
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(180px,1fr));gap:12px}
 .card{border:1px solid var(--line);border-radius:8px;padding:10px 12px}
 .card dt{color:var(--muted);font-size:.78rem;text-transform:uppercase;letter-spacing:.04em}
-.card dd{margin:2px 0 0;font-size:1.35rem;font-weight:650}.card dd small{font-size:.8rem;font-weight:400;color:var(--muted)}
+.card dd{margin:2px 0 0;font-size:1.35rem;font-weight:650}.card dd small{display:block;font-size:.8rem;font-weight:400;color:var(--muted)}
+.card dd .self{vertical-align:middle}
 .good{color:var(--good)}.bad{color:var(--bad)}.warn{color:var(--warn)}
 .reason{margin:.8rem 0 0;font-size:1rem}
 .self{font-size:.72rem;font-weight:600;color:var(--warn);border:1px solid currentColor;border-radius:4px;padding:0 4px;margin-left:4px;white-space:nowrap}
@@ -43,7 +44,8 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 tr.kept td:first-child{box-shadow:inset 3px 0 var(--mark-kept)}tr.best td{font-weight:600}
 code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.82rem}
 pre{background:var(--code);padding:10px;border-radius:6px;overflow-x:auto;white-space:pre;max-height:480px}
-.md pre{white-space:pre-wrap}.md{overflow-wrap:anywhere}
+.md pre{white-space:pre-wrap}.md{overflow-wrap:anywhere}.md h1{font-size:1.1rem}.md h2{font-size:1.02rem}.md h3,.md h4{font-size:.95rem}
+td.hyp{min-width:260px;max-width:420px;overflow-wrap:anywhere}td.change{min-width:120px}
 details summary{cursor:pointer;color:var(--accent)}
 dl.kv{display:grid;grid-template-columns:minmax(160px,max-content) 1fr;gap:4px 16px;margin:0}
 dl.kv dt{color:var(--muted)}dl.kv dd{margin:0;overflow-wrap:anywhere}
