@@ -175,6 +175,8 @@ export class RunManager {
       // Nobody runs it: this process leaves its workspace as an ended run's and records the cancel.
       await this.settleDeadRun(id);
       this.finish(id, 'cancelled', 'cancelled', 'cancelled by the user (the run was interrupted)');
+      // Its end for good: the report it did not get when it was interrupted.
+      await this.reportEnd(id);
       return this.summary(id);
     }
     if (run.status === 'running' || run.status === 'paused' || run.status === 'pending') {
