@@ -281,7 +281,7 @@ function safety({ safety: s }: ReportData): string {
   return `<section id="safety" aria-labelledby="h-safety">
 <h2 id="h-safety">Safety blocks</h2>
 ${s.blocks.length ? `<p>The safety policy blocked ${s.blocks.length} command${s.blocks.length === 1 ? '' : 's'}.</p><div class="scroll"><table><thead><tr><th>When</th><th>Kind</th><th>Rule</th><th>What</th></tr></thead><tbody>${rows}</tbody></table></div>` : '<p>Nothing was blocked.</p>'}
-${s.note ? `<p class="hint">${esc(s.note)}</p>` : ''}
+${s.note && s.blocks.length > 0 ? `<p class="hint">${esc(s.note)}</p>` : ''}
 </section>`;
 }
 
