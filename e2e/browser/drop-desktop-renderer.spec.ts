@@ -34,6 +34,7 @@ async function openWithStandInPreload(page: Page, urlWithToken: string, paths: R
     },
     openExternal: async () => fail({ code: 'forbidden', message: 'not in this test' }),
     checkDroppedPath: async ({ path: dropped }) => ok(await checkDroppedPath(dropped)),
+    printToPdf: async () => fail({ code: 'unavailable', message: 'not in this test' }),
   };
   await page.exposeFunction('__mleHost', (name: string, input: unknown) =>
     dispatchHost(handlers, name, input, null),

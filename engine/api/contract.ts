@@ -47,6 +47,7 @@ import {
   RunTraceQuery,
 } from './run-details';
 import { SecretDeleteInput, SecretSetInput, SecretsStatus } from './secrets';
+import { ReportHtml, ReportQuery, ReportWritten } from './report';
 import type { DeclaredCommandName, DeclaredEventName } from './names';
 
 /**
@@ -189,6 +190,13 @@ export const commands = {
     "Save an API key in the host's store (the OS keychain; plain text only with the user's agreement).",
   ),
   'secrets.delete': command(SecretDeleteInput, SecretsStatus, 'Remove a saved API key.'),
+  // The run report (engine/api/report.ts).
+  'runs.report': command(
+    ReportQuery,
+    ReportWritten,
+    "Write a run's self-contained HTML report (to `out`, or the workspace's reports folder); returns its path.",
+  ),
+  'runs.reportHtml': command(RunId, ReportHtml, "A run's HTML report as text (a browser download)."),
 } as const;
 
 export const events = {

@@ -60,11 +60,38 @@ function handlers(overrides: Partial<CommandHandlers> = {}): CommandHandlers {
     'secrets.status': notHere,
     'secrets.set': notHere,
     'secrets.delete': notHere,
+    'runs.report': notHere,
+    'runs.reportHtml': notHere,
     ...overrides,
   };
 }
 
 describe('dispatch', () => {
+  it('runs.report: validates the query and the written file it returns', async () => {
+    const seen: unknown[] = [];
+    const h = handlers({
+      'runs.report': async (query) => {
+        seen.push(query);
+        return { path: '/w/reports/report_20261207T230000Z.html', bytes: 1234 };
+      },
+      'runs.reportHtml': async () => ({ html: '<!doctype html>', fileName: 'report_x.html' }),
+    });
+    expect(await dispatch(h, 'runs.report', { id: 'abc', out: '/tmp/r.html' })).toEqual({
+      ok: true,
+      value: { path: '/w/reports/report_20261207T230000Z.html', bytes: 1234 },
+    });
+    expect(seen).toEqual([{ id: 'abc', out: '/tmp/r.html' }]);
+    const bad = await dispatch(h, 'runs.report', { id: 'abc', out: '' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error.message).toMatch(/^runs\.report: out: /);
+    const extra = await dispatch(h, 'runs.report', { id: 'abc', pdf: true });
+    expect(extra.ok).toBe(false);
+    expect(await dispatch(h, 'runs.reportHtml', { id: 'abc' })).toEqual({
+      ok: true,
+      value: { html: '<!doctype html>', fileName: 'report_x.html' },
+    });
+  });
+
   it('runs a valid command and returns its validated output', async () => {
     const result = await dispatch(handlers(), 'settings.update', { defaultMaxSteps: 12 });
     expect(result).toEqual({ ok: true, value: { ...DEFAULT_SETTINGS, defaultMaxSteps: 12 } });

@@ -9,6 +9,7 @@ export const HOST_CAPABILITY_NAMES = [
   'showItemInFolder',
   'openExternal',
   'checkDroppedPath',
+  'printToPdf',
 ] as const;
 export type HostCapabilityName = (typeof HOST_CAPABILITY_NAMES)[number];
 

@@ -11,9 +11,30 @@ const handlers = (): HostHandlers<null> => ({
   openExternal: vi.fn(async () => ok({ opened: true as const })),
   // A handler that breaks its promise: the dispatcher catches the wrong shape.
   checkDroppedPath: vi.fn(async () => ok({ kind: 'maybe' } as never)),
+  printToPdf: vi.fn(async ({ pdfPath }: { pdfPath: string }) => ok({ path: pdfPath, bytes: 10 })),
 });
 
 describe('dispatchHost', () => {
+  it('printToPdf takes an .html report and a .pdf target, and says so otherwise', async () => {
+    const h = handlers();
+    await expect(
+      dispatchHost(h, 'printToPdf', { htmlPath: '/w/reports/r.html', pdfPath: '/home/a/r.pdf' }, null),
+    ).resolves.toEqual(ok({ path: '/home/a/r.pdf', bytes: 10 }));
+    const wrong = await dispatchHost(
+      h,
+      'printToPdf',
+      { htmlPath: '/etc/passwd', pdfPath: '/home/a/r.txt' },
+      null,
+    );
+    expect(wrong.ok).toBe(false);
+    if (!wrong.ok) {
+      expect(wrong.error.code).toBe('invalid_input');
+      expect(wrong.error.message).toMatch(/htmlPath: an \.html file/);
+      expect(wrong.error.message).toMatch(/pdfPath: a \.pdf file name/);
+    }
+    expect(h.printToPdf).toHaveBeenCalledTimes(1);
+  });
+
   it('runs a declared capability with its parsed input', async () => {
     const h = handlers();
     await expect(dispatchHost(h, 'pickFolder', { purpose: 'dataset' }, null)).resolves.toEqual(

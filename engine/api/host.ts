@@ -81,6 +81,20 @@ export const hostCapabilities = {
     input: z.object({ path: AbsolutePath }),
     output: DroppedPath,
   },
+  /**
+   * A local HTML file (a run report the engine wrote) printed to a PDF by the app's own Chromium, in a hidden
+   * window that runs no script. Desktop only: the browser host has the browser's own Print.
+   */
+  printToPdf: {
+    input: z.object({
+      htmlPath: AbsolutePath.refine(
+        (p) => /\.html?$/i.test(p),
+        'an .html file, e.g. a report the engine wrote',
+      ),
+      pdfPath: AbsolutePath.refine((p) => /\.pdf$/i.test(p), 'a .pdf file name, e.g. "report.pdf"'),
+    }),
+    output: z.object({ path: z.string(), bytes: z.number().int().min(0) }),
+  },
 } satisfies Record<HostCapabilityName, { input: z.ZodType; output: z.ZodType }>;
 
 export type HostInput<K extends HostCapabilityName> = z.input<(typeof hostCapabilities)[K]['input']>;

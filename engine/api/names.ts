@@ -46,6 +46,8 @@ export const COMMAND_NAMES = [
   'secrets.status',
   'secrets.set',
   'secrets.delete',
+  'runs.report',
+  'runs.reportHtml',
 ] as const;
 
 export const EVENT_NAMES = [

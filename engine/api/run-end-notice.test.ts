@@ -54,14 +54,14 @@ describe('the run-end rule', () => {
     expect(notice.kind).toBe('finished');
     expect(notice.title).toBe('Finished: predict churn');
     expect(notice.body).toBe(
-      'Stopped because it used all its steps, target not reached. Best rmse 3.5000 (target <= 3.2000).',
+      'Stopped: step limit reached, target not reached. Best rmse 3.5000 (target <= 3.2000).',
     );
   });
 
   it('a run without a target that finished says why it stopped and its best', () => {
     const run = runSummary({ metric: { ...runSummary().metric, target: null }, bestScore: 0.7 });
     expect(runEndNotice(run, end({ reason: 'max_cost' }))!.body).toBe(
-      'Stopped because its cost budget was spent. Best accuracy 0.7000.',
+      'Stopped: cost budget spent. Best accuracy 0.7000.',
     );
   });
 

@@ -2,6 +2,7 @@ import type { RunEvent, RunSummary } from './runs';
 import type { Settings } from './settings';
 import {
   comparisonOperator,
+  END_REASON_TEXT,
   isTerminalStatus,
   meetsTarget,
   type EndReason,
@@ -47,18 +48,6 @@ export interface RunEndNotice {
   /** A tag that identifies the end (Web Notifications replace a notice of the same tag: two tabs show one). */
   tag: string;
 }
-
-/** Why a run stopped, as a notice says it. */
-const REASON_TEXT: Record<EndReason, string> = {
-  target_reached: 'target reached',
-  max_steps: 'it used all its steps',
-  max_consecutive_failures: 'too many failed experiments in a row',
-  max_cost: 'its cost budget was spent',
-  max_wall_time: 'its time budget ran out',
-  cancelled: 'cancelled',
-  error: 'an error stopped it',
-  interrupted: 'interrupted',
-};
 
 /** Scores with 4 decimals, as the dashboard shows them (large figures with one). */
 export const formatScore = (value: number): string =>
@@ -113,10 +102,10 @@ export function runEndNotice(run: RunSummary, end: RunEnd): RunEndNotice | null 
       break;
     case 'finished': {
       title = `Finished: ${name}`;
-      const why = end.reason ? REASON_TEXT[end.reason] : 'it finished';
+      const why = end.reason ? END_REASON_TEXT[end.reason] : 'finished';
       const short = targetText ? ', target not reached' : '';
       body =
-        `Stopped because ${why}${short}. ` +
+        `Stopped: ${why}${short}. ` +
         `Best ${best ?? `${metric}: no score`}${targetText ? ` (${targetText})` : ''}.${final}`;
       break;
     }

@@ -121,6 +121,21 @@ export const EndReason = z.enum([
 ]);
 export type EndReason = z.infer<typeof EndReason>;
 
+/**
+ * Why a run stopped, in a few words: the one wording the CLI's summary, the run header, the end notice and the
+ * report all show (each adds its own sentence around it).
+ */
+export const END_REASON_TEXT: Record<EndReason, string> = {
+  target_reached: 'target reached',
+  max_steps: 'step limit reached',
+  max_consecutive_failures: 'too many failed experiments in a row',
+  max_cost: 'cost budget spent',
+  max_wall_time: 'time budget spent',
+  cancelled: 'cancelled',
+  error: 'stopped by an error',
+  interrupted: 'interrupted',
+};
+
 /** What kind of change an experiment tries (the proposal critic and the journal tally them). */
 export const EXPERIMENT_TAGS = ['MODEL', 'FEATURE', 'HYPERPARAM', 'DATA', 'ENSEMBLE'] as const;
 export const ExperimentTag = z.enum(EXPERIMENT_TAGS);

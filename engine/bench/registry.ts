@@ -4,6 +4,7 @@ import { benchmarks as store } from '../store/store.bench';
 import { benchmarks as pipeline } from '../pipeline/pipeline.bench';
 import { benchmarks as flood } from '../runs/flood.bench';
 import { benchmarks as mainloop } from './mainloop.bench';
+import { benchmarks as report } from '../report/report.bench';
 import type { BenchDefinition } from './types';
 
 // Each module's benchmarks, in the order they print. Add one line per `*.bench.ts`.
@@ -14,4 +15,5 @@ export const engineBenchmarks: BenchDefinition[] = [
   ...pipeline,
   ...flood,
   ...mainloop,
+  ...report,
 ];

@@ -21,6 +21,7 @@ import {
   missingModulesMessage,
   parseImportCheck,
   startSandbox,
+  WORKSPACE_MODULES,
   type DockerSandboxOptions,
   type LocalSandboxOptions,
   type Sandbox,
@@ -253,7 +254,12 @@ async function setUp(
       : sandbox.isolation === 'container'
         ? null
         : sandbox.isolation;
-  const message = `${sandbox.kind} sandbox ${sandbox.id.slice(0, 12)}${isolation ? ` (${isolation})` : ''}: python ${check.version}${local ? ` (${check.executable})` : ''}, pytest ${check.pytest ?? '?'}, ${sandbox.gpu ? 'GPU' : 'CPU only'}`;
+  // The libraries' versions go in the line the store keeps: the report's environment section reads them there.
+  const libraries = WORKSPACE_MODULES.filter((m) => m.module !== 'pytest' && check.versions?.[m.module])
+    .map((m) => `${m.package} ${check.versions?.[m.module]}`)
+    .join(', ');
+  const image = 'image' in sandbox && typeof sandbox.image === 'string' ? ` image ${sandbox.image}` : '';
+  const message = `${sandbox.kind} sandbox ${sandbox.id.slice(0, 12)}${image}${isolation ? ` (${isolation})` : ''}: python ${check.version}${local ? ` (${check.executable})` : ''}, ${libraries ? `${libraries}, ` : ''}pytest ${check.pytest ?? '?'}, ${sandbox.gpu ? 'GPU' : 'CPU only'}`;
   ledger.stage('setup', { status: 'pass', endedAt: new Date().toISOString(), message });
   ledger.emit({ type: 'stage.finished', stage: 'setup', step: 0, outcome: 'pass', message });
   return { ok: true, sandbox, policy };

@@ -29,6 +29,8 @@ import { EventPublisher } from './publisher';
 import { listRunLogs, readRunLog } from './run-logs';
 import { relaunchContext } from './relaunch';
 import { removeDeadSandboxes, revokeSandboxAccess, settleWorkspace } from './settle';
+import { RunDetails } from './run-details';
+import { writeRunReport } from '../report/write';
 
 /**
  * The run lifecycle (issue 4 section 5): start, pause, resume, cancel, delete, and recovery of runs whose
@@ -44,6 +46,8 @@ export interface RunManagerDeps extends Omit<PrepareDeps, 'settings'>, Omit<Exec
   withoutWaiting?: (write: () => void) => boolean;
   bus: EventBus;
   settings: () => PrepareDeps['settings'];
+  /** Write the run's HTML report into its workspace when it ends (default true; some tests turn it off). */
+  reportOnEnd?: boolean;
 }
 
 interface LiveRun {
@@ -179,6 +183,8 @@ export class RunManager {
       // Nobody runs it: this process leaves its workspace as an ended run's and records the cancel.
       await this.settleDeadRun(id);
       this.finish(id, 'cancelled', 'cancelled', 'cancelled by the user (the run was interrupted)');
+      // Its end for good: the report it did not get when it was interrupted.
+      await this.reportEnd(id);
       return this.summary(id);
     }
     if (run.status === 'running' || run.status === 'paused' || run.status === 'pending') {
@@ -311,6 +317,7 @@ export class RunManager {
       .catch((error) =>
         this.finish(id, 'failed', 'error', `internal error: ${(error as Error)?.message ?? error}`),
       )
+      .then(() => this.reportEnd(id))
       .finally(() => {
         this.live.delete(id);
         if (this.live.size === 0 && this.poller) {
@@ -391,6 +398,33 @@ export class RunManager {
       ...(status === 'interrupted' ? {} : { ownerPid: null }),
     });
     this.publisher.publish(id, { type: 'run.state', status, reason, message });
+  }
+
+  /**
+   * The report of a run that has ended for good (reached, finished, failed, cancelled), in its workspace's
+   * reports folder; an interrupted run is resumable, its report waits for its real end. The run's log says where
+   * the report is, or why there is none: a report that cannot be written never changes how the run ended.
+   */
+  private async reportEnd(id: string): Promise<void> {
+    if (this.deps.reportOnEnd === false) return;
+    const status = this.deps.repo.summary(id)?.status;
+    if (status !== 'completed' && status !== 'failed' && status !== 'cancelled') return;
+    const log = (stream: 'info' | 'warning', text: string) => {
+      try {
+        this.publisher.publish(id, { type: 'log', stage: null, source: 'engine', stream, text });
+      } catch {
+        console.warn(`run ${id}: ${text}`);
+      }
+    };
+    try {
+      const written = await writeRunReport(
+        { repo: this.deps.repo, details: new RunDetails(this.deps.repo) },
+        { id },
+      );
+      log('info', `report written: ${written.path}`);
+    } catch (error) {
+      log('warning', `the run's report could not be written: ${(error as Error)?.message ?? error}`);
+    }
   }
 
   private summary(id: string): RunSummary {

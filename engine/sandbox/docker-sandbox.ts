@@ -63,6 +63,11 @@ export class DockerSandbox implements Sandbox {
   readonly id: string;
   readonly gpu: boolean;
   private readonly access: SandboxUser;
+
+  /** The image the container runs (the run's setup line records it, the report shows it). */
+  get image(): string {
+    return this.plan.image;
+  }
   private readonly grantOptions: GrantOptions;
 
   constructor(

@@ -137,13 +137,14 @@ export const IMPORT_CHECK_SCRIPT = [
   'import sys, json, importlib',
   `names = ${JSON.stringify(WORKSPACE_MODULES.map((m) => m.module))}`,
   'errors = {}',
+  'versions = {}',
   'for n in names:',
   '    try:',
-  '        importlib.import_module(n)',
+  '        versions[n] = str(getattr(importlib.import_module(n), "__version__", "?"))',
   '    except BaseException as e:',
   '        errors[n] = type(e).__name__ + ": " + str(e)',
   'pytest = sys.modules.get("pytest")',
-  'print(json.dumps({"executable": sys.executable, "version": sys.version.split()[0], "errors": errors,',
+  'print(json.dumps({"executable": sys.executable, "version": sys.version.split()[0], "errors": errors, "versions": versions,',
   '  "pytest": getattr(pytest, "__version__", "?") if pytest else None}))',
 ].join('\n');
 
@@ -152,6 +153,8 @@ export interface ImportCheck {
   version: string;
   /** pytest's version; null when it did not import. */
   pytest: string | null;
+  /** Module -> its `__version__` (for the setup stage's line and the report), for those that imported. */
+  versions?: Record<string, string>;
   /** Module -> the error its import raised (`ModuleNotFoundError: No module named 'pandas'`). */
   errors: Record<string, string>;
 }

@@ -6,6 +6,7 @@ import { removeDeadSandboxes } from '../runs/settle';
 import { StoreTail, type StoreTailOptions } from '../runs/store-tail';
 import { RunHeads } from '../store/run-heads';
 import { RunDetails } from '../runs/run-details';
+import { runReportHtml, writeRunReport } from '../report';
 import { ModelCatalogRepository } from '../store/model-catalog-repository';
 import { RunRepository } from '../store/run-repository';
 import { probeDocker } from '../sandbox/docker-probe';
@@ -173,6 +174,8 @@ export function createEngine(options: EngineOptions): Engine {
     'runs.documents': async ({ id }) => details.documents(id),
     'runs.gitLog': ({ id }) => details.gitLog(id),
     'runs.safety': async ({ id }) => details.safety(id),
+    'runs.report': (query) => writeRunReport({ repo, details }, query),
+    'runs.reportHtml': ({ id }) => runReportHtml({ repo, details }, id),
     ...secrets.handlers,
     'setup.check': (input) =>
       setupCheck(

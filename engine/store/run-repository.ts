@@ -54,6 +54,18 @@ export interface NewRun {
   createdAt?: string;
 }
 
+/** Model usage summed over some calls (`usageByStageAndModel`). */
+export interface UsageTotals {
+  stage: string;
+  model: string;
+  calls: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** Known cost; calls whose price was unknown are counted in `unknownCostCalls`. */
+  costUsd: number;
+  unknownCostCalls: number;
+}
+
 export interface RunRecord {
   summary: RunSummary;
   config: unknown;
@@ -608,6 +620,38 @@ export class RunRepository {
   readControl(id: string): RunControl | null {
     const value = this.stmts.readControl.get(id) as string | null | undefined;
     return value === 'cancel' || value === 'pause' ? value : null;
+  }
+
+  /**
+   * The run's model usage summed per stage and model (the report's cost and tokens charts): one row per pair
+   * that had calls, in the order the pairs were first used. Computed by SQLite, so a long run's request bodies
+   * are never read for it.
+   */
+  usageByStageAndModel(runId: string): UsageTotals[] {
+    const rows = this.db
+      .prepare(
+        `SELECT stage, model, COUNT(*) AS calls, SUM(prompt_tokens) AS prompt, SUM(completion_tokens) AS completion,
+                SUM(COALESCE(cost_usd, 0)) AS cost, SUM(cost_usd IS NULL) AS unknown, MIN(id) AS first
+           FROM llm_calls WHERE run_id = ? GROUP BY stage, model ORDER BY first`,
+      )
+      .all(runId) as {
+      stage: string;
+      model: string;
+      calls: number;
+      prompt: number;
+      completion: number;
+      cost: number;
+      unknown: number;
+    }[];
+    return rows.map((r) => ({
+      stage: r.stage,
+      model: r.model,
+      calls: r.calls,
+      promptTokens: r.prompt,
+      completionTokens: r.completion,
+      costUsd: r.cost,
+      unknownCostCalls: r.unknown,
+    }));
   }
 
   /** Removes the run and everything of it. False when there was no such run. */

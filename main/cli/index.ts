@@ -7,6 +7,7 @@ import { registerServe } from './commands/serve';
 import { registerRun } from './commands/run';
 import { registerRuns } from './commands/runs';
 import { registerShow } from './commands/show';
+import { registerReport } from './commands/report';
 import { registerCancel } from './commands/cancel';
 import { registerResume } from './commands/resume';
 import { registerDemo } from './commands/demo';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerRuns(program);
   registerShow(program);
+  registerReport(program);
   registerCancel(program);
   registerResume(program);
   registerServe(program);

@@ -4,6 +4,7 @@ import { app, dialog, shell, type BrowserWindow, type OpenDialogOptions } from '
 import type { HostHandlers } from '../../engine/api/host';
 import { fail, ok } from '../../engine/api/result';
 import { checkDroppedPath } from './dropped-path';
+import { printHtmlToPdf } from './print-pdf';
 import { safeOpenExternal } from './safe-open-external';
 
 /** The window that asked: dialogs are modal to it (null: a free-standing dialog). */
@@ -76,5 +77,13 @@ export const electronHostHandlers: HostHandlers<HostContext> = {
 
   async checkDroppedPath({ path: dropped }) {
     return ok(await checkDroppedPath(dropped));
+  },
+
+  async printToPdf({ htmlPath, pdfPath }) {
+    try {
+      return ok(await printHtmlToPdf(htmlPath, pdfPath));
+    } catch (error) {
+      return fail({ code: 'unavailable', message: `The PDF was not written: ${(error as Error).message}` });
+    }
   },
 };

@@ -12,23 +12,19 @@ import {
   targetText,
 } from '../format';
 import { elapsedNow } from '../../../engine/api/run-view';
+import { END_REASON_TEXT } from '../../../engine/api/vocabulary';
 import type { ProgressState } from './state';
 
 // State -> text for following a run: the status line, the lines printed for notable events, and the summary
 // at the end. Pure: no terminal codes here (the writer adds them on a TTY).
 
-const REASON_TEXT: Record<EndReason, string> = {
-  target_reached: 'target reached',
-  max_steps: 'step limit reached without the target',
-  max_consecutive_failures: 'too many failed experiments in a row',
-  max_cost: 'cost budget spent',
-  max_wall_time: 'time budget spent',
-  cancelled: 'cancelled',
-  error: 'error',
-  interrupted: 'interrupted (resume it with `mle-beast resume`)',
-};
-
-export const endReasonText = (reason: EndReason | null): string => (reason ? REASON_TEXT[reason] : '');
+/** The shared words (engine/api/vocabulary.ts); a terminal adds how to go on after an interruption. */
+export const endReasonText = (reason: EndReason | null): string =>
+  reason === null
+    ? ''
+    : reason === 'interrupted'
+      ? `${END_REASON_TEXT.interrupted} (resume it with \`mle-beast resume\`)`
+      : END_REASON_TEXT[reason];
 
 /** The one line redrawn in place on a terminal. `width` cuts it so it never wraps. */
 export function statusLine(state: ProgressState, nowMs: number, width = 0): string {

@@ -1,22 +1,51 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../../api';
 import { host } from '../../host';
 import { elapsedNow, targetReached, type RunView } from '../../../../engine/api/run-view';
+import { END_REASON_TEXT } from '../../../../engine/api/vocabulary';
 import { StatusBadge } from '../../components/StatusBadge';
 import { comparison, fmtCost, fmtCount, fmtDuration, fmtScore, shortId } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
 import { useRunDetailStore, type RunAction } from './store';
+import { useReportStore } from './report-store';
 
-const END_REASONS: Record<string, string> = {
-  target_reached: 'target reached',
-  max_steps: 'all steps used',
-  max_consecutive_failures: 'too many failures in a row',
-  max_cost: 'cost budget spent',
-  max_wall_time: 'time budget used',
-  cancelled: 'cancelled',
-  error: 'error',
-  interrupted: 'interrupted',
-};
+/**
+ * "Show report" and "Export": the run's self-contained HTML report (report-store.ts says what each host does).
+ * Offered once the run has begun; a running run's report is what it has done so far.
+ */
+function ReportActions({ runId }: { runId: string }) {
+  const { busy, message, error, show, exportReport, reset } = useReportStore();
+  useEffect(() => reset, [runId, reset]);
+  return (
+    <div className="report-actions" role="group" aria-label="Run report">
+      <button
+        type="button"
+        className="secondary small"
+        disabled={busy !== null}
+        onClick={() => void show(runId)}
+      >
+        {busy === 'show' ? 'Writing report…' : 'Show report'}
+      </button>
+      <button
+        type="button"
+        className="secondary small"
+        disabled={busy !== null}
+        onClick={() => void exportReport(runId)}
+        title={host ? 'Save the report as an HTML page or a PDF' : 'Download the report as an HTML page'}
+      >
+        {busy === 'export' ? 'Exporting…' : 'Export'}
+      </button>
+      <span role="status" className="hint small" data-testid="report-status">
+        {message ?? ''}
+      </span>
+      {error && (
+        <span role="alert" className="field-error small">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
 
 /**
  * "Open workspace" where a page can: copy its path for a terminal or file manager (a browser tab cannot open a
@@ -164,7 +193,7 @@ export function RunHeader({ view }: { view: RunView }) {
           </h1>
           <p className="run-status-line">
             <StatusBadge status={run.status} />
-            {run.endReason && <span className="hint">{END_REASONS[run.endReason] ?? run.endReason}</span>}
+            {run.endReason && <span className="hint">{END_REASON_TEXT[run.endReason]}</span>}
             {run.message && run.status !== 'running' && run.status !== 'completed' && (
               <span className="hint">— {run.message}</span>
             )}
@@ -176,6 +205,9 @@ export function RunHeader({ view }: { view: RunView }) {
           {button('cancel', 'Cancel', canCancel, true, true)}
           {button('delete', 'Delete', !canCancel && run.status !== 'running', true, true)}
         </div>
+      </div>
+      <div className="run-header-report">
+        <ReportActions runId={run.id} />
       </div>
       {action && !action.confirming && action.error && (
         <p className="field-error" role="alert">

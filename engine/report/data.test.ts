@@ -1,0 +1,113 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RunDetails } from '../runs/run-details';
+import { openStore, type Store } from '../store/database';
+import { RunRepository } from '../store/run-repository';
+import { useTempDir } from '../testing/temp-dir';
+import { gatherReportData } from './data';
+import { syntheticReportData } from './testing/synthetic';
+import { excludeFromGit, writeRunReport } from './write';
+
+// Gathering from a real store and a real git workspace: the kept changes' diffs (read in one git process),
+// and writing the file where it belongs.
+
+const temp = useTempDir('mle-beast-report-data-');
+let store: Store | null = null;
+afterEach(() => {
+  store?.close();
+  store = null;
+});
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-C', cwd, '-c', 'user.name=t', '-c', 'user.email=t@e.x', ...args], {
+    encoding: 'utf8',
+  }).trim();
+
+function setup(steps: number) {
+  const workspace = path.join(temp.dir, 'ws');
+  fs.mkdirSync(workspace);
+  git(workspace, 'init', '-q', '-b', 'main');
+  const data = syntheticReportData(steps, { workspace });
+  for (const e of data.experiments) {
+    if (e.outcome !== 'kept' && e.outcome !== 'baseline') continue;
+    fs.writeFileSync(path.join(workspace, 'model.py'), `C = ${e.step}\n`);
+    git(workspace, 'add', '-A');
+    git(workspace, 'commit', '-q', '-m', `step ${e.step}`);
+    e.commitSha = git(workspace, 'rev-parse', 'HEAD');
+  }
+  store = openStore({ path: path.join(temp.dir, 'db.sqlite') });
+  const repo = new RunRepository(store.db);
+  const { run } = data;
+  repo.create({
+    id: run.id,
+    name: run.name,
+    mode: 'greenfield',
+    task: run.task,
+    workspace,
+    runDir: path.join(temp.dir, 'run'),
+    config: {},
+    metric: run.metric,
+    maxSteps: steps,
+    model: run.model,
+    sandbox: 'local',
+    ownerPid: process.pid,
+    ownerHost: 'test',
+  });
+  for (const e of data.experiments) repo.recordExperiment(run.id, e);
+  return { repo, details: new RunDetails(repo), data, workspace };
+}
+
+describe('gatherReportData', () => {
+  it("reads every kept change's diff against its parent experiment's commit", async () => {
+    const { repo, details, data, workspace } = setup(7);
+    const gathered = await gatherReportData(repo, details, data.run.id);
+    const kept = data.experiments.filter((e) => e.outcome === 'kept' || e.outcome === 'baseline');
+    expect([...gathered.diffs.keys()]).toEqual(kept.map((e) => e.step));
+    for (const e of kept) {
+      const parent = data.experiments.find((p) => p.step === e.parentStep)?.commitSha;
+      const expected = parent
+        ? `${git(workspace, 'diff', '--no-color', parent, e.commitSha!)}\n`
+        : `${git(workspace, 'show', '--format=', '--no-color', e.commitSha!)}\n`;
+      expect(gathered.diffs.get(e.step)!.text).toBe(expected);
+    }
+    expect(gathered.diffs.get(3)!.text).toContain('-C = 0\n+C = 3');
+    expect(gathered.config).toBeNull();
+  });
+
+  it('a commit that is gone: that step says so, the others keep their diffs', async () => {
+    const { repo, details, data } = setup(4);
+    const gone = data.experiments.find((e) => e.outcome === 'kept')!;
+    repo.recordExperiment(data.run.id, { ...gone, commitSha: 'f'.repeat(40) });
+    const gathered = await gatherReportData(repo, details, data.run.id);
+    expect(gathered.diffs.get(gone.step)!.note).toMatch(/is not in the workspace any more/);
+    expect(gathered.diffs.get(0)!.text).toContain('+C = 0');
+  });
+});
+
+describe('writeRunReport', () => {
+  it('writes reports/report_<UTC>.html in the workspace, kept out of git; --out elsewhere; a link as reports is refused', async () => {
+    const { repo, details, data, workspace } = setup(2);
+    const now = () => new Date('2026-12-07T23:15:00.123Z');
+    const written = await writeRunReport({ repo, details, now }, { id: data.run.id });
+    expect(written.path).toBe(path.join(workspace, 'reports', 'report_20261207T231500Z.html'));
+    expect(fs.statSync(written.path).size).toBe(written.bytes);
+    expect(git(workspace, 'status', '--porcelain')).toBe('');
+    excludeFromGit(workspace);
+    expect(
+      fs.readFileSync(path.join(workspace, '.git/info/exclude'), 'utf8').match(/\/reports\//g),
+    ).toHaveLength(1);
+
+    const out = await writeRunReport({ repo, details, cwd: temp.dir }, { id: data.run.id, out: 'mine.html' });
+    expect(out.path).toBe(path.join(temp.dir, 'mine.html'));
+    await expect(writeRunReport({ repo, details }, { id: data.run.id, out: temp.dir })).rejects.toThrow(
+      /is a folder/,
+    );
+    await expect(writeRunReport({ repo, details }, { id: 'nope' })).rejects.toThrow(/no run nope/);
+
+    fs.rmSync(path.join(workspace, 'reports'), { recursive: true });
+    fs.symlinkSync(temp.dir, path.join(workspace, 'reports'));
+    await expect(writeRunReport({ repo, details }, { id: data.run.id })).rejects.toThrow(/symbolic link/);
+  });
+});

@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { EngineError } from '../api/errors';
+import {
+  REPORTS_FOLDER,
+  reportFileName,
+  type ReportHtml,
+  type ReportQuery,
+  type ReportWritten,
+} from '../api/report';
+import type { RunDetails } from '../runs/run-details';
+import type { RunRepository } from '../store/run-repository';
+import { gatherReportData } from './data';
+import { renderReport } from './html';
+
+export interface ReportDeps {
+  repo: RunRepository;
+  details: RunDetails;
+  /** Where a relative `out` is resolved (the engine's working folder). */
+  cwd?: string;
+  now?: () => Date;
+}
+
+/** The report's page and the name it has in the workspace's reports folder. */
+export async function runReportHtml(deps: ReportDeps, id: string): Promise<ReportHtml> {
+  const now = deps.now?.() ?? new Date();
+  const data = await gatherReportData(deps.repo, deps.details, id, now);
+  return { html: renderReport(data), fileName: reportFileName(now) };
+}
+
+/**
+ * Writes a run's report: to `out`, or to `<workspace>/reports/report_<UTC timestamp>.html`. The workspace's
+ * reports folder is kept out of git (`.git/info/exclude`, a file of the repository's own that is never
+ * committed), so writing one leaves the run's git state as it was.
+ */
+export async function writeRunReport(deps: ReportDeps, query: ReportQuery): Promise<ReportWritten> {
+  const record = deps.repo.get(query.id);
+  if (!record) throw new EngineError('not_found', `no run ${query.id}: list runs with \`mle-beast runs\``);
+  const { html, fileName } = await runReportHtml(deps, query.id);
+  let file: string;
+  if (query.out) {
+    file = path.resolve(deps.cwd ?? process.cwd(), query.out);
+    const dir = path.dirname(file);
+    if (!fs.existsSync(dir)) {
+      throw new EngineError(
+        'invalid_input',
+        `cannot write ${file}: the folder ${dir} does not exist; create it or choose another path`,
+      );
+    }
+    if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new EngineError(
+        'invalid_input',
+        `${file} is a folder: give a file name, e.g. ${path.join(file, fileName)}`,
+      );
+    }
+  } else {
+    const workspace = record.summary.workspace;
+    if (!fs.existsSync(workspace)) {
+      throw new EngineError(
+        'not_found',
+        `the run's workspace ${workspace} is gone: write the report elsewhere with --out FILE`,
+      );
+    }
+    const dir = path.join(workspace, REPORTS_FOLDER);
+    // The workspace is written by the agent's code: a `reports` that is a link could point anywhere.
+    const stat = fs.lstatSync(dir, { throwIfNoEntry: false });
+    if (stat && !stat.isDirectory()) {
+      throw new EngineError(
+        'conflict',
+        `${dir} is not a folder (${stat.isSymbolicLink() ? 'a symbolic link' : 'a file'}): remove it, or write the report elsewhere with --out FILE`,
+      );
+    }
+    if (!stat) fs.mkdirSync(dir);
+    excludeFromGit(workspace);
+    file = path.join(dir, fileName);
+  }
+  const fd = fs.openSync(
+    file,
+    fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_NOFOLLOW,
+    0o644,
+  );
+  try {
+    fs.writeSync(fd, html);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return { path: file, bytes: Buffer.byteLength(html) };
+}
+
+/** Adds `/reports/` to the repository's own ignore list (never committed, unlike .gitignore). */
+export function excludeFromGit(workspace: string): void {
+  const gitDir = path.join(workspace, '.git');
+  if (!fs.lstatSync(gitDir, { throwIfNoEntry: false })?.isDirectory()) return;
+  const info = path.join(gitDir, 'info');
+  const exclude = path.join(info, 'exclude');
+  const line = `/${REPORTS_FOLDER}/`;
+  const current = fs.existsSync(exclude) ? fs.readFileSync(exclude, 'utf8') : '';
+  if (current.split(/\r?\n/).includes(line)) return;
+  fs.mkdirSync(info, { recursive: true });
+  const sep = current === '' || current.endsWith('\n') ? '' : '\n';
+  fs.appendFileSync(exclude, `${sep}# mle-beast run reports\n${line}\n`);
+}
