@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
-import { buildSync } from 'esbuild';
+import { spawnCli, startModelProcess } from '../fixtures/cli-process';
 import { expect, test } from '../fixtures/serve';
 import { SCREENS } from '../fixtures/screens';
 
@@ -14,49 +13,6 @@ import { SCREENS } from '../fixtures/screens';
 
 const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 
-function spawnCli(args: string[], env: Record<string, string>, cwd?: string) {
-  const child = spawn(process.execPath, [path.resolve('bin/mle-beast.js'), ...args], {
-    env: { ...process.env, ...env },
-    cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { child, exited, output: () => output };
-}
-
-async function startHostileModel() {
-  const outfile = path.resolve('test-results/e2e-bin/hostile-model.mjs');
-  buildSync({
-    entryPoints: ['e2e/fixtures/hostile-model.ts'],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile,
-    packages: 'external',
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
-    logLevel: 'error',
-  });
-  const child = spawn(process.execPath, [outfile], {
-    cwd: process.cwd(),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('\n')) resolve(out.split('\n')[0]!);
-    });
-    child.once('exit', (code) => reject(new Error(`the scripted model exited with ${code}`)));
-  });
-  const { baseURL, model } = JSON.parse(line) as { baseURL: string; model: string };
-  return { baseURL, model, close: () => child.kill('SIGTERM') };
-}
-
 interface ShownRun {
   run: { id: string; workspace: string; finalScore: number | null; bestScore: number | null; status: string };
 }
@@ -66,7 +22,7 @@ test('the report of a scripted run: offline, real numbers, hostile text as text;
   served,
 }, testInfo) => {
   test.setTimeout(10 * 60_000);
-  const model = await startHostileModel();
+  const model = await startModelProcess('hostile-model.ts');
   const dataDir = testInfo.outputPath('work');
   fs.mkdirSync(dataDir, { recursive: true });
   const env = {
@@ -105,7 +61,7 @@ test('the report of a scripted run: offline, real numbers, hostile text as text;
     expect(await show.exited).toBe(0);
     shown = JSON.parse(show.output()) as ShownRun;
   } finally {
-    model.close();
+    await model.close();
   }
   const { run } = shown;
   expect(run.status).toBe('completed');

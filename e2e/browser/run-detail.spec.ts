@@ -1,67 +1,13 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { buildSync } from 'esbuild';
+import { spawnCli, startModelProcess } from '../fixtures/cli-process';
 import { expect, test } from '../fixtures/serve';
 import { screen } from '../fixtures/screens';
 
 // The Run detail view (issue 9) through `mle-beast serve`, with real runs of another process against the same
 // database: `mle-beast demo` (scripted model, Docker sandbox) for the finished run's views, and `mle-beast run`
 // with a scripted model whose step 1 trains "forever" for the cancel from the detail view.
-
-function spawnCli(args: string[], env: Record<string, string>, cwd?: string) {
-  const child = spawn(process.execPath, [path.resolve('bin/mle-beast.js'), ...args], {
-    env: { ...process.env, ...env },
-    cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { child, exited, output: () => output };
-}
-
-/** The scripted model whose step 1 trains forever (e2e/fixtures/slow-training-model.ts), in a child process. */
-async function startSlowModel() {
-  // Inside the checkout, so the bundle's packages resolve from its node_modules.
-  const outfile = path.resolve('test-results/e2e-bin/slow-training-model.mjs');
-  buildSync({
-    entryPoints: ['e2e/fixtures/slow-training-model.ts'],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile,
-    // The engine's runtime packages stay packages (resolved from this checkout's node_modules).
-    packages: 'external',
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
-    logLevel: 'error',
-  });
-  const child = spawn(process.execPath, [outfile], {
-    cwd: process.cwd(),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('\n')) resolve(out.split('\n')[0]!);
-    });
-    child.once('exit', (code) => reject(new Error(`the scripted model exited with ${code}`)));
-  });
-  const { baseURL, model } = JSON.parse(line) as { baseURL: string; model: string };
-  return {
-    baseURL,
-    model,
-    close: () =>
-      new Promise((resolve) => {
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 const tab = (page: Page, name: string) => page.getByRole('tab', { name: new RegExp(`^${name}`) });
 
@@ -191,7 +137,7 @@ test.describe('run detail', () => {
   }) => {
     test.setTimeout(15 * 60_000);
     await page.setViewportSize({ width: 1280, height: 900 });
-    const model = await startSlowModel();
+    const model = await startModelProcess('slow-training-model.ts');
     const data = path.join(dataDir, 'data');
     const cli = (args: string[]) =>
       spawnCli(
