@@ -1,4 +1,6 @@
 import type { MeanSe, Scoreboard, Tier } from '../api/agent-bench';
+import { esc } from '../report/escape';
+import { REPORT_CSP } from '../report';
 import type { Comparison } from './score';
 
 /**
@@ -112,12 +114,6 @@ export function formatComparison(c: Comparison, names: { a: string; b: string })
 // ---------------------------------------------------------------------------------------------------------
 // HTML
 
-const esc = (s: string): string =>
-  s.replace(
-    /[&<>"']/g,
-    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string,
-  );
-
 const TIER_COLOURS: Record<Tier, string> = {
   gold: '#c9a227',
   silver: '#8a949e',
@@ -227,7 +223,7 @@ export function scoreboardHtml(s: Scoreboard): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>mle-beast agent benchmark: ${esc(s.model ?? 'default model')}</title>
 <style>
