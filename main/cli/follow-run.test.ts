@@ -121,7 +121,7 @@ describe('following a run', () => {
     });
     const io = fakeIO();
     expect(await startAndFollow(failing, start(failing), { io, onInterrupt: noSignals })).toBe(EXIT.failed);
-    expect(io.out.text()).toMatch(/run 1a2b3c4d failed: error\n {2}sandbox died/);
+    expect(io.out.text()).toMatch(/run 1a2b3c4d failed: stopped by an error\n {2}sandbox died/);
   });
 
   it('misses no event emitted before runs.start returns', async () => {
