@@ -159,6 +159,8 @@ const validInputs: Record<string, unknown> = {
   'runs.documents': { id: RUN_ID },
   'runs.gitLog': { id: RUN_ID },
   'runs.safety': { id: RUN_ID },
+  'runs.report': { id: RUN_ID },
+  'runs.reportHtml': { id: RUN_ID },
   'datasets.inspect': { path: '/nonexistent/data.csv' },
   'workspace.inspect': { path: '/nonexistent/workspace' },
   'project.validate': { form: {} },
