@@ -9,7 +9,8 @@ export default defineConfig({
   globalSetup: './e2e/global-setup.ts',
   // Its own folder: Playwright empties it at start, and test-results/ also holds the Vitest report.
   outputDir: 'test-results/playwright',
-  timeout: 30_000,
+  // A bound on a hang, not a measure: with two workers on two cores a page may share the CPU with a whole run.
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   // Two files at a time, in CI too: most of a spec's time is spent waiting on serve, scripted runs and
