@@ -356,6 +356,23 @@ describe('setup.check: each probe on its own deadline, and the checks doctor --n
     expect(server.requests.filter((q) => q.path === '/v1/models')).toHaveLength(0);
   });
 
+  it('a probe that throws is a failed check with the error, not a rejection; the others come back', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // Not a path: the Python probe throws inside (a bug or a broken machine would do the same).
+      const e = engine({}, undefined, { pythonCandidates: [null as unknown as string] });
+      const r = await check(e, { groups: ['tools'] });
+      expect(byId(r, 'python')).toMatchObject({ status: 'fail', detail: /^the check itself failed: / });
+      expect(byId(r, 'git').status).toBe('ok');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('git that is not there fails with the fix', async () => {
     const e = engine({}, undefined, { gitBinary: path.join(temp.dir, 'no-such-git') });
     const r = await check(e, { groups: ['tools'] });

@@ -185,8 +185,22 @@ async function withDeadline<T extends { checks: Check[] }>(
       });
     }, ms);
   });
+  // A probe that throws is a failed check too, never a rejection: setupCheck awaits the provider before the
+  // others, and a rejection waiting unobserved meanwhile would end a host's process (Node's default).
+  const answered = run().catch((error: unknown) => ({
+    checks: PROBE_CHECKS[probe].map((id) =>
+      id === PROBE_CHECKS[probe][0]
+        ? item(
+            id,
+            'fail',
+            `the check itself failed: ${(error as Error)?.message ?? String(error)}`,
+            LATE_FIX[probe],
+          )
+        : item(id, 'skipped', `not checked: ${LABELS[PROBE_CHECKS[probe][0]!]} could not be checked`),
+    ),
+  }));
   try {
-    return await Promise.race([run(), late]);
+    return await Promise.race([answered, late]);
   } finally {
     clearTimeout(timer);
   }

@@ -34,6 +34,12 @@ export async function serve(options: ServeOptions): Promise<void> {
   assertHostAllowed(options.host, options.allowRemote);
   const rendererDir = process.env.MLE_BEAST_RENDERER_DIR ?? RENDERER_DIR;
   assertRendererBuilt(rendererDir);
+  // A promise rejected with no handler is a bug in one command or probe; it must not end the server and every
+  // run it hosts (Node's default since 15). Said on stderr, as a failed request is.
+  process.on('unhandledRejection', (reason) => {
+    const text = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
+    console.error(`mle-beast serve: an unhandled error (a bug: please report it): ${text}`);
+  });
   const engine = createEngine({
     host: 'server',
     cleanupOrphanSandboxes: true,
