@@ -65,8 +65,6 @@ const HOST = os.hostname();
 
 export class RunManager {
   private readonly live = new Map<string, LiveRun>();
-  /** The end events of runs whose report is being written: published after it (see finish). */
-  private readonly endsToAnnounce = new Map<string, Extract<RunEventBody, { type: 'run.state' }>>();
   private poller: NodeJS.Timeout | null = null;
   /** Removal of the containers of runs found interrupted, awaited by close() so a short command finishes it. */
   private cleanup: Promise<unknown> = Promise.resolve();
@@ -399,39 +397,18 @@ export class RunManager {
       control: null,
       ...(status === 'interrupted' ? {} : { ownerPid: null }),
     });
-    const end = { type: 'run.state' as const, status, reason, message };
-    // A run that gets a report announces its end once the report is written (reportEnd): its end stays its
-    // last event, which the followers, the tails of other processes and the dashboard's cursor rely on.
-    if (this.reportsOnEnd(status)) this.endsToAnnounce.set(id, end);
-    else this.publisher.publish(id, end);
-  }
-
-  /** Whether a run that ends with this status gets a report: an end for good, not a resumable interruption. */
-  private reportsOnEnd(status: RunStatus): boolean {
-    return (
-      this.deps.reportOnEnd !== false &&
-      (status === 'completed' || status === 'failed' || status === 'cancelled')
-    );
+    this.publisher.publish(id, { type: 'run.state', status, reason, message });
   }
 
   /**
    * The report of a run that has ended for good (reached, finished, failed, cancelled), in its workspace's
-   * reports folder, then the run's end event held back by finish; an interrupted run is resumable, its report
-   * waits for its real end. The run's log says where the report is, or why there is none: a report that cannot
-   * be written never changes how the run ended.
+   * reports folder; an interrupted run is resumable, its report waits for its real end. The run's log says where
+   * the report is, or why there is none: a report that cannot be written never changes how the run ended.
    */
   private async reportEnd(id: string): Promise<void> {
-    try {
-      const status = this.deps.repo.summary(id)?.status;
-      if (status && this.reportsOnEnd(status)) await this.writeReport(id);
-    } finally {
-      const end = this.endsToAnnounce.get(id);
-      this.endsToAnnounce.delete(id);
-      if (end) this.publisher.publish(id, end);
-    }
-  }
-
-  private async writeReport(id: string): Promise<void> {
+    if (this.deps.reportOnEnd === false) return;
+    const status = this.deps.repo.summary(id)?.status;
+    if (status !== 'completed' && status !== 'failed' && status !== 'cancelled') return;
     const log = (stream: 'info' | 'warning', text: string) => {
       try {
         this.publisher.publish(id, { type: 'log', stage: null, source: 'engine', stream, text });
