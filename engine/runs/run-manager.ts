@@ -402,28 +402,18 @@ export class RunManager {
 
   /**
    * The report of a run that has ended for good (reached, finished, failed, cancelled), in its workspace's
-   * reports folder; an interrupted run is resumable, its report waits for its real end. The run's log says where
-   * the report is, or why there is none: a report that cannot be written never changes how the run ended.
+   * reports folder; an interrupted run is resumable, its report waits for its real end. Nothing is added to the
+   * run's events: its end is its last event, where the other processes' tails and the dashboard's cursors stop.
+   * A report that cannot be written never changes how the run ended; the host's log says why.
    */
   private async reportEnd(id: string): Promise<void> {
     if (this.deps.reportOnEnd === false) return;
     const status = this.deps.repo.summary(id)?.status;
     if (status !== 'completed' && status !== 'failed' && status !== 'cancelled') return;
-    const log = (stream: 'info' | 'warning', text: string) => {
-      try {
-        this.publisher.publish(id, { type: 'log', stage: null, source: 'engine', stream, text });
-      } catch {
-        console.warn(`run ${id}: ${text}`);
-      }
-    };
     try {
-      const written = await writeRunReport(
-        { repo: this.deps.repo, details: new RunDetails(this.deps.repo) },
-        { id },
-      );
-      log('info', `report written: ${written.path}`);
+      await writeRunReport({ repo: this.deps.repo, details: new RunDetails(this.deps.repo) }, { id });
     } catch (error) {
-      log('warning', `the run's report could not be written: ${(error as Error)?.message ?? error}`);
+      console.warn(`run ${id}: the run's report could not be written: ${(error as Error)?.message ?? error}`);
     }
   }
 
