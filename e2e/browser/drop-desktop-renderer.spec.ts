@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { dispatchHost, type HostHandlers } from '../../engine/api/host';
+import type { HostHandlers } from '../../engine/api/host';
 import { fail, ok } from '../../engine/api/result';
 import { openSeeded, seedBigRun } from '../../engine/store/testing/seed-runs';
 import { checkDroppedPath } from '../../main/electron/dropped-path';
 import { dropFiles } from '../fixtures/drop';
 import { screen } from '../fixtures/screens';
+import { installDesktopBridge } from '../fixtures/desktop-bridge';
 import { expect, test } from '../fixtures/serve';
 
 // The desktop renderer's side of drops, Browse and Show in folder, in Chromium (this machine has no Electron
@@ -36,27 +37,7 @@ async function openWithStandInPreload(page: Page, urlWithToken: string, paths: R
     checkDroppedPath: async ({ path: dropped }) => ok(await checkDroppedPath(dropped)),
     printToPdf: async () => fail({ code: 'unavailable', message: 'not in this test' }),
   };
-  await page.exposeFunction('__mleHost', (name: string, input: unknown) =>
-    dispatchHost(handlers, name, input, null),
-  );
-  await page.addInitScript((paths: Record<string, string>) => {
-    const g = globalThis as unknown as Record<string, unknown> & {
-      __mleHost(name: string, input: unknown): Promise<unknown>;
-    };
-    g.mle = {
-      host: 'electron',
-      invoke: (command: string, input: unknown) =>
-        fetch(`/api/command/${command}`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          credentials: 'same-origin',
-          body: JSON.stringify(input ?? {}),
-        }).then((r) => r.json()),
-      on: () => () => undefined,
-      pathForFile: (file: { name: string }) => paths[file.name] ?? null,
-      hostInvoke: (name: string, input: unknown) => g.__mleHost(name, input),
-    };
-  }, paths);
+  await installDesktopBridge(page, handlers, paths);
   // The first visit exchanges the token for the session cookie the stand-in's fetches carry.
   await page.goto(urlWithToken);
   await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'loaded');

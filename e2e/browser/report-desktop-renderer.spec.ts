@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { dispatchHost, type HostHandlers } from '../../engine/api/host';
+import type { HostHandlers } from '../../engine/api/host';
 import { fail, ok } from '../../engine/api/result';
 import { seedReportRun } from '../../engine/report/testing/seed';
 import { openSeeded } from '../../engine/store/testing/seed-runs';
+import { installDesktopBridge } from '../fixtures/desktop-bridge';
 import { expect, test } from '../fixtures/serve';
 
 // The desktop renderer's "Show report" and "Export" in Chromium (no Electron binary here; e2e/electron/report.spec.ts
@@ -40,26 +41,7 @@ test('desktop renderer: Show report writes it into the workspace and shows it; E
     checkDroppedPath: async () => fail({ code: 'forbidden', message: 'not in this test' }),
     printToPdf: async () => fail({ code: 'unavailable', message: 'not in this test' }),
   };
-  await page.exposeFunction('__mleHost', (name: string, input: unknown) =>
-    dispatchHost(handlers, name, input, null),
-  );
-  await page.addInitScript(() => {
-    const g = globalThis as unknown as Record<string, unknown> & {
-      __mleHost(name: string, input: unknown): Promise<unknown>;
-    };
-    g.mle = {
-      host: 'electron',
-      invoke: (command: string, input: unknown) =>
-        fetch(`/api/command/${command}`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          credentials: 'same-origin',
-          body: JSON.stringify(input ?? {}),
-        }).then((r) => r.json()),
-      on: () => () => undefined,
-      hostInvoke: (name: string, input: unknown) => g.__mleHost(name, input),
-    };
-  });
+  await installDesktopBridge(page, handlers);
   await page.goto(served.urlWithToken);
   await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'loaded');
   await page.goto(`${served.origin}/#/runs/${id!}`);
