@@ -90,7 +90,9 @@ export function uiBenchmarks({ root, startServer, stopProcess, row, summarize })
 
   /** Serve on `file` and a browser page; `use` gets both; everything stops afterwards. */
   async function withServedPage(file, use) {
-    const server = await startServer(file);
+    // A provider set, as for anyone with a history of runs: without one the first-start wizard stands in for
+    // the Runs page. The key is never used (no model is called).
+    const server = await startServer(file, { env: { OPENROUTER_API_KEY: 'bench-key-never-used' } });
     const browser = await launch();
     try {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

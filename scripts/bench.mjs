@@ -135,8 +135,8 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 /** The env every child gets: the database is always a scratch file, never the user's. */
-function childEnv(dbPath) {
-  return { ...process.env, MLE_BEAST_DB_PATH: dbPath };
+function childEnv(dbPath, extra = {}) {
+  return { ...process.env, ...extra, MLE_BEAST_DB_PATH: dbPath };
 }
 
 function track(child) {
@@ -177,13 +177,13 @@ function stopProcess(child, graceMs = 3000) {
 }
 
 /** Spawns `serve` on a free loopback port; resolves once it prints its URL line. */
-function startServer(dbPath, timeoutMs = 20_000) {
+function startServer(dbPath, { timeoutMs = 20_000, env = {} } = {}) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = track(
       spawn(process.execPath, [BIN, 'serve', '--host', HOST, '--port', '0', '--no-browser'], {
         cwd: ROOT,
-        env: childEnv(dbPath),
+        env: childEnv(dbPath, env),
         stdio: ['ignore', 'pipe', 'pipe'],
       }),
     );

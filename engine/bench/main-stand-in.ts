@@ -147,7 +147,8 @@ async function streamRun(
   let commitCount: number;
   const repo = new RunRepository(engine.store.db);
   const publisher = new EventPublisher(repo, engine.events);
-  const runId = `bench-mainloop-${process.pid}`;
+  // One run per load (the bench repeats loads in one stand-in): the load's own folder names it.
+  const runId = `bench-mainloop-${process.pid}-${path.basename(request.dir)}`;
   repo.create({
     id: runId,
     name: null,

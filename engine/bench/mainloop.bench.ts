@@ -106,6 +106,15 @@ async function startStandIn(home: string): Promise<StandIn> {
     );
   });
   await ready;
+  // A stand-in that dies mid-load must fail the row, not leave its promises pending (the bench process would
+  // then have nothing left to wait on and end silently, printing nothing).
+  child.once('exit', (code, signal) => {
+    const error = new Error(`the stand-in exited (${signal ?? code}) mid-benchmark: ${stderr.trim()}`);
+    for (const call of pending.values()) call.reject(error);
+    pending.clear();
+    loaded?.reject(error);
+    loaded = null;
+  });
   return {
     child,
     call(name, input = {}) {
@@ -167,6 +176,8 @@ export const benchmarks: BenchDefinition[] = [
           const floor = monitorEventLoopDelay({ resolution: 10 });
           floor.enable();
           const finished = standIn.load(csv, loadDir).finally(() => (done = true));
+          // A call failing first ends the row; the load's own failure is then the same one: not unhandled.
+          finished.catch(() => undefined);
           // One call at a time with a short pause, like a dashboard polling and clicking meanwhile.
           while (!done) {
             busy.push(await call());

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../testing/temp-dir';
@@ -90,6 +91,19 @@ describe('the intake in a worker process', () => {
     });
     expect(result.ok || result.errors[0]?.message).toMatch(/it exited \(code 3\) without an answer/);
     expect(fs.existsSync(runDataDir)).toBe(false);
+  });
+
+  it("runs below the engine's priority, so the window's commands get a core first", async () => {
+    const result = await runIntakeWorker(
+      { op: 'inspect', source: { kind: 'tabular', path: 'x', fake: 'priority' } as DatasetSource },
+      { entry: FAKE },
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const below = os.constants.priority.PRIORITY_BELOW_NORMAL;
+    // A niceness already at or past it (a test run started with nice) cannot be lowered further to see.
+    const expected = Math.max(below, os.getPriority());
+    expect(result.error.message).toBe(`it crashed: priority ${expected}`);
   });
 
   it('refuses an answer of the wrong shape', async () => {

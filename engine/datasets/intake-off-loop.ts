@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { z } from 'zod';
 import { describeIssues, issuesToText } from '../api/errors';
@@ -132,6 +133,15 @@ export function runIntakeWorker(
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
+    // Below main's priority: on a machine with few cores the intake (minutes of parsing and hashing) would
+    // otherwise take main's turns, and every command the window sends would wait for a core.
+    if (child.pid !== undefined) {
+      try {
+        os.setPriority(child.pid, os.constants.priority.PRIORITY_BELOW_NORMAL);
+      } catch {
+        // not permitted here (some sandboxes refuse it): the intake runs at main's priority, slower replies
+      }
+    }
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_TAIL)));
     const settle = (result: Result<unknown>) => {
