@@ -1,6 +1,6 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { MleBridge } from '../engine/api/bridge';
-import { isCommandName, isEventName } from '../engine/api/contract';
+import { eventNames, isCommandName, isEventName } from '../engine/api/contract';
 import { ipcCommandChannel, ipcEventChannel } from '../engine/api/transport-names';
 
 /**
@@ -9,6 +9,7 @@ import { ipcCommandChannel, ipcEventChannel } from '../engine/api/transport-name
  */
 const bridge: MleBridge = {
   host: 'electron',
+  events: eventNames,
   invoke(command, input) {
     if (!isCommandName(command)) return Promise.reject(new Error(`unknown command ${String(command)}`));
     return ipcRenderer.invoke(ipcCommandChannel(command), input);

@@ -1,3 +1,4 @@
+import { useRunDetailStore } from './features/run-detail/store';
 import { useRunsStore } from './features/runs/store';
 import { useAppStore } from './state/app-store';
 import { parseRoute } from './state/route';
@@ -5,9 +6,15 @@ import { parseRoute } from './state/route';
 /**
  * Starts the reads the first page needs as soon as the bundle has run, before React's first render and its
  * effects (which come only after the shell has painted): the settings, and on the Runs page its list, all in
- * one go. The components that need them join these reads rather than starting their own.
+ * one go; on a run's page, its newest events and the page's chunk. The components that need them join these
+ * reads rather than starting their own.
  */
 export function startFirstReads(): void {
   void useAppStore.getState().load();
-  if (parseRoute(location.hash).id === 'runs') void useRunsStore.getState().load();
+  const route = parseRoute(location.hash);
+  if (route.id === 'runs') void useRunsStore.getState().load();
+  if (route.id === 'run') {
+    void useRunDetailStore.getState().preopen(route.runId);
+    void import('./features/run-detail/RunDetailPage');
+  }
 }

@@ -1,0 +1,69 @@
+/**
+ * The vocabulary's plain values and predicates (vocabulary.ts re-exports them all and builds its enums from
+ * these lists). No zod here: the renderer's first screen (the Runs page, a run's header) uses these before it
+ * has loaded a single schema.
+ */
+
+/** Which way a metric is better. Fixed per run (ARCHITECTURE.md section 6), never guessed per step. */
+export const DIRECTIONS = ['higher', 'lower'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+/**
+ * Whether score `a` improves on the best so far `b`: strictly (a tie is not an improvement), in the
+ * metric's direction. No best yet (null, or a non-finite figure) is beaten by any finite score; a non-finite
+ * score (NaN, Infinity from a broken evaluation) never improves anything.
+ */
+export function isBetter(direction: Direction, a: number, b: number | null): boolean {
+  if (!Number.isFinite(a)) return false;
+  if (b === null || !Number.isFinite(b)) return true;
+  return direction === 'higher' ? a > b : a < b;
+}
+
+/** Whether a score meets a target: `>=` for higher-is-better metrics, `<=` for lower. No target, no score: no. */
+export function meetsTarget(direction: Direction, value: number | null, target: number | null): boolean {
+  if (value === null || target === null || !Number.isFinite(value)) return false;
+  return direction === 'higher' ? value >= target : value <= target;
+}
+
+/** The states of a run. */
+export const RUN_STATUSES = [
+  'pending',
+  'running',
+  'paused',
+  'completed',
+  'failed',
+  'cancelled',
+  'interrupted',
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+/** States a run never leaves on its own (interrupted can be resumed by the user). */
+export const TERMINAL_STATUSES = [
+  'completed',
+  'failed',
+  'cancelled',
+  'interrupted',
+] as const satisfies readonly RunStatus[];
+export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
+export const isTerminalStatus = (s: RunStatus): s is TerminalStatus =>
+  (TERMINAL_STATUSES as readonly RunStatus[]).includes(s);
+
+/**
+ * The pipeline's stages, in order (README "Stages"). They name the `X-Mle-Stage` header of every LLM
+ * request, the stage rows in the store, and the steps in the UI.
+ */
+export const STAGES = [
+  'setup',
+  'data_analysis',
+  'data_analysis_critic',
+  'baseline',
+  'testing',
+  'training',
+  'evaluate',
+  'scoring',
+  'proposal',
+  'proposal_critic',
+  'implement',
+  'hillclimb_test',
+  'final_scoring',
+] as const;
+export type StageName = (typeof STAGES)[number];
