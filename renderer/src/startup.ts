@@ -16,5 +16,7 @@ export function startFirstReads(): void {
   if (route.id === 'run') {
     void useRunDetailStore.getState().preopen(route.runId);
     void import('./features/run-detail/RunDetailPage');
+    // Its charts' library, evaluated while the run's events are on their way rather than after the page shows.
+    void import('uplot');
   }
 }

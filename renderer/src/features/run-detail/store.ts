@@ -1,5 +1,6 @@
 import { create } from 'zustand';
-import { openRunView, type RunViewCursor } from '../../../../engine/api/run-cursor';
+import type { RunSnapshot } from '../../../../engine/api';
+import { openRunView, type CursorSource, type RunViewCursor } from '../../../../engine/api/run-cursor';
 import type { RunView } from '../../../../engine/api/run-view';
 import { api } from '../../api';
 import { isNotFound, messageOf } from '../../lib/format';
@@ -54,6 +55,31 @@ const idle = (): Promise<void> =>
  */
 let live: RunViewCursor | null = null;
 
+/**
+ * The cursor's source with its first (tail) read sent at once by `send`: the cursor itself asks a microtask after
+ * it subscribes, which at start-up is only once the whole bundle has run. Sent right after the subscription, in
+ * the same tick (no event can fall between them), the read is on its way meanwhile; the cursor's own first read
+ * takes it.
+ */
+function sourceWithTailRead(id: string): CursorSource & { send(): void } {
+  let sent: Promise<RunSnapshot> | null = null;
+  const isFirst = (q: Parameters<CursorSource['get']>[0]) =>
+    q.id === id && q.sinceSeq === 0 && q.limit === FIRST && q.tail === true && q.beforeSeq === undefined;
+  return {
+    ...cursorSource,
+    get(query) {
+      if (!sent || !isFirst(query)) return cursorSource.get(query);
+      const read = sent;
+      sent = null;
+      return read;
+    },
+    send() {
+      sent = cursorSource.get({ id, sinceSeq: 0, limit: FIRST, tail: true });
+      sent.catch(() => undefined); // the cursor's read reports it; unhandled only if the cursor closed first
+    },
+  };
+}
+
 /** Older pages wait for this: open by default, closed between a preopen and the page's own open. */
 let pageOpened: Promise<void> = Promise.resolve();
 let openPage: () => void = () => undefined;
@@ -80,7 +106,8 @@ export const useRunDetailStore = create<DetailState>((set, get) => ({
       return live.cursor.ready.catch(() => undefined);
     live?.close();
     set({ runId: id, status: 'loading', error: null, view: null, action: null, paging: false });
-    const mine = openRunView(cursorSource, id, (view, { paging }) => set({ status: 'ready', view, paging }), {
+    const source = sourceWithTailRead(id);
+    const mine = openRunView(source, id, (view, { paging }) => set({ status: 'ready', view, paging }), {
       pageSize: PAGE,
       snapshotLimit: FIRST,
       tail: true,
@@ -92,6 +119,7 @@ export const useRunDetailStore = create<DetailState>((set, get) => ({
           set({ status: isNotFound(error) ? 'missing' : 'error', error: messageOf(error) });
       },
     });
+    source.send();
     live = mine;
     await mine.cursor.ready.catch(() => undefined);
   },
