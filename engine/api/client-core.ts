@@ -61,6 +61,7 @@ export function createValidatingClient(
     async call(name, input) {
       // The checks load while the request is on its way.
       const checks = load();
+      checks.catch(() => undefined); // awaited below; a failed request must not leave it unhandled
       const raw = await transport.invoke(name, input);
       const result = (ready ?? (await checks)).result(name, raw);
       if (!result.ok) throw new ApiCallError(result.error);
