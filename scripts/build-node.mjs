@@ -10,7 +10,12 @@ rmSync('out/cli', { recursive: true, force: true });
 
 await build({
   // entry: the mle-beast command; engine-bench: the engine's benchmarks, loaded by scripts/bench.mjs.
-  entryPoints: { entry: 'main/cli/entry.ts', 'engine-bench': 'engine/bench/registry.ts' },
+  entryPoints: {
+    entry: 'main/cli/entry.ts',
+    'engine-bench': 'engine/bench/registry.ts',
+    // The stand-in for Electron's main process that engine/bench/mainloop.bench.ts forks.
+    'bench-main': 'engine/bench/main-stand-in.ts',
+  },
   outdir: 'out/cli',
   bundle: true,
   splitting: true,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { openSeeded, seedBigRun, seedRuns } from '../../engine/store/testing/seed-runs';
+import { dropFiles } from '../fixtures/drop';
 import { expect, test } from '../fixtures/serve';
 import { SCREENS } from '../fixtures/screens';
 
@@ -83,10 +84,77 @@ const VIEWS: View[] = [
     ready: (page) => expect(page.getByRole('heading', { level: 1, name: 'New run' })).toBeVisible(),
   },
   {
+    // A refused drop: the message on top of the Runs page (e2e/browser/drop.spec.ts drops for real).
+    name: 'drop-refused',
+    hash: '#/runs',
+    data: false,
+    ready: async (page) => {
+      await expect(page.getByText('No runs yet.')).toBeVisible();
+      await dropFiles(page, [{ name: 'train.csv', text: 'a,b\n1,2\n' }]);
+      await expect(page.getByTestId('drop-notice')).toContainText(
+        'is not a dataset folder or a project.yaml',
+      );
+    },
+  },
+  {
     name: 'settings',
     hash: '#/settings',
     data: false,
     ready: (page) => expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible(),
+  },
+  // The set-up wizard (opened again from Settings: the same view as on a first start), its first step with a
+  // URL refused, and its key step for a hosted provider whose key is not set.
+  {
+    name: 'setup-provider',
+    hash: '#/setup',
+    data: false,
+    ready: async (page) => {
+      await expect(page.getByTestId('setup-wizard')).toBeVisible();
+      await page.getByRole('radio', { name: /Local OpenAI-compatible server/ }).check();
+      await page.getByLabel('Server URL').fill('not a url');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await expect(page.getByTestId('wizard-blocked')).toBeVisible();
+    },
+  },
+  {
+    name: 'setup-key',
+    hash: '#/setup',
+    data: false,
+    ready: async (page) => {
+      await page
+        .getByRole('radio', { name: /OpenAI/ })
+        .first()
+        .check();
+      await page.getByRole('button', { name: 'Next' }).click();
+      await expect(page.getByTestId('key-step')).toBeVisible();
+    },
+  },
+  {
+    name: 'setup-check-failed',
+    hash: '#/setup',
+    data: false,
+    ready: async (page) => {
+      await page.getByRole('radio', { name: /Local OpenAI-compatible server/ }).check();
+      await page.getByLabel('Server URL').fill('http://127.0.0.1:9/v1');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByRole('button', { name: 'Next' }).click();
+      await expect(page.getByTestId('check-catalog')).toHaveAttribute('data-status', 'fail', {
+        timeout: 20_000,
+      });
+    },
+  },
+  {
+    // A saved API key: its masked form, the consent box, the Remove button (secrets.spec.ts is the flow).
+    name: 'settings-key-saved',
+    hash: '#/settings',
+    data: false,
+    ready: async (page) => {
+      const keys = page.getByTestId('api-keys');
+      await keys.getByLabel('I agree to keep my keys as plain text').check();
+      await keys.getByLabel('OpenAI key').fill('sk-proj-a11yA11yA11yA11yA11yA11y0000');
+      await keys.getByRole('button', { name: 'Save OpenAI key' }).click();
+      await expect(page.getByTestId('key-state-OPENAI_API_KEY')).toContainText('sk-proj-...0000');
+    },
   },
 ];
 

@@ -1,36 +1,13 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures/serve';
 import { screen } from '../fixtures/screens';
+import { startScriptedModel } from '../fixtures/scripted-model-process';
 
 // The New run form through `mle-beast serve`: a run created from the form on an example dataset, with the
 // scripted model (the demo's scenario, on loopback) and the real Docker sandbox; and bad input explained on
 // each field with nothing started.
-
-/** The demo's scripted model in its own process (e2e/fixtures/scripted-model.ts): the provider of the run. */
-async function startScriptedModel() {
-  const child = spawn('node_modules/.bin/jiti', ['e2e/fixtures/scripted-model.ts', 'churn'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const baseURL = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no scripted model within 30 s:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /scripted model: (\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the scripted model exited with ${code}:\n${output}`)));
-  });
-  return { child, baseURL };
-}
 
 const fieldError = (page: Page, field: string) => page.locator(`[data-field-error="${field}"]`);
 

@@ -240,7 +240,7 @@ test.describe('settings through mle-beast serve', () => {
       await expect(catalog).toContainText('3 models from local');
       await expect(catalog.getByRole('row', { name: /gpt-4o-mini/ })).toContainText('$0.15');
       await expect(catalog.getByRole('row', { name: /gpt-4o-mini/ })).toContainText('$0.60');
-      await expect(catalog.getByRole('row', { name: /tiny-llama/ })).toContainText('no (JSON mode)');
+      await expect(catalog.getByRole('row', { name: /tiny-llama/ })).toContainText('no tool calls (JSON mode)');
       await page.getByLabel('Search models').fill('deepseek');
       await expect(catalog.getByRole('row')).toHaveCount(2); // the header and one model
       await page.getByLabel('Search models').fill('');

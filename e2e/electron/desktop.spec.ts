@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
+import { expect, test, type ElectronApplication } from '@playwright/test';
 import type { MleBridge } from '../../engine/api/bridge';
 import { ELECTRON_SKIP_REASON, findElectronBinary } from './electron-binary';
+import { launchDesktop } from './launch';
 
 const binary = findElectronBinary();
 const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string };
@@ -17,16 +18,18 @@ test.describe('desktop app (Electron)', () => {
   test.beforeEach(async () => {
     // A fresh profile and database per test (Bruno's fixture pattern).
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mle-beast-electron-e2e-'));
-    app = await electron.launch({
-      executablePath: binary!,
-      args: ['out/main/index.js', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--disable-gpu'],
-      env: {
-        ...process.env,
-        MLE_BEAST_DB_PATH: path.join(dataDir, 'mle_beast.db'),
-        MLE_BEAST_USER_DATA: path.join(dataDir, 'user-data'),
-        MLE_BEAST_DISABLE_SINGLE_INSTANCE: '1',
-      },
-    });
+    app = await launchDesktop(binary!, dataDir);
+  });
+
+  // These tests are about the app past its first start: the set-up wizard is marked skipped (as its Skip does),
+  // else it would stand in for the dashboard where no provider is configured (e2e/electron/setup-wizard.spec.ts).
+  test.beforeEach(async () => {
+    const page = await app.firstWindow();
+    await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'loaded');
+    await page.evaluate(() =>
+      (globalThis as unknown as { mle: MleBridge }).mle.invoke('settings.update', { setupSkipped: true }),
+    );
+    await page.reload();
   });
 
   test.afterEach(async () => {

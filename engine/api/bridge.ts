@@ -10,6 +10,9 @@ export interface MleBridge {
   on(event: string, listener: (payload: unknown) => void): () => void;
   /** Where the host can tell: the path of a file or folder dropped on the window (a browser cannot). */
   pathForFile?(file: unknown): string | null;
-  /** Where the host has a native dialog: a folder the user picked, or null when they cancelled. */
-  pickFolder?(): Promise<string | null>;
+  /**
+   * Where the host has them (the desktop app): its own capabilities (`host-names.ts`: native dialogs, the file
+   * manager, links, dropped paths), raw like `invoke`; the renderer's host client parses the replies.
+   */
+  hostInvoke?(name: string, input: unknown): Promise<unknown>;
 }

@@ -1,9 +1,7 @@
 import { z } from 'zod';
+import { ProviderName } from './vocabulary';
 
 /** What a host can ask of the model catalogs (the provider's live /models list) and the metric registry. */
-
-export const ProviderName = z.enum(['local', 'openrouter', 'openai']);
-export type ProviderName = z.infer<typeof ProviderName>;
 
 export const ModelsListInput = z
   .object({

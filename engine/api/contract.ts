@@ -16,6 +16,7 @@ import {
   RunSummary,
 } from './runs';
 import { Settings, SettingsPatch } from './settings';
+import { OpenPage, OpenRun } from './navigation';
 import * as form from './project-form';
 import { AppStorage } from './storage';
 import { ProviderStatus } from './provider-status';
@@ -35,6 +36,7 @@ import {
   SandboxBuildStarted,
   SandboxStatus,
 } from './sandbox';
+import { SetupCheckInput, SetupCheckResult } from './setup-check';
 import {
   RunDocuments,
   RunExperimentDetail,
@@ -44,6 +46,8 @@ import {
   RunTrace,
   RunTraceQuery,
 } from './run-details';
+import { SecretDeleteInput, SecretSetInput, SecretsStatus } from './secrets';
+import type { DeclaredCommandName, DeclaredEventName } from './names';
 
 /**
  * THE contract. Every command and event any host or UI exchanges is declared here, once.
@@ -167,6 +171,24 @@ export const commands = {
   'runs.documents': command(RunId, RunDocuments, "The workspace's research_log.md and data_analysis.md."),
   'runs.gitLog': command(RunId, RunGitLog, "The commits of the run's branch, newest first."),
   'runs.safety': command(RunId, RunSafety, 'The commands the safety policy blocked during the run.'),
+  // First start and `mle-beast doctor` (engine/api/setup-check.ts).
+  'setup.check': command(
+    SetupCheckInput,
+    SetupCheckResult,
+    'The checks a first start and `doctor` need (provider, key, live model list, model, Docker, image, OS sandbox, GPU, git, Python), each with its fix; optionally of a provider not saved yet.',
+  ),
+  // Saved API keys (engine/api/secrets.ts): there is no get, a saved key never comes back.
+  'secrets.status': command(
+    NoInput,
+    SecretsStatus,
+    'Where saved API keys are kept, and per key whether it is saved (masked) or overridden by the shell or .env.',
+  ),
+  'secrets.set': command(
+    SecretSetInput,
+    SecretsStatus,
+    "Save an API key in the host's store (the OS keychain; plain text only with the user's agreement).",
+  ),
+  'secrets.delete': command(SecretDeleteInput, SecretsStatus, 'Remove a saved API key.'),
 } as const;
 
 export const events = {
@@ -181,6 +203,12 @@ export const events = {
   'sandbox.build.finished': SandboxBuildFinished,
   /** Run rows came or went (another process started or deleted a run); a runs list reads the list again. */
   'runs.changed': RunsChanged,
+  /** A key was saved or removed: the new status (masked, never a value), so open views refresh. */
+  'secrets.changed': SecretsStatus,
+  /** The desktop app asks its page to show a run (a notification, the tray or a deep link was clicked). */
+  'app.openRun': OpenRun,
+  /** The desktop app asks its page to show one of its pages (the application menu was used). */
+  'app.openPage': OpenPage,
 } as const;
 
 export type Commands = typeof commands;
@@ -193,6 +221,16 @@ export type EventName = keyof Events;
 export type EventPayload<K extends EventName> = z.output<Events[K]>;
 /** One event as it travels to subscribers. */
 export type EventMessage = { [K in EventName]: { name: K; payload: EventPayload<K> } }[EventName];
+
+// names.ts repeats the names above without zod, for the preload. Checked here both ways at compile time: a
+// name on one side only fails typecheck with "Type '"x.y"' does not satisfy the constraint 'never'".
+type OnlyNever<T extends never> = T;
+export type ContractNamesAgree = [
+  OnlyNever<Exclude<CommandName, DeclaredCommandName>>,
+  OnlyNever<Exclude<DeclaredCommandName, CommandName>>,
+  OnlyNever<Exclude<EventName, DeclaredEventName>>,
+  OnlyNever<Exclude<DeclaredEventName, EventName>>,
+];
 
 export const commandNames = Object.keys(commands) as CommandName[];
 export const eventNames = Object.keys(events) as EventName[];

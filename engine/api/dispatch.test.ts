@@ -51,11 +51,15 @@ function handlers(overrides: Partial<CommandHandlers> = {}): CommandHandlers {
     'runs.documents': notHere,
     'runs.gitLog': notHere,
     'runs.safety': notHere,
+    'setup.check': notHere,
     'app.info': async () => info,
     'app.storage': notHere,
     'provider.status': notHere,
     'settings.get': async () => DEFAULT_SETTINGS,
     'settings.update': async (patch) => ({ ...DEFAULT_SETTINGS, ...patch }),
+    'secrets.status': notHere,
+    'secrets.set': notHere,
+    'secrets.delete': notHere,
     ...overrides,
   };
 }

@@ -19,3 +19,8 @@ export * from './policy';
 export * from './examples';
 export * from './catalog';
 export * from './run-details';
+export * from './setup-check';
+export * from './secrets';
+export * from './run-end-notice';
+export * from './navigation';
+export * from './host';

@@ -1,15 +1,17 @@
 import { z } from 'zod';
-import { Settings } from './settings';
+import { ProviderName } from './vocabulary';
 
 /**
  * `provider.status`: the LLM provider a run started now would use, and which environment variable gives each
  * provider's credential and whether it is set. Never a key's value, masked or not: the Settings view shows
- * names and how to set them (keys go in the shell or a .env file; the OS keychain comes later).
+ * names and how to set them (keys go in the shell, a .env file, or the app's saved keys: secrets.status).
  */
-const ProviderName = Settings.shape.llmProvider.unwrap();
 
-/** Where a value was found: the shell environment, the .env of the engine's folder, the app's settings. */
-export const ProviderValueSource = z.enum(['shell', 'dotenv', 'app', 'default']);
+/**
+ * Where a value was found: the shell environment, the .env of the engine's folder, the keys the app saved
+ * (`keychain`: the OS keychain, or the browser host's 0600 file), the app's settings.
+ */
+export const ProviderValueSource = z.enum(['shell', 'dotenv', 'keychain', 'app', 'default']);
 
 export const ProviderCredential = z.object({
   provider: ProviderName,

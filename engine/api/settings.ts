@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NetworkMode, SandboxChoice } from './vocabulary';
+import { NetworkMode, ProviderName, SandboxChoice } from './vocabulary';
 
 /**
  * The one settings schema. Field types and defaults are kept apart on purpose: zod applies `.default()`
@@ -30,9 +30,23 @@ export const Settings = z.object({
   testTimeoutSeconds: z.number().int().min(5).max(86_400),
   trainingTimeoutMinutes: z.number().int().min(1).max(10_080),
   evaluateTimeoutMinutes: z.number().int().min(1).max(1_440),
-  llmProvider: z.enum(['local', 'openrouter', 'openai']).nullable(),
+  llmProvider: ProviderName.nullable(),
   llmModel: z.string().trim().min(1).max(200).nullable(),
   localBaseUrl: z.url({ protocol: /^https?$/ }).nullable(),
+  /**
+   * The first-start wizard was skipped: the app opens on the dashboard even with no provider configured.
+   * Settings' "Run set-up again" opens the wizard whatever this says.
+   */
+  setupSkipped: z.boolean(),
+  /**
+   * Which run ends the desktop app (native notifications) and the browser host (Web Notifications, once
+   * allowed) announce: engine/api/run-end-notice.ts decides the kind of each end. A cancel is never announced:
+   * the user did it.
+   */
+  notifyTargetReached: z.boolean(),
+  notifyFinished: z.boolean(),
+  notifyFailed: z.boolean(),
+  notifyInterrupted: z.boolean(),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingKey = keyof Settings;
@@ -54,6 +68,11 @@ export const DEFAULT_SETTINGS: Settings = Settings.parse({
   llmProvider: null,
   llmModel: null,
   localBaseUrl: null,
+  setupSkipped: false,
+  notifyTargetReached: true,
+  notifyFinished: true,
+  notifyFailed: true,
+  notifyInterrupted: true,
 });
 
 /** An update names only the fields it changes; unknown fields are an error, not silently dropped. */

@@ -120,3 +120,28 @@ export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
   '.tif',
   '.tiff',
 ]);
+
+/** The LLM providers: a local OpenAI-compatible server, OpenRouter, OpenAI (detected in this order). */
+export const PROVIDER_NAMES = ['local', 'openrouter', 'openai'] as const;
+export const ProviderName = z.enum(PROVIDER_NAMES);
+export type ProviderName = z.infer<typeof ProviderName>;
+
+/**
+ * The variable holding each provider's credential: a key, or for a local server its address (it needs no key).
+ * The shell, a `.env` file and the app's saved keys all use these names.
+ */
+export const CREDENTIAL_VARIABLE = {
+  local: 'LOCAL_LLM_BASE_URL',
+  openrouter: 'OPENROUTER_API_KEY',
+  openai: 'OPENAI_API_KEY',
+} as const satisfies Record<ProviderName, string>;
+
+/** The keys the app can save for the user (in the OS keychain, or a file only they can read). */
+export const SECRET_VARIABLES = [CREDENTIAL_VARIABLE.openrouter, CREDENTIAL_VARIABLE.openai] as const;
+export const SecretVariable = z.enum(SECRET_VARIABLES);
+export type SecretVariable = z.infer<typeof SecretVariable>;
+/** The provider a saved key is for. */
+export const SECRET_PROVIDER = {
+  OPENROUTER_API_KEY: 'openrouter',
+  OPENAI_API_KEY: 'openai',
+} as const satisfies Record<SecretVariable, ProviderName>;

@@ -63,4 +63,5 @@ export {
   type ResolvedProvider,
   type SettingOrigin,
   type Layer,
+  type SavedKeys,
 } from './provider';

@@ -6,15 +6,17 @@ import {
   resolveProvider,
   safeUrl,
   type AppProviderSettings,
+  type SavedKeys,
 } from './provider';
 
 /**
- * What provider resolution (shell, then the working folder's .env, then the app's settings) gives a run
+ * What provider resolution (shell, then the working folder's .env, then saved keys, then the app's settings) gives a run
  * started now, for the Settings view. Names of variables and where they are set; never a key.
  */
 export function providerStatus(options: {
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
+  saved?: SavedKeys;
   app: AppProviderSettings;
 }): ProviderStatus {
   const dotenv = readDotenvFile(options.cwd, options.env);
@@ -22,17 +24,21 @@ export function providerStatus(options: {
     env: options.env,
     dotenv: dotenv.values,
     dotenvName: dotenv.path,
+    saved: options.saved,
     app: options.app,
   });
+  const savedValues: Partial<Record<string, string>> = options.saved?.values ?? {};
   const credentials = PROVIDER_NAMES.map((provider) => {
     const variable = CREDENTIAL_VARIABLE[provider];
     const source = options.env[variable]?.trim()
       ? ('shell' as const)
       : dotenv.values[variable]?.trim()
         ? ('dotenv' as const)
-        : provider === 'local' && options.app.localBaseUrl
-          ? ('app' as const)
-          : null;
+        : savedValues[variable]?.trim()
+          ? ('keychain' as const)
+          : provider === 'local' && options.app.localBaseUrl
+            ? ('app' as const)
+            : null;
     return { provider, variable, set: source !== null, source };
   });
   if (!result.ok) {

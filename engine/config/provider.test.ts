@@ -33,7 +33,7 @@ function failure(input: ProviderInput): { message: string; notes: string[] } {
 describe('provider detection (no pin)', () => {
   it('nothing configured: a clear error that says what to set', () => {
     expect(failure({ env: {} }).message).toBe(
-      'no LLM provider configured: set OPENROUTER_API_KEY, OPENAI_API_KEY or LOCAL_LLM_BASE_URL (an OpenAI-compatible server) in the shell or in a .env file in the working folder, or choose a provider in the app\'s Settings (see README, "Choosing a model")',
+      'no LLM provider configured: set OPENROUTER_API_KEY, OPENAI_API_KEY or LOCAL_LLM_BASE_URL (an OpenAI-compatible server) in the shell or in a .env file in the working folder, or choose a provider or save a key in the app\'s Settings (see README, "Choosing a model")',
     );
   });
 

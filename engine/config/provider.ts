@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  CREDENTIAL_VARIABLE,
+  PROVIDER_NAMES,
+  ProviderName,
+  SECRET_VARIABLES,
+  type SecretVariable,
+} from '../api/vocabulary';
 import { formatDotenvIssue, readDotenvFile } from './dotenv';
 import { didYouMean } from './suggest';
 
@@ -9,7 +16,8 @@ import { didYouMean } from './suggest';
  * Sources, first match wins, looked up variable by variable:
  *   1. the shell environment (what the process was started with)
  *   2. the `.env` file in the working folder (fills gaps; never overrides the shell)
- *   3. the app's saved settings (provider, model, keys, local URL from the Settings page)
+ *   3. the keys the app saved for the user (the OS keychain; the browser host's 0600 file): keys only
+ *   4. the app's saved settings (provider, model, local URL from the Settings page)
  * A one-off `MLE_BEAST_MODEL=x mle-beast ...` must win for that invocation, and a project's `.env` must win over
  * the user's global app defaults (as a repository's config wins over the user's global one). The app's
  * settings are the base layer: what the desktop app uses when started from a dock, with no shell variables.
@@ -27,9 +35,9 @@ import { didYouMean } from './suggest';
  * returned as given, since the client needs it whole. Log `describeProvider(p)`, never the object.
  */
 
-export const PROVIDER_NAMES = ['local', 'openrouter', 'openai'] as const;
-export const ProviderName = z.enum(PROVIDER_NAMES);
-export type ProviderName = z.infer<typeof ProviderName>;
+// The provider and key variable names are shared words (engine/api/vocabulary.ts), re-exported here for the
+// engine's own modules.
+export { CREDENTIAL_VARIABLE, PROVIDER_NAMES, ProviderName } from '../api/vocabulary';
 
 export const OPENROUTER_BASE_URL = 'https://openrouter.ai/api/v1';
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -46,13 +54,6 @@ export const DEFAULT_MODELS: Record<ProviderName, string> = {
   local: 'local-model',
 };
 
-/** The variable holding each provider's credential (what a pin needs to be honoured). */
-export const CREDENTIAL_VARIABLE: Record<ProviderName, string> = {
-  local: 'LOCAL_LLM_BASE_URL',
-  openrouter: 'OPENROUTER_API_KEY',
-  openai: 'OPENAI_API_KEY',
-};
-
 /** Provider settings saved by the app (keys kept by the host, e.g. in Electron safeStorage). */
 export const AppProviderSettings = z.object({
   provider: ProviderName.optional(),
@@ -62,7 +63,18 @@ export const AppProviderSettings = z.object({
 });
 export type AppProviderSettings = z.infer<typeof AppProviderSettings>;
 
-export type Layer = 'shell' | 'dotenv' | 'app' | 'default';
+/**
+ * The keys the host's store holds (engine/api/secrets.ts), read when a provider is resolved: beneath the shell
+ * and `.env`, above the app's settings. `where` names the store in messages ("OS keychain").
+ */
+export interface SavedKeys {
+  values: Partial<Record<SecretVariable, string>>;
+  where: string;
+  /** The store could not be read: said in the notes, and resolution goes on without saved keys. */
+  problem?: string;
+}
+
+export type Layer = 'shell' | 'dotenv' | 'keychain' | 'app' | 'default';
 
 export interface ProviderInput {
   /** The shell environment; default process.env. */
@@ -71,13 +83,15 @@ export interface ProviderInput {
   dotenv?: Readonly<Record<string, string>>;
   /** How to name the .env in messages; default ".env". */
   dotenvName?: string;
+  /** Keys saved by the app (the OS keychain...). */
+  saved?: SavedKeys;
   app?: AppProviderSettings;
 }
 
 /** Where one setting came from. `text` is safe to show and log. */
 export interface SettingOrigin {
   layer: Layer;
-  /** The variable or app setting (`OPENROUTER_API_KEY`, `settings.apiKeys.openrouter`); null for built-ins. */
+  /** The variable (also for a saved key) or app setting (`settings.localBaseUrl`); null for built-ins. */
   name: string | null;
   text: string;
 }
@@ -112,7 +126,8 @@ const APP_NAME: Record<string, string> = {
   LOCAL_LLM_API_KEY: 'settings.apiKeys.local',
   LOCAL_LLM_BASE_URL: 'settings.localBaseUrl',
 };
-const SECRET_VARIABLES = new Set(['OPENROUTER_API_KEY', 'OPENAI_API_KEY', 'LOCAL_LLM_API_KEY']);
+/** Variables whose values are shown masked: the keys a user can save, and a local server's optional key. */
+const MASKED_VARIABLES = new Set<string>([...SECRET_VARIABLES, 'LOCAL_LLM_API_KEY']);
 
 interface Found {
   value: string;
@@ -125,21 +140,37 @@ export function resolveProvider(input: ProviderInput = {}): ProviderResult {
   const dotenv = input.dotenv ?? {};
   const app = input.app ?? {};
   const dotenvName = input.dotenvName ?? '.env';
-  const notes: string[] = [];
+  const saved = input.saved;
+  const notes: string[] = saved?.problem ? [`saved keys not used: ${saved.problem}`] : [];
 
   const inLayer = (variable: string, layer: Exclude<Layer, 'default'>): Found | null => {
     const raw =
-      layer === 'shell' ? env[variable] : layer === 'dotenv' ? dotenv[variable] : APP_FIELD[variable]?.(app);
+      layer === 'shell'
+        ? env[variable]
+        : layer === 'dotenv'
+          ? dotenv[variable]
+          : layer === 'keychain'
+            ? savedValue(saved, variable)
+            : APP_FIELD[variable]?.(app);
     const value = raw?.trim();
     if (!value) return null;
     return { value, layer, name: layer === 'app' ? (APP_NAME[variable] ?? variable) : variable };
   };
   const lookup = (variable: string): Found | null =>
-    inLayer(variable, 'shell') ?? inLayer(variable, 'dotenv') ?? inLayer(variable, 'app');
+    inLayer(variable, 'shell') ??
+    inLayer(variable, 'dotenv') ??
+    inLayer(variable, 'keychain') ??
+    inLayer(variable, 'app');
   const where = (f: Found): string =>
-    f.layer === 'shell' ? 'shell' : f.layer === 'dotenv' ? dotenvName : 'app settings';
+    f.layer === 'shell'
+      ? 'shell'
+      : f.layer === 'dotenv'
+        ? dotenvName
+        : f.layer === 'keychain'
+          ? `saved, ${saved?.where ?? 'app'}`
+          : 'app settings';
   const describe = (f: Found): string => {
-    const shown = SECRET_VARIABLES.has(variableOf(f)) ? maskSecret(f.value) : safeUrl(f.value);
+    const shown = MASKED_VARIABLES.has(variableOf(f)) ? maskSecret(f.value) : safeUrl(f.value);
     return `${f.name}=${shown} (${where(f)})`;
   };
   const origin = (f: Found, text = describe(f)): SettingOrigin => ({ layer: f.layer, name: f.name, text });
@@ -187,7 +218,7 @@ export function resolveProvider(input: ProviderInput = {}): ProviderResult {
       ok: false,
       message:
         `no LLM provider configured: set OPENROUTER_API_KEY, OPENAI_API_KEY or LOCAL_LLM_BASE_URL (an OpenAI-compatible server) ` +
-        `in the shell or in ${dotenvName === '.env' ? 'a .env file in the working folder' : dotenvName}, or choose a provider in the app's Settings (see README, "Choosing a model")`,
+        `in the shell or in ${dotenvName === '.env' ? 'a .env file in the working folder' : dotenvName}, or choose a provider or save a key in the app's Settings (see README, "Choosing a model")`,
       notes,
     };
   }
@@ -272,12 +303,19 @@ export function loadProvider(
   options: {
     cwd?: string;
     env?: Readonly<Record<string, string | undefined>>;
+    saved?: SavedKeys;
     app?: AppProviderSettings;
   } = {},
 ): ProviderResult {
   const env = options.env ?? process.env;
   const dotenv = readDotenvFile(options.cwd ?? process.cwd(), env);
-  const result = resolveProvider({ env, dotenv: dotenv.values, dotenvName: dotenv.path, app: options.app });
+  const result = resolveProvider({
+    env,
+    dotenv: dotenv.values,
+    dotenvName: dotenv.path,
+    saved: options.saved,
+    app: options.app,
+  });
   const issues = dotenv.issues.map((issue) => formatDotenvIssue(dotenv.path, issue));
   if (issues.length === 0) return result;
   return result.ok
@@ -327,6 +365,12 @@ function checkUrl(value: string): { ok: true; url: string } | { ok: false; messa
   }
   return { ok: true, url: value.replace(/\/+$/, '') };
 }
+
+/** A saved key, only for the variables a key can be saved for. */
+const savedValue = (saved: SavedKeys | undefined, variable: string): string | undefined =>
+  (SECRET_VARIABLES as readonly string[]).includes(variable)
+    ? saved?.values[variable as SecretVariable]
+    : undefined;
 
 const variableOf = (f: Found): string =>
   f.layer === 'app' ? (Object.entries(APP_NAME).find(([, n]) => n === f.name)?.[0] ?? f.name) : f.name;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { CsvError, parse } from 'csv-parse';
+import { LoopSlice } from './loop-slice';
 
 /**
  * Streaming CSV reading with the line numbers people need in an error message. A multi-gigabyte file is never
@@ -68,6 +69,7 @@ export async function* readCsvRecords(file: string, options: CsvReadOptions): As
   let previousEnd = 0;
   let previousEmpty = 0;
   let index = 0;
+  const slice = new LoopSlice();
   try {
     for await (const item of parser as AsyncIterable<{
       record: string[];
@@ -80,6 +82,8 @@ export async function* readCsvRecords(file: string, options: CsvReadOptions): As
       previousEmpty = item.info.empty_lines;
       yield { fields: item.record, line, index };
       index += 1;
+      // Buffered records would otherwise be consumed in one unbroken chain of microtasks (loop-slice.ts).
+      if (slice.due()) await slice.pause();
     }
   } catch (err) {
     if (err instanceof CsvError)

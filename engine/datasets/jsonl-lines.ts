@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
+import { LoopSlice } from './loop-slice';
 
 /** Streams the lines of a text file with their 1-based numbers; a file of any size, read once. */
 export async function* readLines(
@@ -10,11 +11,13 @@ export async function* readLines(
   if (options.onBytes) input.on('data', (chunk) => options.onBytes?.(chunk as Buffer));
   const lines = readline.createInterface({ input, crlfDelay: Infinity });
   let line = 0;
+  const slice = new LoopSlice();
   try {
     for await (const text of lines) {
       if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
       line += 1;
       yield { text: line === 1 ? text.replace(/^\uFEFF/, '') : text, line };
+      if (slice.due()) await slice.pause();
     }
   } finally {
     lines.close();

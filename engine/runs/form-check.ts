@@ -60,7 +60,12 @@ export async function checkForm(
     }
   }
 
-  const provider = loadProvider({ cwd, env: deps.env, app: appProvider(deps.settings) });
+  const provider = loadProvider({
+    cwd,
+    env: deps.env,
+    saved: deps.savedKeys?.(),
+    app: appProvider(deps.settings),
+  });
   if (!provider.ok) {
     issues.push({ field: 'form', message: `${provider.message} (the model provider is set in Settings)` });
   } else if (config) {

@@ -13,6 +13,7 @@ import {
   type LoadedProject,
   type ProjectConfig,
   type ResolvedProvider,
+  type SavedKeys,
 } from '../config';
 import { configFromForm } from '../config/project-form';
 import { intakeErrorToApiError, prepareRunData, toDatasetSource, type PreparedRunData } from '../datasets';
@@ -58,6 +59,8 @@ export interface PrepareDeps {
   home: string;
   catalogCache: CatalogCache;
   env?: NodeJS.ProcessEnv;
+  /** The keys the host's store holds (beneath the shell and .env); read when a provider is resolved. */
+  savedKeys?: () => SavedKeys | undefined;
   /** Tests: the model-list request's time limit (default CATALOG_TIMEOUT_MS). */
   catalogTimeoutMs?: number;
 }
@@ -70,7 +73,12 @@ export async function prepareRun(id: string, input: RunStartInput, deps: Prepare
   const config = loaded.config;
   const warnings = [...loaded.warnings];
 
-  const provider = loadProvider({ cwd, env: deps.env, app: appProvider(deps.settings) });
+  const provider = loadProvider({
+    cwd,
+    env: deps.env,
+    saved: deps.savedKeys?.(),
+    app: appProvider(deps.settings),
+  });
   if (!provider.ok)
     throw bad(`${provider.message}${provider.notes.length ? `\n${provider.notes.join('\n')}` : ''}`);
   warnings.push(...provider.value.notes);

@@ -22,8 +22,9 @@ export async function relaunchContext(record: RunRecord, deps: PrepareDeps): Pro
   const config = parsed.data;
   // The .env of the folder resume is called from, as start used its caller's; else the project's folder.
   const app = appProvider(deps.settings);
-  let provider = loadProvider({ cwd: process.cwd(), env: deps.env, app });
-  if (!provider.ok) provider = loadProvider({ cwd: config.baseDir, env: deps.env, app });
+  const saved = deps.savedKeys?.();
+  let provider = loadProvider({ cwd: process.cwd(), env: deps.env, saved, app });
+  if (!provider.ok) provider = loadProvider({ cwd: config.baseDir, env: deps.env, saved, app });
   if (!provider.ok) throw new EngineError('invalid_input', provider.message);
   const actor = record.summary.model;
   const critic = config.models.critic ?? actor;

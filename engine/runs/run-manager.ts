@@ -251,6 +251,11 @@ export class RunManager {
     return { deleted: true };
   }
 
+  /** The runs this process carries now (a host asks before quitting: they stop with it). */
+  liveIds(): string[] {
+    return [...this.live.keys()];
+  }
+
   /** Resolves when the run, if it lives in this process, has ended. */
   async whenDone(id: string): Promise<void> {
     await this.live.get(id)?.done;

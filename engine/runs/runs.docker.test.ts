@@ -2,43 +2,16 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { STAGES, type RunEvent } from '../api/runs';
-import { dispatch } from '../api/dispatch';
-import {
-  actorScript,
-  brownfieldTabular,
-  contractFiles,
-  createBrownfieldRepo,
-  faults,
-  greenfieldTabular,
-  toolCall,
-  withFaults,
-} from '../demo';
+import { STAGES } from '../api/runs';
+import { brownfieldTabular, createBrownfieldRepo, faults, greenfieldTabular, withFaults } from '../demo';
 import { daemon, dockerSuiteTitle } from '../testing/docker';
 import { ROOT_FALLBACK_USER } from '../sandbox/host-user';
-import { churnData, openTestRun, waitForEvent, type TestRun } from './testing/engine-run';
+import { churnData, openTestRun, type TestRun } from './testing/engine-run';
+import { containersOf, expectAtBest, git, ofType, RUN_MS, target } from './testing/run-checks';
 
 // Whole runs of the real engine in the Docker sandbox (image: `mle-beast sandbox build --offline`) against a
 // scripted model on loopback: real scikit-learn code trained in a container, scored on the hidden holdout.
-
-const git = (dir: string, ...args: string[]) =>
-  execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' }).trim();
-const containersOf = (runId: string) =>
-  execFileSync('docker', ['ps', '-a', '--filter', `name=mle-beast-${runId}`, '--format', '{{.Names}}'], {
-    encoding: 'utf8',
-  }).trim();
-const ofType = <T extends RunEvent['body']['type']>(events: RunEvent[], type: T) =>
-  events.map((e) => e.body).filter((b): b is Extract<RunEvent['body'], { type: T }> => b.type === type);
-
-/** The code at HEAD is the best commit's: at most the research log was committed after it. */
-const expectAtBest = (dir: string, best: string | null) => {
-  expect(best).toBeTruthy();
-  const changed = git(dir, 'diff', '--name-only', best as string, 'HEAD');
-  expect(changed === '' || changed === 'research_log.md').toBe(true);
-};
-const RUN_MS = 240_000;
-
-const target = { name: 'accuracy', target_value: 0.82, comparison: '>=' };
+// The run controls and budgets are in runs-control.docker.test.ts (two files, so two test workers share them).
 
 describe.skipIf(!daemon.available)(dockerSuiteTitle('runs end to end'), () => {
   let run: TestRun | null = null;
@@ -199,148 +172,6 @@ describe.skipIf(!daemon.available)(dockerSuiteTitle('runs end to end'), () => {
   );
 
   it(
-    'cancel during training: the training process and the container are gone, the workspace is at its best commit',
-    async () => {
-      const base = greenfieldTabular('churn', { baseline: 'simple' });
-      const slowTrain = `import os, sys, time\nif "PYTEST_CURRENT_TEST" not in os.environ and "--help" not in sys.argv:\n    print("epoch 1 of a very slow training", flush=True)\n    time.sleep(600)\n${contractFiles('churn')['train.py']}`;
-      run = await openTestRun({
-        ...base,
-        stages: {
-          ...base.stages,
-          implement: actorScript(
-            () => toolCall('write_file', { file_path: 'train.py', content: slowTrain }),
-            () => toolCall('mark_complete', { summary: 'train.py now trains for a long time' }),
-          ),
-        },
-      });
-      const data = await churnData(path.join(run.home, 'data'));
-      const id = await run.start({
-        folder: data,
-        task: 'predict churn',
-        metric: target,
-        overrides: { maxSteps: 6 },
-      });
-      await waitForEvent(
-        run.events,
-        (e) => e.body.type === 'log' && e.body.source === 'training' && /very slow/.test(e.body.text),
-      );
-      const best = (await run.snapshot(id)).run.bestCommit;
-      const started = performance.now();
-      const cancelled = await dispatch(run.engine.handlers, 'runs.cancel', { id });
-      const tookMs = performance.now() - started;
-      console.log(`cancel during training: runs.cancel returned after ${Math.round(tookMs)} ms`);
-      expect(cancelled).toMatchObject({ ok: true, value: { status: 'cancelled', endReason: 'cancelled' } });
-      expect(containersOf(id)).toBe('');
-      const snap = await run.snapshot(id);
-      expectAtBest(snap.run.workspace, best);
-      expect(fs.readFileSync(path.join(snap.run.workspace, 'train.py'), 'utf8')).not.toMatch(/very slow/);
-    },
-    RUN_MS,
-  );
-
-  it(
-    'the cost budget stops the run with the reason recorded',
-    async () => {
-      run = await openTestRun(greenfieldTabular('churn', { baseline: 'simple' }));
-      const data = await churnData(path.join(run.home, 'data'));
-      const id = await run.start({
-        folder: data,
-        task: 'predict churn',
-        metric: { ...target, target_value: 0.99 },
-        overrides: { maxSteps: 30, maxCost: '0.25' },
-      });
-      await run.engine.runs.whenDone(id);
-      const snap = await run.snapshot(id);
-      expect(snap.run).toMatchObject({ status: 'completed', endReason: 'max_cost' });
-      expect(snap.run.message).toMatch(/cost budget of \$0\.25/);
-      expect(snap.run.costUsd).toBeGreaterThanOrEqual(0.25);
-      expectAtBest(snap.run.workspace, snap.run.bestCommit);
-    },
-    RUN_MS,
-  );
-
-  it(
-    'pause takes effect between steps; resume goes on; delete refuses a live run and forgets an ended one',
-    async () => {
-      run = await openTestRun(greenfieldTabular('churn', { baseline: 'simple' }));
-      const data = await churnData(path.join(run.home, 'data'));
-      const id = await run.start({
-        folder: data,
-        task: 'predict churn',
-        metric: target,
-        overrides: { maxSteps: 6 },
-      });
-      const events = run.events;
-      expect(await dispatch(run.engine.handlers, 'runs.pause', { id })).toMatchObject({ ok: true });
-      await waitForEvent(events, (e) => e.body.type === 'run.state' && e.body.status === 'paused');
-      const pausedAt = events.length;
-      expect((await run.snapshot(id)).run.status).toBe('paused');
-      // Nothing happens while paused: no stage starts.
-      await new Promise((r) => setTimeout(r, 1500));
-      expect(events.slice(pausedAt).filter((e) => e.body.type === 'stage.started')).toEqual([]);
-      expect(await dispatch(run.engine.handlers, 'runs.delete', { id })).toMatchObject({
-        ok: false,
-        error: { code: 'conflict' },
-      });
-
-      expect(await dispatch(run.engine.handlers, 'runs.resume', { id })).toMatchObject({ ok: true });
-      await run.engine.runs.whenDone(id);
-      const snap = await run.snapshot(id);
-      expect(snap.run).toMatchObject({ status: 'completed', endReason: 'target_reached' });
-      // Paused at the first step boundary, after the baseline: the step after it ran once resumed.
-      expect(snap.experiments.map((e) => e.outcome)).toEqual(['baseline', 'abandoned', 'reverted', 'kept']);
-
-      const runDir = path.join(run.home, 'runs', id);
-      expect(fs.existsSync(runDir)).toBe(true);
-      expect(await dispatch(run.engine.handlers, 'runs.delete', { id })).toEqual({
-        ok: true,
-        value: { deleted: true },
-      });
-      expect(await dispatch(run.engine.handlers, 'runs.get', { id })).toMatchObject({
-        ok: false,
-        error: { code: 'not_found' },
-      });
-      expect(fs.existsSync(runDir)).toBe(false);
-      expect(fs.existsSync(path.join(snap.run.workspace, 'research_log.md'))).toBe(true);
-    },
-    RUN_MS,
-  );
-
-  it(
-    'two runs at once, each in its own sandbox, both reach their target',
-    async () => {
-      run = await openTestRun(greenfieldTabular('churn', { baseline: 'simple' }));
-      const data = await churnData(path.join(run.home, 'data'));
-      const input = { folder: data, task: 'predict churn', metric: target, overrides: { maxSteps: 6 } };
-      const [a, b] = await Promise.all([run.start(input), run.start(input)]);
-      expect(a).not.toBe(b);
-      // Both sandboxes exist at the same time while the runs go.
-      await waitForEvent(
-        run.events,
-        (e) => e.runId === a && e.body.type === 'stage.started' && e.body.stage === 'data_analysis',
-      );
-      await waitForEvent(
-        run.events,
-        (e) => e.runId === b && e.body.type === 'stage.started' && e.body.stage === 'data_analysis',
-      );
-      await Promise.all([run.engine.runs.whenDone(a), run.engine.runs.whenDone(b)]);
-      const [sa, sb] = [await run.snapshot(a), await run.snapshot(b)];
-      for (const snap of [sa, sb]) {
-        expect(snap.run).toMatchObject({ status: 'completed', endReason: 'target_reached' });
-        expect(snap.experiments.map((e) => e.outcome)).toEqual(['baseline', 'abandoned', 'reverted', 'kept']);
-      }
-      expect(sa.run.workspace).not.toBe(sb.run.workspace);
-      const setups = [sa, sb].map(
-        (s) => ofType(s.events, 'stage.finished').find((f) => f.stage === 'setup')?.message ?? '',
-      );
-      expect(setups[0]).toMatch(/docker sandbox [0-9a-f]{12}/);
-      expect(setups[0]).not.toBe(setups[1]);
-      expect(containersOf(a) + containersOf(b)).toBe('');
-    },
-    RUN_MS,
-  );
-
-  it(
     'a dataset of kind other: the data is mounted as it is, and the self-reported figure drives the run, marked as such',
     async () => {
       run = await openTestRun(greenfieldTabular('churn', { baseline: 'simple' }));
@@ -360,27 +191,6 @@ describe.skipIf(!daemon.available)(dockerSuiteTitle('runs end to end'), () => {
       expect(scores.every((s) => s.source === 'self_reported' && s.split === 'selection')).toBe(true);
       expect(snap.experiments[0]).toMatchObject({ outcome: 'baseline', score: expect.any(Number) });
       expect(snap.experiments[0]!.score).toBe(snap.experiments[0]!.selfReportedScore);
-    },
-    RUN_MS,
-  );
-
-  it(
-    'the wall-clock budget stops the run with the reason recorded and the workspace at its best commit',
-    async () => {
-      run = await openTestRun(greenfieldTabular('churn', { baseline: 'simple' }));
-      const data = path.dirname(await churnData(path.join(run.home, 'data')));
-      const project = path.join(run.home, 'project.yaml');
-      fs.writeFileSync(
-        project,
-        `goals:\n  task_description: predict churn\n  target_metric: { name: accuracy, target_value: 0.99, comparison: '>=' }\ndataset:\n  type: tabular\n  train_path: ${data}\nlimits:\n  max_steps: 30\n  max_wall_minutes: 0.4\n`,
-      );
-      const id = await run.start({ project });
-      await run.engine.runs.whenDone(id);
-      const snap = await run.snapshot(id);
-      expect(snap.run).toMatchObject({ status: 'completed', endReason: 'max_wall_time' });
-      expect(snap.run.message).toMatch(/wall-clock budget of 0\.4 min/);
-      if (snap.run.bestCommit) expectAtBest(snap.run.workspace, snap.run.bestCommit);
-      expect(containersOf(id)).toBe('');
     },
     RUN_MS,
   );

@@ -21,7 +21,11 @@ import { describeStorage } from './storage';
 import { providerStatus } from '../config/provider-status';
 import { appProvider } from '../runs/prepare';
 import { toolCommands } from './tool-commands';
+import { setupCheck } from './setup-check';
 import type { SandboxBuilds } from '../sandbox/build-jobs';
+import type { SecretStore } from '../api/secrets';
+import { secretsCommands } from './secrets';
+import { createUserFileSecretStore } from './secret-file';
 
 export interface EngineOptions {
   host: HostKind;
@@ -41,6 +45,14 @@ export interface EngineOptions {
   tailOtherProcesses?: boolean | StoreTailOptions;
   /** Tests: the run manager's policy, tuning, sandbox options and environment. */
   runs?: Partial<Pick<RunManagerDeps, 'policy' | 'tuning' | 'sandboxOptions' | 'env' | 'catalogTimeoutMs'>>;
+  /**
+   * Where the user's saved API keys live (engine/api/secrets.ts): the host's store (the desktop app's
+   * safeStorage), or `user-file` for a 0600 file in the engine's home (the browser host on loopback, the CLI).
+   * Absent: keys are not saved here, `secrets.set` says how to set the variable instead.
+   */
+  secrets?: SecretStore | 'user-file';
+  /** Why there is no store, said to the user (e.g. the browser host served beyond loopback). */
+  secretsUnavailable?: string;
 }
 
 /** The engine service: the one object every host calls, implementing the engine/api contract. */
@@ -51,6 +63,11 @@ export interface Engine {
   runs: RunManager;
   /** The sandbox image builds this engine runs (one at a time). */
   builds: SandboxBuilds;
+  /**
+   * The saved keys' values, for one use only: the hosts check every reply and event against them before it
+   * leaves the main process (main/shared/secret-scan.ts), so a bug can never hand a saved key to a renderer.
+   */
+  savedKeyValues(): string[];
   /** Stops the runs of this process (they become interrupted, resumable) and closes the store. */
   close(): Promise<void>;
 }
@@ -62,6 +79,14 @@ export function createEngine(options: EngineOptions): Engine {
   const docker = options.probeDocker ?? (() => probeDocker());
   const catalogCache = new ModelCatalogRepository(store.db);
   const repo = new RunRepository(store.db);
+  const secrets = secretsCommands({
+    store:
+      options.secrets === 'user-file' ? createUserFileSecretStore(path.dirname(store.path)) : options.secrets,
+    ...(options.secretsUnavailable ? { unavailable: options.secretsUnavailable } : {}),
+    events,
+    env: () => options.runs?.env ?? process.env,
+    cwd: () => process.cwd(),
+  });
   const runs = new RunManager({
     repo,
     readOnlyStore: store.readOnly,
@@ -70,6 +95,7 @@ export function createEngine(options: EngineOptions): Engine {
     settings: () => settings.get(),
     catalogCache,
     home: path.dirname(store.path),
+    savedKeys: secrets.savedKeys,
     ...options.runs,
   });
   const formHandlers = newRunFormHandlers({
@@ -77,6 +103,7 @@ export function createEngine(options: EngineOptions): Engine {
       settings: settings.get(),
       home: path.dirname(store.path),
       catalogCache,
+      savedKeys: secrets.savedKeys,
       ...(options.runs?.env ? { env: options.runs.env } : {}),
       ...(options.runs?.catalogTimeoutMs ? { catalogTimeoutMs: options.runs.catalogTimeoutMs } : {}),
     }),
@@ -87,6 +114,7 @@ export function createEngine(options: EngineOptions): Engine {
     events,
     settings: () => settings.get(),
     catalogCache,
+    savedKeys: secrets.savedKeys,
     ...(options.runs?.env ? { env: options.runs.env } : {}),
     ...(options.runs?.catalogTimeoutMs ? { catalogTimeoutMs: options.runs.catalogTimeoutMs } : {}),
   });
@@ -110,6 +138,7 @@ export function createEngine(options: EngineOptions): Engine {
       providerStatus({
         cwd: process.cwd(),
         env: options.runs?.env ?? process.env,
+        saved: secrets.savedKeys(),
         app: appProvider(settings.get()),
       }),
     'settings.get': async () => settings.get(),
@@ -139,6 +168,18 @@ export function createEngine(options: EngineOptions): Engine {
     'runs.documents': async ({ id }) => details.documents(id),
     'runs.gitLog': ({ id }) => details.gitLog(id),
     'runs.safety': async ({ id }) => details.safety(id),
+    ...secrets.handlers,
+    'setup.check': (input) =>
+      setupCheck(
+        {
+          settings: () => settings.get(),
+          catalogCache,
+          savedKeys: secrets.savedKeys,
+          ...(options.runs?.env ? { env: options.runs.env } : {}),
+          ...(options.runs?.catalogTimeoutMs ? { catalogTimeoutMs: options.runs.catalogTimeoutMs } : {}),
+        },
+        input,
+      ),
   };
 
   if (options.cleanupOrphanSandboxes) void removeOrphanSandboxes();
@@ -162,6 +203,7 @@ export function createEngine(options: EngineOptions): Engine {
     store,
     runs,
     builds: tools.builds,
+    savedKeyValues: () => Object.values(secrets.savedKeys()?.values ?? {}),
     close,
   };
 }

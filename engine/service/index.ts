@@ -10,3 +10,4 @@ export { createEngine, type Engine, type EngineOptions } from './engine';
 export { EventBus } from '../api/event-bus';
 export { execInSandbox, type SandboxExecOutcome, type SandboxExecRequest } from './sandbox-exec';
 export { startDemoModel, type DemoModel } from './demo';
+export { createSecretFileStore, createUserFileSecretStore, type SecretCodec } from './secret-file';

@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandHandlers } from '../api/dispatch';
 import { EngineError } from '../api/errors';
-import type { ProviderName } from '../api/catalog';
+import type { ModelCatalogList } from '../api/catalog';
+import type { ProviderName } from '../api/vocabulary';
 import type { Settings } from '../api/settings';
-import { CREDENTIAL_VARIABLE, loadProvider, safeUrl, type ResolvedProvider } from '../config';
+import { CREDENTIAL_VARIABLE, loadProvider, safeUrl, type ResolvedProvider, type SavedKeys } from '../config';
 import { DEFAULT_SEED, EXAMPLES, createExample, listExamples } from '../examples';
 import { matchModel, type CatalogCache, type LoadCatalogResult } from '../llm/catalog';
 import { appProvider, providerCatalog } from '../runs/prepare';
@@ -38,8 +39,35 @@ export interface ToolCommandDeps {
   settings: () => Settings;
   /** The environment providers are resolved from (shell variables); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** The keys the host's store holds (beneath the shell and .env). */
+  savedKeys?: () => SavedKeys | undefined;
   catalogCache: CatalogCache;
   catalogTimeoutMs?: number;
+}
+
+const perMillion = (perToken: number | null) =>
+  perToken === null ? null : Math.round(perToken * 1e6 * 1e6) / 1e6;
+
+/** A loaded catalog as the contract gives it (`models.list`, `setup.check`): prices per 1M tokens. */
+export function catalogListOf(
+  p: ResolvedProvider,
+  loaded: Extract<LoadCatalogResult, { ok: true }>,
+): ModelCatalogList {
+  return {
+    provider: p.provider,
+    baseURL: safeUrl(p.baseURL),
+    fetchedAt: loaded.catalog.fetchedAt,
+    fromCache: loaded.source !== 'provider',
+    note: loaded.note,
+    models: loaded.catalog.models.map((m) => ({
+      id: m.id,
+      name: m.name,
+      inputPricePerMillion: perMillion(m.price.prompt),
+      outputPricePerMillion: perMillion(m.price.completion),
+      contextLength: m.contextLength,
+      supportsTools: m.supportsTools,
+    })),
+  };
 }
 
 export function toolCommands(deps: ToolCommandDeps): {
@@ -60,6 +88,7 @@ export function toolCommands(deps: ToolCommandDeps): {
     const base = env();
     const resolved = loadProvider({
       env: wanted ? { ...base, MLE_BEAST_PROVIDER: wanted } : base,
+      saved: deps.savedKeys?.(),
       app: appProvider(deps.settings()),
     });
     if (!resolved.ok) throw new EngineError('unavailable', resolved.message);
@@ -68,7 +97,7 @@ export function toolCommands(deps: ToolCommandDeps): {
       throw new EngineError(
         'unavailable',
         `the ${wanted} provider is not configured: set ${variable} in the shell or the .env file` +
-          (wanted === 'local' ? ' (or the local server URL in Settings)' : ''),
+          (wanted === 'local' ? ' (or the local server URL in Settings)' : ', or save the key in Settings'),
       );
     }
     return resolved.value;
@@ -85,8 +114,6 @@ export function toolCommands(deps: ToolCommandDeps): {
     }
     return loaded;
   };
-  const perMillion = (perToken: number | null) =>
-    perToken === null ? null : Math.round(perToken * 1e6 * 1e6) / 1e6;
 
   const handlers: Pick<CommandHandlers, ToolCommand> = {
     'sandbox.status': async () => ({ ...(await sandboxStatus({ env: env() })), build: builds.current() }),
@@ -145,22 +172,7 @@ export function toolCommands(deps: ToolCommandDeps): {
 
     'models.list': async (input) => {
       const p = provider(input.provider);
-      const loaded = await catalog(p, input.refresh ?? false);
-      return {
-        provider: p.provider,
-        baseURL: safeUrl(p.baseURL),
-        fetchedAt: loaded.catalog.fetchedAt,
-        fromCache: loaded.source !== 'provider',
-        note: loaded.note,
-        models: loaded.catalog.models.map((m) => ({
-          id: m.id,
-          name: m.name,
-          inputPricePerMillion: perMillion(m.price.prompt),
-          outputPricePerMillion: perMillion(m.price.completion),
-          contextLength: m.contextLength,
-          supportsTools: m.supportsTools,
-        })),
-      };
+      return catalogListOf(p, await catalog(p, input.refresh ?? false));
     },
     'models.suggest': async (input) => {
       const p = provider(input.provider);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Experiment, RunSummary, StageName, StageRow } from '../api/runs';
+import { Experiment, RunSummary, StageRow } from '../api/runs';
+import { TraceCall } from '../api/run-details';
 
 /**
  * The rows of migration 003 as better-sqlite3 returns them, and their mapping to and from the contract's
@@ -117,22 +118,15 @@ export const LlmUsage = z.object({
 export type LlmUsage = z.infer<typeof LlmUsage>;
 
 /** One stored LLM request and its answer (messages capped, see `capMessage`). */
-export const LlmCallRow = z.object({
-  id: z.number().int(),
+// The contract's trace call, with the run it belongs to and the usage as the store keeps it (one object)
+// instead of the trace's flat tokens and cost.
+export const LlmCallRow = TraceCall.omit({
+  promptTokens: true,
+  completionTokens: true,
+  costUsd: true,
+}).extend({
   runId: z.string(),
-  /** The sequence number of the matching `llm.call` event, when there is one. */
-  seq: z.number().int().nullable(),
-  stage: StageName,
-  step: z.number().int(),
-  model: z.string(),
-  at: z.string(),
-  durationMs: z.number(),
-  attempts: z.number().int(),
-  ok: z.boolean(),
-  error: z.string().nullable(),
   usage: LlmUsage,
-  messages: z.array(z.unknown()),
-  response: z.unknown().nullable(),
 });
 export type LlmCallRow = z.infer<typeof LlmCallRow>;
 

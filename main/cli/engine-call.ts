@@ -47,7 +47,9 @@ export async function withEngine<T>(
   fn: (engine: EngineDeps & { storePath: string }) => Promise<T>,
 ): Promise<T> {
   const { createEngine } = await import('../../engine/service/index');
-  const engine = createEngine({ host: 'cli' });
+  // Keys saved through the browser host on loopback (a 0600 file beside the database) serve terminal runs too,
+  // beneath the shell and .env; the desktop app's keychain needs Electron and is not read here.
+  const engine = createEngine({ host: 'cli', secrets: 'user-file' });
   for (const note of engine.store.notes) process.stderr.write(`database: ${note}\n`);
   // A terminal closed (SIGHUP) or a `kill` (SIGTERM) while a run goes: the run stops as interrupted, its
   // sandbox removed, resumable with `mle-beast resume`, rather than left for the next start to find.

@@ -15,12 +15,31 @@ export interface ServeOptions {
 /** The built dashboard sits beside the CLI bundle: out/cli -> out/renderer. */
 const RENDERER_DIR = fileURLToPath(new URL('../renderer/', import.meta.url));
 
+/**
+ * Where the browser host keeps the API keys typed into its Settings. It cannot reach the desktop keychain; on
+ * loopback a key goes from the browser to this machine only, so it is kept in a 0600 file beside the database
+ * (with the user's agreement, said plainly). Beyond loopback no key is accepted: it would cross the network.
+ */
+export function savedKeysFor(host: string): { secrets: 'user-file' } | { secretsUnavailable: string } {
+  if (isLoopbackHost(host)) return { secrets: 'user-file' };
+  return {
+    secretsUnavailable:
+      `This dashboard is served on ${host}, beyond loopback, so it accepts no API key: one typed here would ` +
+      'cross the network.',
+  };
+}
+
 export async function serve(options: ServeOptions): Promise<void> {
   // Check everything the user typed before anything is created on disk.
   assertHostAllowed(options.host, options.allowRemote);
   const rendererDir = process.env.MLE_BEAST_RENDERER_DIR ?? RENDERER_DIR;
   assertRendererBuilt(rendererDir);
-  const engine = createEngine({ host: 'server', cleanupOrphanSandboxes: true, tailOtherProcesses: true });
+  const engine = createEngine({
+    host: 'server',
+    cleanupOrphanSandboxes: true,
+    tailOtherProcesses: true,
+    ...savedKeysFor(options.host),
+  });
   let server;
   try {
     server = await startServer({

@@ -2,20 +2,34 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { commandNames } from '../../engine/api/contract';
+import { HOST_CAPABILITY_NAMES } from '../../engine/api/host-names';
 import { makeTempDir } from '../../engine/testing/temp-dir';
 
 /** Records what the main process asks of Electron, in order. */
-function electronMock(options: { lock: boolean }) {
+function electronMock(options: { lock: boolean; userData?: string }) {
   const calls: string[] = [];
   let resolveReady!: () => void;
   const ready = new Promise<void>((r) => (resolveReady = r));
   const windows: { options: Record<string, unknown>; url?: string }[] = [];
+  const made: { webContents: { send: ReturnType<typeof vi.fn> } }[] = [];
   const handled = new Set<string>();
   class BrowserWindow {
-    webContents = { send: vi.fn(), isDestroyed: () => false, executeJavaScript: vi.fn() };
+    webContents = {
+      send: vi.fn(),
+      isDestroyed: () => false,
+      executeJavaScript: vi.fn(),
+      isLoading: () => false,
+    };
+    isDestroyed = () => false;
+    isMinimized = () => false;
+    isVisible = () => true;
+    restore = vi.fn();
+    show = vi.fn();
+    focus = vi.fn();
     constructor(readonly options: Record<string, unknown>) {
       calls.push('new BrowserWindow');
       windows.push({ options });
+      made.push(this);
     }
     static getAllWindows = () => [];
     loadURL(url: string) {
@@ -29,6 +43,8 @@ function electronMock(options: { lock: boolean }) {
     app: {
       isPackaged: false,
       setPath: vi.fn(),
+      getPath: vi.fn(() => options.userData ?? '/nonexistent-user-data'),
+      setAsDefaultProtocolClient: vi.fn(() => true),
       requestSingleInstanceLock: vi.fn(() => options.lock),
       enableSandbox: vi.fn(() => calls.push('enableSandbox')),
       on: vi.fn(),
@@ -49,11 +65,29 @@ function electronMock(options: { lock: boolean }) {
     shell: { openExternal: vi.fn(), showItemInFolder: vi.fn() },
     dialog: { showErrorBox: vi.fn((title: string) => calls.push(`error box: ${title}`)) },
     nativeTheme: { shouldUseDarkColors: false },
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+      encryptString: (s: string) => Buffer.from(s),
+      decryptString: (b: Buffer) => b.toString(),
+    },
+    screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
+    nativeImage: { createFromPath: vi.fn((file: string) => ({ file })) },
+    Tray: class {
+      constructor(readonly image: unknown) {
+        calls.push('new Tray');
+      }
+      on() {}
+      setContextMenu() {}
+      setToolTip() {}
+      destroy() {}
+    },
+    Notification: Object.assign(class {}, { isSupported: () => false }),
   };
-  return { mock, calls, windows, handled, ready: () => resolveReady() };
+  return { mock, calls, windows, made, handled, ready: () => resolveReady() };
 }
 
-async function boot(options: { lock: boolean }) {
+async function boot(options: { lock: boolean; userData?: string }) {
   const electron = electronMock(options);
   vi.doMock('electron', () => electron.mock);
   await import('./index');
@@ -79,7 +113,7 @@ describe('desktop main process', () => {
   });
 
   it('sandboxes renderers and registers app:// before ready, then opens one secure window on it', async () => {
-    const { calls, windows, handled } = await boot({ lock: true });
+    const { calls, windows, handled, mock } = await boot({ lock: true });
     expect(calls).toEqual(
       expect.arrayContaining(['enableSandbox', 'registerSchemesAsPrivileged', 'protocol.handle']),
     );
@@ -95,8 +129,47 @@ describe('desktop main process', () => {
       webviewTag: false,
       preload: expect.stringMatching(/preload[\\/]index\.cjs$/),
     });
-    expect([...handled].sort()).toEqual(commandNames.map((n) => `mle:command:${n}`).sort());
+    expect([...handled].sort()).toEqual(
+      [
+        ...commandNames.map((n) => `mle:command:${n}`),
+        ...HOST_CAPABILITY_NAMES.map((n) => `mle:host:${n}`),
+      ].sort(),
+    );
     expect(fs.existsSync(path.join(temp.dir, 'db.sqlite'))).toBe(true);
+    // Saved API keys go to the keychain store in the profile folder (main/electron/keychain.ts).
+    expect(mock.app.getPath).toHaveBeenCalledWith('userData');
+  });
+
+  it('opens the window where it was left, with a tray, and opens the run a launch link names', async () => {
+    const userData = path.join(temp.dir, 'user-data');
+    fs.mkdirSync(userData);
+    fs.writeFileSync(
+      path.join(userData, 'window-state.json'),
+      JSON.stringify({ x: 40, y: 30, width: 1000, height: 700, maximized: false }),
+    );
+    const argv = process.argv;
+    process.argv = [...argv, 'mle-beast://run/launch-run'];
+    try {
+      const { calls, windows, made, mock } = await boot({ lock: true, userData });
+      expect(windows[0]!.options).toMatchObject({ x: 40, y: 30, width: 1000, height: 700 });
+      expect(calls).toContain('new Tray');
+      expect(mock.app.setAsDefaultProtocolClient).toHaveBeenCalledWith('mle-beast');
+      const sent = made.at(-1)!.webContents.send;
+      expect(sent).toHaveBeenCalledWith('mle:event:app.openRun', { id: 'launch-run' });
+
+      // A second launch with a link: the same window goes to that run; a bad id opens nothing.
+      const secondInstance = mock.app.on.mock.calls.find(([name]) => name === 'second-instance')![1] as (
+        event: unknown,
+        argv: string[],
+      ) => void;
+      secondInstance({}, ['/electron', 'mle-beast://run/second-run']);
+      expect(sent).toHaveBeenLastCalledWith('mle:event:app.openRun', { id: 'second-run' });
+      secondInstance({}, ['/electron', 'mle-beast://run/..%2Fetc']);
+      expect(sent).toHaveBeenCalledTimes(2);
+      expect(windows).toHaveLength(1);
+    } finally {
+      process.argv = argv;
+    }
   });
 
   it('quits at once when another instance holds the lock', async () => {

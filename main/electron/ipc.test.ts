@@ -16,7 +16,7 @@ vi.mock('electron', () => ({
   },
 }));
 
-const { forwardEvents, registerContractHandlers } = await import('./ipc');
+const { forwardEvents, registerContractHandlers, sendEvent } = await import('./ipc');
 
 function fakeEngine() {
   const settingsGet = vi.fn(async () => DEFAULT_SETTINGS);
@@ -27,6 +27,7 @@ function fakeEngine() {
       'settings.update': vi.fn(async (patch: object) => ({ ...DEFAULT_SETTINGS, ...patch })),
     },
     events: new EventBus(),
+    savedKeyValues: () => [],
   } as unknown as Engine;
   return { engine, settingsGet };
 }
@@ -96,5 +97,13 @@ describe('IPC handlers derived from the contract', () => {
     expect(live.send).toHaveBeenCalledTimes(1);
     expect(live.send).toHaveBeenCalledWith('mle:event:settings.changed', { settings: DEFAULT_SETTINGS });
     expect(gone.send).not.toHaveBeenCalled();
+  });
+
+  it('sends the app’s own events to one window, checked against the contract first', () => {
+    const live = { isDestroyed: () => false, send: vi.fn() };
+    sendEvent(live as never, 'app.openRun', { id: 'run-1' });
+    expect(live.send).toHaveBeenCalledWith('mle:event:app.openRun', { id: 'run-1' });
+    expect(() => sendEvent(live as never, 'app.openRun', { id: '../../etc' })).toThrow(/a run id is/);
+    expect(live.send).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { Engine } from '../../engine/service/index';
+import { containsSecret } from '../shared/secret-scan';
 import { guardSocket, type ServerLog } from './guarded';
 
 /** Code 1008: policy violation (RFC 6455 section 7.4.1); this socket only ever sends. */
@@ -28,6 +29,11 @@ export function attachEvents(engine: Engine, ws: WebSocket, log: ServerLog): voi
   const unsubscribe = engine.events.subscribe(
     guardSocket(log, ws, 'event push', (message: unknown) => {
       if (ws.readyState !== ws.OPEN) return;
+      // An event holding a saved API key is a bug; it is not sent (main/shared/secret-scan.ts).
+      if (containsSecret(message, engine.savedKeyValues())) {
+        log('an event held a saved API key and was not sent (a bug: please report it)');
+        return;
+      }
       ws.send(JSON.stringify(message), (error) => {
         if (error) ws.terminate();
       });

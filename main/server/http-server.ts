@@ -12,6 +12,7 @@ import type { Engine } from '../../engine/service/index';
 import { RENDERER_SECURITY_HEADERS } from '../shared/content-security-policy';
 import { assertRendererBuilt, contentTypeOf, resolveRendererFile } from '../shared/renderer-files';
 import { authenticate, createToken, isLoopbackHost, RequestGuard, tokenCookieName } from './auth';
+import { withoutSecrets } from '../shared/secret-scan';
 import { attachEvents } from './event-socket';
 import { answerClientError, guardRequest, guardSocket, guardUpgrade, type ServerLog } from './guarded';
 import { readBody } from './read-body';
@@ -196,7 +197,12 @@ async function handleCommand(engine: Engine, name: string, req: IncomingMessage,
       400,
       fail({ code: 'invalid_input', message: `${name}: the request body is not valid JSON` }),
     );
-  const result = await dispatch(engine.handlers, name, input.value);
+  // No saved API key leaves in a reply, whatever a handler did (main/shared/secret-scan.ts).
+  const result = withoutSecrets(
+    name,
+    await dispatch(engine.handlers, name, input.value),
+    engine.savedKeyValues(),
+  );
   sendJson(res, result.ok ? 200 : STATUS_OF[result.error.code], result);
 }
 

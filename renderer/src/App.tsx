@@ -1,6 +1,8 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { api } from './api';
+import { DropLayer } from './features/drop/DropLayer';
 import { RunsPage } from './features/runs/RunsPage';
+import { firstStart, useSetupStore } from './features/setup/store';
 import { useAppStore } from './state/app-store';
 import { useConnectionStore } from './state/connection-store';
 import { ROUTES, useRoute } from './state/route';
@@ -13,6 +15,9 @@ const RunDetailPage = lazy(() =>
   import('./features/run-detail/RunDetailPage').then((m) => ({ default: m.RunDetailPage })),
 );
 const NewRunPage = lazy(() => import('./pages/NewRunPage').then((m) => ({ default: m.NewRunPage })));
+const SetupWizard = lazy(() =>
+  import('./features/setup/SetupWizard').then((m) => ({ default: m.SetupWizard })),
+);
 const SettingsPage = lazy(() =>
   import('./features/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })),
 );
@@ -21,6 +26,11 @@ export function App() {
   const { status, error, info, settings, load, settingsChanged } = useAppStore();
   const route = useRoute();
   const connection = useConnectionStore((s) => s.state);
+  const providerStatus = useSetupStore((s) => s.status);
+  // No provider and not skipped: the wizard stands in for the pages that cannot work without one (the dashboard
+  // and New run); Settings and a run's page stay reachable.
+  const setup = firstStart(settings?.setupSkipped, providerStatus);
+  const wizardHere = route.id === 'runs' || route.id === 'new';
 
   useEffect(() => {
     // main.tsx started the first read (startup.ts) before this first render.
@@ -73,9 +83,15 @@ export function App() {
           </section>
         )}
         {(status === 'loading' || status === 'idle') && <p className="hint">Loading…</p>}
-        {status === 'ready' && (
+        {status === 'ready' && <DropLayer />}
+        {status === 'ready' && wizardHere && setup === 'unknown' && <p className="hint">Loading…</p>}
+        {status === 'ready' && !(wizardHere && setup === 'unknown') && (
           <Suspense fallback={<p className="hint">Loading…</p>}>
-            {route.id === 'run' ? (
+            {route.id === 'setup' ? (
+              <SetupWizard again />
+            ) : wizardHere && setup === 'yes' ? (
+              <SetupWizard again={false} />
+            ) : route.id === 'run' ? (
               <RunDetailPage key={route.runId} runId={route.runId} />
             ) : route.id === 'runs' ? (
               <RunsPage />

@@ -11,42 +11,23 @@ import type {
 } from '../../../engine/api/runs';
 import { listRunLogs, readRunLog } from '../../../engine/runs/run-logs';
 import { EventBus } from '../../../engine/api/event-bus';
+import { runSummary } from '../../../engine/api/testing/run-summary';
 import type { Output } from '../engine-call';
 import { isTerminalStatus } from '../../../engine/api/vocabulary';
 
 // A stand-in for the engine's runs handlers, for the CLI's tests: runs live in memory, the test scripts their
 // events, and every event is stored (with a sequence number) before it is fanned out, as the engine does.
 
+/** The shared run-summary fixture with the CLI tests' id, task, sandbox and dates. */
 export function fakeSummary(over: Partial<RunSummary> = {}): RunSummary {
-  return {
+  return runSummary({
     id: '1a2b3c4d-0000-4000-8000-000000000001',
-    name: null,
-    status: 'running',
-    endReason: null,
-    message: null,
-    mode: 'greenfield',
     task: 'Predict whether a customer will churn.',
-    workspace: '/tmp/ws',
-    metric: { name: 'accuracy', direction: 'higher', target: 0.82, trusted: true },
-    step: 0,
-    maxSteps: 6,
-    bestScore: null,
-    bestStep: null,
-    bestCommit: null,
-    finalScore: null,
-    costUsd: 0,
-    unknownCostCalls: 0,
-    promptTokens: 0,
-    completionTokens: 0,
-    llmCalls: 0,
-    model: 'scripted model',
     sandbox: 'local',
     createdAt: '2026-11-26T17:00:00.000Z',
     startedAt: '2026-11-26T17:00:00.000Z',
-    endedAt: null,
-    lastSeq: 0,
     ...over,
-  };
+  });
 }
 
 export function fakeExperiment(over: Partial<Experiment> = {}): Experiment {

@@ -22,7 +22,7 @@ export interface TestServer {
  */
 export async function startTestServer(
   wrapEngine: (engine: Engine) => Engine = (e) => e,
-  options: Pick<EngineOptions, 'tailOtherProcesses'> = {},
+  options: Pick<EngineOptions, 'tailOtherProcesses' | 'secrets' | 'secretsUnavailable' | 'runs'> = {},
 ): Promise<TestServer> {
   const temp = makeTempDir('mle-beast-server-');
   const rendererDir = path.join(temp.dir, 'renderer');

@@ -37,6 +37,13 @@ export function fmtDate(iso: string | null): string {
 // costliest part of rendering the Runs table's rows.
 let dateFormat: Intl.DateTimeFormat | null = null;
 
+/**
+ * Whether a model takes tool calls, in the words the catalog and the wizard share: without them the engine
+ * falls back to JSON mode; null is a provider that does not say.
+ */
+export const fmtToolSupport = (supportsTools: boolean | null | undefined): string =>
+  supportsTools == null ? 'tool calls unknown' : supportsTools ? 'tool calls' : 'no tool calls (JSON mode)';
+
 export const shortId = (id: string): string => id.slice(0, 8);
 
 export const shortSha = (sha: string | null): string => (sha ? sha.slice(0, 7) : '—');

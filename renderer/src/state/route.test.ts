@@ -7,6 +7,7 @@ describe('parseRoute', () => {
     expect(parseRoute('#/new')).toEqual({ id: 'new', runId: null });
     expect(parseRoute('')).toEqual({ id: 'runs', runId: null });
     expect(parseRoute('#/nowhere')).toEqual({ id: 'runs', runId: null });
+    expect(parseRoute('#/setup')).toEqual({ id: 'setup', runId: null });
   });
 
   it('reads a run id, and round-trips one that needs escaping', () => {

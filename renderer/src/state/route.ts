@@ -7,8 +7,13 @@ export const ROUTES = [
 ] as const;
 export type RouteId = (typeof ROUTES)[number]['id'];
 
-/** Where the app is: a top-level page, or one run's detail (`#/runs/<id>`, under Runs in the menu). */
-export type Route = { id: RouteId; runId: null } | { id: 'run'; runId: string };
+/**
+ * Where the app is: a top-level page, one run's detail (`#/runs/<id>`, under Runs in the menu), or the set-up
+ * wizard opened again from Settings (`#/setup`, not in the menu).
+ */
+export type Route = { id: RouteId | 'setup'; runId: null } | { id: 'run'; runId: string };
+
+export const SETUP_HASH = '#/setup';
 
 export const runHash = (id: string): string => `#/runs/${encodeURIComponent(id)}`;
 
@@ -21,6 +26,7 @@ export function parseRoute(hash: string): Route {
       return { id: 'runs', runId: null };
     }
   }
+  if (hash === SETUP_HASH) return { id: 'setup', runId: null };
   return { id: ROUTES.find((r) => r.hash === hash)?.id ?? 'runs', runId: null };
 }
 

@@ -1,4 +1,5 @@
 import type { DatasetPreview as Preview } from '../../../../engine/api';
+import { DataTable } from '../../lib/DataTable';
 import { fmtCount } from '../../lib/format';
 
 type Ok = Extract<Preview, { ok: true }>;
@@ -91,42 +92,37 @@ export function DatasetPreview({ preview }: { preview: Ok }) {
         </p>
       )}
       {s?.columns && (
-        <table className="columns-table">
-          <caption>Columns</caption>
-          <thead>
-            <tr>
-              <th scope="col">Column</th>
-              <th scope="col">Type</th>
-              <th scope="col">Missing</th>
-              <th scope="col">Distinct</th>
-              <th scope="col">Values</th>
-            </tr>
-          </thead>
-          <tbody>
-            {s.columns.map((c) => (
-              <tr key={c.name} className={c.isLabel ? 'is-label' : undefined}>
-                <th scope="row">
-                  {c.name}
-                  {c.isLabel && <span className="badge ok">label</span>}
-                </th>
-                <td>{c.type}</td>
-                <td>{c.missing > 0 ? fmtCount(c.missing) : '—'}</td>
-                <td>
-                  {fmtCount(c.distinct)}
-                  {c.distinctCapped ? '+' : ''}
-                </td>
-                <td className="hint">
-                  {c.numeric
-                    ? `${short(c.numeric.min)} – ${short(c.numeric.max)}`
-                    : (c.top ?? [])
-                        .slice(0, 3)
-                        .map((t) => t.value)
-                        .join(', ')}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          className="columns-table"
+          caption="Columns"
+          scroll={false}
+          headers={['Column', 'Type', 'Missing', 'Distinct', 'Values']}
+          rows={s.columns}
+          rowKey={(c) => c.name}
+          rowClassName={(c) => (c.isLabel ? 'is-label' : undefined)}
+          cells={(c) => (
+            <>
+              <th scope="row">
+                {c.name}
+                {c.isLabel && <span className="badge ok">label</span>}
+              </th>
+              <td>{c.type}</td>
+              <td>{c.missing > 0 ? fmtCount(c.missing) : '—'}</td>
+              <td>
+                {fmtCount(c.distinct)}
+                {c.distinctCapped ? '+' : ''}
+              </td>
+              <td className="hint">
+                {c.numeric
+                  ? `${short(c.numeric.min)} – ${short(c.numeric.max)}`
+                  : (c.top ?? [])
+                      .slice(0, 3)
+                      .map((t) => t.value)
+                      .join(', ')}
+              </td>
+            </>
+          )}
+        />
       )}
       {s?.text && (
         <p className="hint">

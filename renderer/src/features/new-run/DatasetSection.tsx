@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import type { DatasetPreview as Preview } from '../../../../engine/api';
 import { useAppStore } from '../../state/app-store';
+import { DropNoticeView } from '../drop/DropLayer';
+import { droppedItems, useDropStore } from '../drop/store';
+import { BrowseFolder } from './BrowseFolder';
 import { DatasetPreview } from './DatasetPreview';
 import { Field } from './Field';
 import { useFieldIssues, useNewRunStore } from './store';
-
-/** The host's extras, where it has them (the desktop app); the browser host has neither. */
-const bridge = () => window.mle;
 
 /** Dataset: a drop zone, the typed path (checked by the engine as it is typed), examples, and the preview. */
 export function DatasetSection() {
@@ -14,34 +14,22 @@ export function DatasetSection() {
   const setField = useNewRunStore((s) => s.set);
   const preview = useNewRunStore((s) => s.preview);
   const focusAt = useNewRunStore((s) => s.focusDatasetAt);
-  const dropWithoutPath = useNewRunStore((s) => s.dropWithoutPath);
   const checked = useFieldIssues('dataset');
   const pathInput = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
-  const [dropNote, setDropNote] = useState<string | null>(null);
 
   useEffect(() => {
     if (focusAt) pathInput.current?.focus();
   }, [focusAt]);
 
+  // The window takes drops anywhere (DropLayer); this zone also takes a drop that carries no file, to say why.
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
+    event.stopPropagation();
     setOver(false);
-    const file = event.dataTransfer.files[0];
-    const path = file ? (bridge()?.pathForFile?.(file) ?? null) : null;
-    if (path) {
-      setDropNote(null);
-      setField('dataset', path);
-      return;
-    }
-    // A browser hands over the file's contents, never where it lives: the engine needs the path.
-    setDropNote(
-      `${file ? `“${file.name}” was dropped, but` : 'Something was dropped, but'} a browser does not tell the page where a file lives. Type or paste its path below.`,
-    );
-    dropWithoutPath();
+    void useDropStore.getState().drop(droppedItems(event.dataTransfer));
   };
 
-  const pick = bridge()?.pickFolder;
   // The preview's reason, until the engine's check of the whole form says the same on the field.
   const previewError =
     preview.value && !preview.value.ok && checked.length === 0
@@ -61,21 +49,8 @@ export function DatasetSection() {
         onDrop={onDrop}
         data-testid="drop-zone"
       >
-        Drop a dataset folder or file here
-        {pick && (
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => void pick().then((p) => p && setField('dataset', p))}
-          >
-            Choose folder…
-          </button>
-        )}
-        {dropNote && (
-          <p className="notes" role="status">
-            {dropNote}
-          </p>
-        )}
+        Drop a dataset folder or a project.yaml here, or anywhere on the window
+        <DropNoticeView inline />
       </div>
       <div className="form">
         <Field
@@ -89,14 +64,21 @@ export function DatasetSection() {
           }
         >
           {(p) => (
-            <input
-              {...p}
-              ref={pathInput}
-              value={form.dataset}
-              placeholder="/data/my-dataset"
-              spellCheck={false}
-              onChange={(e) => setField('dataset', e.target.value)}
-            />
+            <div className="path-row">
+              <input
+                {...p}
+                ref={pathInput}
+                value={form.dataset}
+                placeholder="/data/my-dataset"
+                spellCheck={false}
+                onChange={(e) => setField('dataset', e.target.value)}
+              />
+              <BrowseFolder
+                purpose="dataset"
+                current={form.dataset}
+                onPicked={(v) => setField('dataset', v)}
+              />
+            </div>
           )}
         </Field>
         <Field

@@ -2,6 +2,7 @@ import { useEffect, useRef, type FormEvent, type ReactNode } from 'react';
 import type { ProjectForm } from '../../../../engine/api';
 import { useAppStore } from '../../state/app-store';
 import { runHash } from '../../state/route';
+import { BrowseFolder } from './BrowseFolder';
 import { DatasetSection } from './DatasetSection';
 import { Field } from './Field';
 import { ModelField } from './ModelField';
@@ -174,13 +175,16 @@ function WorkspaceSection() {
           }
         >
           {(p) => (
-            <input
-              {...p}
-              value={path}
-              spellCheck={false}
-              placeholder={mode === 'greenfield' ? 'empty: a new folder' : '/path/to/repository'}
-              onChange={(e) => setField('workspace', e.target.value)}
-            />
+            <div className="path-row">
+              <input
+                {...p}
+                value={path}
+                spellCheck={false}
+                placeholder={mode === 'greenfield' ? 'empty: a new folder' : '/path/to/repository'}
+                onChange={(e) => setField('workspace', e.target.value)}
+              />
+              <BrowseFolder purpose="workspace" current={path} onPicked={(v) => setField('workspace', v)} />
+            </div>
           )}
         </Field>
       </div>

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { DataTable } from '../../lib/DataTable';
 import { fmtDate, shortSha } from '../../lib/format';
 import { useDetailsStore } from './details-store';
 
@@ -41,33 +42,26 @@ export function HistoryPanel({ runId }: { runId: string }) {
                 No commit on the run's branch yet: the baseline is committed once it passes its tests.
               </p>
             ) : (
-              <div className="table-scroll">
-                <table className="table" aria-label="Commits of the run branch">
-                  <thead>
-                    <tr>
-                      <th scope="col">Commit</th>
-                      <th scope="col">Message</th>
-                      <th scope="col">Author</th>
-                      <th scope="col">Date</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {gitLog.data.commits.map((c) => (
-                      <tr key={c.sha} data-testid="commit-row">
-                        <td>
-                          <code title={c.sha}>{shortSha(c.sha)}</code>
-                        </td>
-                        <td>
-                          {c.subject}
-                          {c.body && <div className="hint small commit-body">{c.body}</div>}
-                        </td>
-                        <td>{c.author}</td>
-                        <td>{fmtDate(c.at)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                label="Commits of the run branch"
+                headers={['Commit', 'Message', 'Author', 'Date']}
+                rows={gitLog.data.commits}
+                rowKey={(c) => c.sha}
+                rowTestId="commit-row"
+                cells={(c) => (
+                  <>
+                    <td>
+                      <code title={c.sha}>{shortSha(c.sha)}</code>
+                    </td>
+                    <td>
+                      {c.subject}
+                      {c.body && <div className="hint small commit-body">{c.body}</div>}
+                    </td>
+                    <td>{c.author}</td>
+                    <td>{fmtDate(c.at)}</td>
+                  </>
+                )}
+              />
             )}
             {gitLog.data.truncated && (
               <p className="hint small">Older commits are left out (the newest 500 are shown).</p>
@@ -96,30 +90,23 @@ export function HistoryPanel({ runId }: { runId: string }) {
               policy refused (from <code>{safety.data.file}</code>); the agent was told and went on.
             </p>
             {safety.data.note && <p className="hint small">{safety.data.note}</p>}
-            <div className="table-scroll">
-              <table className="table" aria-label="Blocked commands">
-                <thead>
-                  <tr>
-                    <th scope="col">Time</th>
-                    <th scope="col">Kind</th>
-                    <th scope="col">Rule</th>
-                    <th scope="col">Command</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {safety.data.blocks.map((b, i) => (
-                    <tr key={i} data-testid="safety-row">
-                      <td>{fmtDate(b.at)}</td>
-                      <td>{b.kind}</td>
-                      <td>{b.rule}</td>
-                      <td>
-                        <code>{b.subject}</code>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              label="Blocked commands"
+              headers={['Time', 'Kind', 'Rule', 'Command']}
+              rows={safety.data.blocks}
+              rowKey={(_, i) => i}
+              rowTestId="safety-row"
+              cells={(b) => (
+                <>
+                  <td>{fmtDate(b.at)}</td>
+                  <td>{b.kind}</td>
+                  <td>{b.rule}</td>
+                  <td>
+                    <code>{b.subject}</code>
+                  </td>
+                </>
+              )}
+            />
           </>
         )}
       </section>

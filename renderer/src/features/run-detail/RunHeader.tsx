@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { api } from '../../api';
+import { host } from '../../host';
 import { elapsedNow, targetReached, type RunView } from '../../../../engine/api/run-view';
 import { StatusBadge } from '../../components/StatusBadge';
 import { comparison, fmtCost, fmtCount, fmtDuration, fmtScore, shortId } from '../../lib/format';
@@ -45,6 +47,45 @@ function CopyPath({ path }: { path: string }) {
       </span>
     </>
   );
+}
+
+/**
+ * "Show in folder" where the host has a file manager (the desktop app): the folder that holds the item opens with
+ * it selected. `where` resolves the path on click (the run folder is asked of the engine then).
+ */
+function ShowInFolder({ label, where }: { label: string; where: () => Promise<string> }) {
+  const [error, setError] = useState<string | null>(null);
+  const show = async () => {
+    setError(null);
+    try {
+      const result = await host!.call('showItemInFolder', { path: await where() });
+      if (!result.ok) setError(result.error.message);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <>
+      <button type="button" className="secondary small" onClick={() => void show()}>
+        {label}
+      </button>
+      {error && (
+        <span role="alert" className="field-error small">
+          {' '}
+          {error}
+        </span>
+      )}
+    </>
+  );
+}
+
+/** The run's own folder (data copy, hidden holdout, logs): `<runs folder>/<run id>`, the runs folder from the engine. */
+async function runFolder(runId: string): Promise<string> {
+  const { locations } = await api.call('app.storage', {});
+  const runs = locations.find((l) => l.id === 'runs');
+  if (!runs) throw new Error('The engine did not say where its runs folder is.');
+  const sep = runs.path.includes('\\') && !runs.path.includes('/') ? '\\' : '/';
+  return `${runs.path.replace(/[\\/]+$/, '')}${sep}${runId}`;
 }
 
 export function RunHeader({ view }: { view: RunView }) {
@@ -155,7 +196,15 @@ export function RunHeader({ view }: { view: RunView }) {
         ))}
       </dl>
       <p className="hint small workspace-line">
-        Workspace <code data-testid="run-workspace">{run.workspace}</code> <CopyPath path={run.workspace} />
+        Workspace <code data-testid="run-workspace">{run.workspace}</code>{' '}
+        {host ? (
+          <>
+            <ShowInFolder label="Show workspace in folder" where={async () => run.workspace} />{' '}
+            <ShowInFolder label="Show run folder" where={() => runFolder(run.id)} />
+          </>
+        ) : (
+          <CopyPath path={run.workspace} />
+        )}
       </p>
     </section>
   );

@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import type { CatalogModelInfo } from '../../../../engine/api';
-import { fmtDate } from '../../lib/format';
+import { fmtDate, fmtToolSupport } from '../../lib/format';
 import { useAppStore } from '../../state/app-store';
 import { useCatalogView } from './catalog-store';
 import { filterModels } from './model-filter';
@@ -12,7 +12,6 @@ const SHOWN = 40;
 
 const price = (v: number | null) =>
   v === null ? '—' : `$${v < 0.01 && v > 0 ? v.toFixed(4) : v.toFixed(2)}`;
-const tools = (v: boolean | null) => (v === null ? 'unknown' : v ? 'yes' : 'no (JSON mode)');
 
 /**
  * The live model list of the provider a run would use: search, prices per 1M tokens, tool support, and a
@@ -123,7 +122,7 @@ function ModelRow({ model, chosen, choose }: { model: CatalogModelInfo; chosen: 
       <td className="num">{price(model.inputPricePerMillion)}</td>
       <td className="num">{price(model.outputPricePerMillion)}</td>
       <td className="num">{model.contextLength?.toLocaleString('en-US') ?? '—'}</td>
-      <td>{tools(model.supportsTools)}</td>
+      <td>{fmtToolSupport(model.supportsTools)}</td>
       <td>
         {chosen ? (
           <span className="badge ok">chosen</span>

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { ProviderStatus } from '../../../../engine/api';
 import { useAppStore } from '../../state/app-store';
+import { ApiKeys } from './ApiKeys';
 import { ModelCatalog, ModelSuggestions } from './ModelCatalog';
 import { Section, RemoteState } from './Section';
 import { SettingField, type Options } from './SettingField';
@@ -16,6 +17,7 @@ const PROVIDERS: Options = [
 const SOURCE_TEXT = {
   shell: 'in the shell',
   dotenv: 'in .env',
+  keychain: 'as a saved key',
   app: 'in these settings',
   default: 'built in',
 };
@@ -33,7 +35,7 @@ export function ProviderSection() {
     <Section
       id="provider"
       title="Provider & model"
-      intro="The LLM that new runs use. The shell environment and a .env file in the working folder come before these settings."
+      intro="The LLM that new runs use. The shell environment and a .env file in the working folder come before the keys saved here and these settings."
     >
       <div className="form">
         <SettingField name="llmProvider" label="Provider" options={PROVIDERS} />
@@ -55,6 +57,7 @@ export function ProviderSection() {
         />
       </div>
       <ModelSuggestions />
+      <ApiKeys />
       <RemoteState what="the provider status" status={status.status} error={status.error} retry={load} />
       {status.data && <ProviderFacts status={status.data} />}
       {status.data?.resolved ? (
@@ -93,11 +96,11 @@ function ProviderFacts({ status }: { status: ProviderStatus }) {
           ))}
         </ul>
       )}
-      <h3>Keys</h3>
+      <h3>Where each credential comes from</h3>
       <p className="hint">
-        Keys are never shown or typed here. Set the variable in the shell that starts mle-beast (
-        <code>export OPENROUTER_API_KEY=…</code>) or as a line in <code>{status.dotenvPath}</code>, then
-        restart mle-beast.
+        The shell that starts mle-beast (<code>export OPENROUTER_API_KEY=…</code>), then a line in{' '}
+        <code>{status.dotenvPath}</code>, then a key saved above. Restart mle-beast after changing the shell
+        or the .env file.
       </p>
       <table className="table credentials">
         <caption className="visually-hidden">Provider credentials</caption>

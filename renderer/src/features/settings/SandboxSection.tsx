@@ -161,7 +161,7 @@ function ImageLine({ image, dockerUp }: { image: SandboxImageStatus; dockerUp: b
   );
 }
 
-function BuildProgress({ build }: { build: BuildView }) {
+export function BuildProgress({ build }: { build: BuildView }) {
   if (build.error) {
     return (
       <p className="field-error" role="alert">

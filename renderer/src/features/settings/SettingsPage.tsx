@@ -1,9 +1,11 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { FormEvent, MouseEvent } from 'react';
 import { useAppStore } from '../../state/app-store';
+import { SETUP_HASH } from '../../state/route';
 import { AboutSection } from './AboutSection';
 import { DataSection } from './DataSection';
 import { LimitsSection } from './LimitsSection';
+import { NotificationsSection } from './NotificationsSection';
 import { PolicySection } from './PolicySection';
 import { ProviderSection } from './ProviderSection';
 import { SandboxSection } from './SandboxSection';
@@ -21,6 +23,7 @@ const SECTIONS = [
   ['provider', 'Provider & model'],
   ['sandbox', 'Sandbox'],
   ['limits', 'Limits & budgets'],
+  ['notifications', 'Notifications'],
   ['appearance', 'Appearance'],
   ['policy', 'Safety policy'],
   ['data', 'Data'],
@@ -49,7 +52,18 @@ export function SettingsPage() {
   return (
     <>
       <header className="page-header">
-        <h1>Settings</h1>
+        <div className="page-title-row">
+          <h1>Settings</h1>
+          {/* The first-start wizard, again: provider, key, live check, model and sandbox, saved only at its end. */}
+          <button
+            type="button"
+            className="secondary"
+            data-testid="rerun-setup"
+            onClick={() => (location.hash = SETUP_HASH)}
+          >
+            Run set-up again
+          </button>
+        </div>
         <nav aria-label="Settings sections" className="section-links">
           {SECTIONS.map(([id, label]) => (
             <a key={id} href={`#/settings`} onClick={(e) => jumpTo(e, id)}>
@@ -62,6 +76,7 @@ export function SettingsPage() {
         <ProviderSection />
         <SandboxSection />
         <LimitsSection />
+        <NotificationsSection />
         <Section id="appearance" title="Appearance">
           <div className="form">
             <SettingField name="theme" label="Theme" options={THEMES} />

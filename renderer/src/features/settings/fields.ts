@@ -28,6 +28,11 @@ export const FIELD_KINDS: Record<SettingKey, FieldKind> = {
   llmProvider: { type: 'choice', nullable: true },
   llmModel: { type: 'text' },
   localBaseUrl: { type: 'text' },
+  setupSkipped: { type: 'bool' },
+  notifyTargetReached: { type: 'bool' },
+  notifyFinished: { type: 'bool' },
+  notifyFailed: { type: 'bool' },
+  notifyInterrupted: { type: 'bool' },
 };
 
 /** What an input holds: text, or a checkbox's state. */
