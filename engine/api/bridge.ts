@@ -4,8 +4,6 @@
  */
 export interface MleBridge {
   readonly host: 'electron';
-  /** The contract's event names (`eventNames`), so a subscriber need not load the contract to know them. */
-  readonly events: readonly string[];
   invoke(command: string, input: unknown): Promise<unknown>;
   on(event: string, listener: (payload: unknown) => void): () => void;
   /** Where the host can tell: the path of a file or folder dropped on the window (a browser cannot). */
