@@ -1,12 +1,9 @@
 import type { RunEvent, RunSummary } from './runs';
 import type { Settings } from './settings';
-import {
-  comparisonOperator,
-  isTerminalStatus,
-  meetsTarget,
-  type EndReason,
-  type RunStatus,
-} from './vocabulary';
+import type { EndReason } from './vocabulary';
+// The plain values, not the schemas: the browser host's run-end notices start with the first screen, before
+// the renderer has loaded zod.
+import { comparisonOperator, isTerminalStatus, meetsTarget, type RunStatus } from './vocabulary-values';
 
 /**
  * The one rule for "a run ended" that both hosts announce with: the desktop app's main process with native

@@ -19,6 +19,10 @@ export function isBetter(direction: Direction, a: number, b: number | null): boo
   return direction === 'higher' ? a > b : a < b;
 }
 
+/** The comparison a target is written with: `accuracy >= 0.85`, `rmse <= 3.2`. */
+export const comparisonOperator = (direction: Direction): '>=' | '<=' =>
+  direction === 'higher' ? '>=' : '<=';
+
 /** Whether a score meets a target: `>=` for higher-is-better metrics, `<=` for lower. No target, no score: no. */
 export function meetsTarget(direction: Direction, value: number | null, target: number | null): boolean {
   if (value === null || target === null || !Number.isFinite(value)) return false;

@@ -17,10 +17,6 @@ export * from './vocabulary-values';
 export const Direction = z.enum(DIRECTIONS);
 export type Direction = z.infer<typeof Direction>;
 
-/** The comparison a target is written with: `accuracy >= 0.85`, `rmse <= 3.2`. */
-export const comparisonOperator = (direction: Direction): '>=' | '<=' =>
-  direction === 'higher' ? '>=' : '<=';
-
 /** Greenfield: an empty workspace; brownfield: improve an existing repository, on a branch. */
 export const RUN_MODES = ['greenfield', 'brownfield'] as const;
 export const RunMode = z.enum(RUN_MODES);
