@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiCallError, createApiClient, type Transport } from './client';
+import { ApiCallError, createApiClient, createValidatingClient, type Transport } from './client';
+import { contractValidator } from './validate';
 import { DEFAULT_SETTINGS } from './settings';
 
 function transport(reply: unknown): Transport & { emit(event: string, payload: unknown): void } {
@@ -73,5 +74,78 @@ describe('api client', () => {
     expect(seen).toEqual([1, 2, 3, 4, 5]);
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/dropped malformed run.events/));
     warn.mockRestore();
+  });
+});
+
+describe('api client with checks loaded on first need (the renderer)', () => {
+  const event = (seq: number) => ({
+    runId: 'r1',
+    seq,
+    at: '2026-12-07T12:00:00.000Z',
+    body: { type: 'log', stage: 'training', source: 'training', stream: 'stdout', text: `line ${seq}` },
+  });
+
+  it('loads the checks once, on the first call, and still refuses a reply that breaks the contract', async () => {
+    const load = vi.fn(async () => contractValidator);
+    const good = createValidatingClient(transport({ ok: true, value: DEFAULT_SETTINGS }), load);
+    expect(load).not.toHaveBeenCalled();
+    await expect(good.call('settings.get', {})).resolves.toEqual(DEFAULT_SETTINGS);
+    await expect(good.call('settings.get', {})).resolves.toEqual(DEFAULT_SETTINGS);
+    expect(load).toHaveBeenCalledTimes(1);
+    const wrong = createValidatingClient(
+      transport({ ok: true, value: { ...DEFAULT_SETTINGS, theme: 'neon' } }),
+      async () => contractValidator,
+    );
+    await expect(wrong.call('settings.get', {})).rejects.toThrow(/settings.get: theme/);
+  });
+
+  it('holds events that come before the checks load and hands them over checked, in order', async () => {
+    const t = transport(null);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const client = createValidatingClient(t, async () => (await gate, contractValidator));
+    const seen: number[] = [];
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    client.on('run.event', (e) => seen.push(e.seq));
+    t.emit('run.event', event(1));
+    t.emit('run.events', { runId: 'r1', events: [event(2), event(3)] });
+    t.emit('run.event', { ...event(4), seq: 'four' });
+    expect(seen).toEqual([]);
+    release();
+    await vi.waitFor(() => expect(seen).toEqual([1, 2, 3]));
+    t.emit('run.event', event(5));
+    expect(seen).toEqual([1, 2, 3, 5]); // once loaded, at once, as the eager client does
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/dropped malformed run.event/));
+    warn.mockRestore();
+  });
+
+  it('keeps events when the checks fail to load and tries again with the next event', async () => {
+    const t = transport(null);
+    let attempts = 0;
+    const client = createValidatingClient(t, async () => {
+      if (++attempts === 1) throw new Error('chunk did not arrive');
+      return contractValidator;
+    });
+    const seen: number[] = [];
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    client.on('run.event', (e) => seen.push(e.seq));
+    t.emit('run.event', event(1));
+    await vi.waitFor(() => expect(warn).toHaveBeenCalledWith(expect.stringMatching(/did not load/)));
+    t.emit('run.event', event(2));
+    await vi.waitFor(() => expect(seen).toEqual([1, 2]));
+    expect(attempts).toBe(2);
+    warn.mockRestore();
+  });
+
+  it('hands nothing over after unsubscribing, even events that waited for the checks', async () => {
+    const t = transport(null);
+    const client = createValidatingClient(t, async () => contractValidator);
+    const seen = vi.fn();
+    const off = client.on('settings.changed', seen);
+    t.emit('settings.changed', { settings: DEFAULT_SETTINGS });
+    off();
+    await client.call('settings.get', {}).catch(() => undefined); // the checks have loaded by now
+    await new Promise((r) => setTimeout(r, 0));
+    expect(seen).not.toHaveBeenCalled();
   });
 });

@@ -3,16 +3,14 @@ import { describeIssues, issuesToText } from './errors';
 import { HOST_CAPABILITY_NAMES, type HostCapabilityName } from './host-names';
 import { fail, ok, ResultEnvelope, type Result } from './result';
 
-export { HOST_CAPABILITY_NAMES, isHostCapabilityName, type HostCapabilityName } from './host-names';
-
-/** What a user can drop on the window, said wherever a drop is refused (desktop and browser alike). */
-export const DROP_HINT = 'Drop a dataset folder, or a project.yaml file to fill the New run form.';
-
-/** A project.yaml is a page of settings: anything larger is not one, and is not read into memory. */
-export const PROJECT_FILE_MAX_BYTES = 256 * 1024;
-
-/** A project file by its name: `project.yaml`, `my-run.yml`... (its content is checked by `project.import`). */
-export const isProjectFileName = (name: string): boolean => /\.ya?ml$/i.test(name);
+export {
+  DROP_HINT,
+  HOST_CAPABILITY_NAMES,
+  isHostCapabilityName,
+  isProjectFileName,
+  PROJECT_FILE_MAX_BYTES,
+  type HostCapabilityName,
+} from './host-names';
 
 const AbsolutePath = z
   .string()

@@ -1,5 +1,7 @@
 import type { RunEvent, RunSummary } from './runs';
 import type { Settings } from './settings';
+// The plain values, not the schemas: the browser host's run-end notices start with the first screen, before
+// the renderer has loaded zod.
 import {
   comparisonOperator,
   END_REASON_TEXT,
@@ -7,7 +9,7 @@ import {
   meetsTarget,
   type EndReason,
   type RunStatus,
-} from './vocabulary';
+} from './vocabulary-values';
 
 /**
  * The one rule for "a run ended" that both hosts announce with: the desktop app's main process with native

@@ -1,23 +1,15 @@
-import {
-  isTerminalStatus as isTerminal,
-  STAGES,
-  type Experiment,
-  type ExperimentOutcome,
-  type RunEvent,
-  type RunSnapshot,
-  type RunSummary,
-  type StageName,
-  type StageRow,
-} from './runs';
+// Values from vocabulary-values.ts, types from the schema modules: this fold runs on the renderer's first
+// screen, before any schema is built (see client-core.ts).
+import type { Experiment, ExperimentOutcome, RunEvent, RunSnapshot, RunSummary, StageRow } from './runs';
+import type { LogSource, LogStream, ScoreSource, ScoreSplit } from './vocabulary';
 import {
   isBetter,
+  isTerminalStatus as isTerminal,
   meetsTarget,
+  STAGES,
   type Direction,
-  type LogSource,
-  type LogStream,
-  type ScoreSource,
-  type ScoreSplit,
-} from './vocabulary';
+  type StageName,
+} from './vocabulary-values';
 
 /**
  * The one fold of a run's events into what a UI shows of it: the renderer's Runs and Run detail pages and the

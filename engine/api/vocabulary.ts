@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import { DIRECTIONS, END_REASONS, RUN_STATUSES, STAGES } from './vocabulary-values';
+
+// The plain values and predicates (lists, isBetter, isTerminalStatus, ...) live in vocabulary-values.ts, which
+// imports no zod, so the renderer's first screen can use them without building a schema; they are re-exported
+// here, and the enums below are built from those same lists.
+export * from './vocabulary-values';
 
 /**
  * The words every layer shares: which way a metric is better, the run's mode, the sandbox and network
@@ -8,31 +14,8 @@ import { z } from 'zod';
  * This file sits in engine/api, the lowest layer, so every other folder may import it.
  */
 
-/** Which way a metric is better. Fixed per run (ARCHITECTURE.md section 6), never guessed per step. */
-export const DIRECTIONS = ['higher', 'lower'] as const;
 export const Direction = z.enum(DIRECTIONS);
 export type Direction = z.infer<typeof Direction>;
-
-/**
- * Whether score `a` improves on the best so far `b`: strictly (a tie is not an improvement), in the
- * metric's direction. No best yet (null, or a non-finite figure) is beaten by any finite score; a non-finite
- * score (NaN, Infinity from a broken evaluation) never improves anything.
- */
-export function isBetter(direction: Direction, a: number, b: number | null): boolean {
-  if (!Number.isFinite(a)) return false;
-  if (b === null || !Number.isFinite(b)) return true;
-  return direction === 'higher' ? a > b : a < b;
-}
-
-/** Whether a score meets a target: `>=` for higher-is-better metrics, `<=` for lower. No target, no score: no. */
-export function meetsTarget(direction: Direction, value: number | null, target: number | null): boolean {
-  if (value === null || target === null || !Number.isFinite(value)) return false;
-  return direction === 'higher' ? value >= target : value <= target;
-}
-
-/** The comparison a target is written with: `accuracy >= 0.85`, `rmse <= 3.2`. */
-export const comparisonOperator = (direction: Direction): '>=' | '<=' =>
-  direction === 'higher' ? '>=' : '<=';
 
 /** Greenfield: an empty workspace; brownfield: improve an existing repository, on a branch. */
 export const RUN_MODES = ['greenfield', 'brownfield'] as const;
@@ -62,46 +45,9 @@ export const NETWORK_MODES = ['none', 'bridge'] as const;
 export const NetworkMode = z.enum(NETWORK_MODES);
 export type NetworkMode = z.infer<typeof NetworkMode>;
 
-export const RunStatus = z.enum([
-  'pending',
-  'running',
-  'paused',
-  'completed',
-  'failed',
-  'cancelled',
-  'interrupted',
-]);
+export const RunStatus = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatus>;
-/** States a run never leaves on its own (interrupted can be resumed by the user). */
-export const TERMINAL_STATUSES = [
-  'completed',
-  'failed',
-  'cancelled',
-  'interrupted',
-] as const satisfies readonly RunStatus[];
-export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
-export const isTerminalStatus = (s: RunStatus): s is TerminalStatus =>
-  (TERMINAL_STATUSES as readonly RunStatus[]).includes(s);
 
-/**
- * The pipeline's stages, in order (README "Stages"). They name the `X-Mle-Stage` header of every LLM
- * request, the stage rows in the store, and the steps in the UI.
- */
-export const STAGES = [
-  'setup',
-  'data_analysis',
-  'data_analysis_critic',
-  'baseline',
-  'testing',
-  'training',
-  'evaluate',
-  'scoring',
-  'proposal',
-  'proposal_critic',
-  'implement',
-  'hillclimb_test',
-  'final_scoring',
-] as const;
 export const StageName = z.enum(STAGES);
 export type StageName = z.infer<typeof StageName>;
 
@@ -109,32 +55,8 @@ export const StageStatus = z.enum(['pending', 'active', 'pass', 'fail', 'retryin
 export type StageStatus = z.infer<typeof StageStatus>;
 
 /** Why a run ended: the machine-readable reason beside the human message. */
-export const EndReason = z.enum([
-  'target_reached',
-  'max_steps',
-  'max_consecutive_failures',
-  'max_cost',
-  'max_wall_time',
-  'cancelled',
-  'error',
-  'interrupted',
-]);
+export const EndReason = z.enum(END_REASONS);
 export type EndReason = z.infer<typeof EndReason>;
-
-/**
- * Why a run stopped, in a few words: the one wording the CLI's summary, the run header, the end notice and the
- * report all show (each adds its own sentence around it).
- */
-export const END_REASON_TEXT: Record<EndReason, string> = {
-  target_reached: 'target reached',
-  max_steps: 'step limit reached',
-  max_consecutive_failures: 'too many failed experiments in a row',
-  max_cost: 'cost budget spent',
-  max_wall_time: 'time budget spent',
-  cancelled: 'cancelled',
-  error: 'stopped by an error',
-  interrupted: 'interrupted',
-};
 
 /** What kind of change an experiment tries (the proposal critic and the journal tally them). */
 export const EXPERIMENT_TAGS = ['MODEL', 'FEATURE', 'HYPERPARAM', 'DATA', 'ENSEMBLE'] as const;

@@ -1,4 +1,4 @@
-import { ApiCallError } from '../../../engine/api';
+import { ApiCallError } from '../../../engine/api/client-core';
 import type { Direction } from '../../../engine/api/vocabulary';
 
 /** Figures as every view shows them. Scores keep 4 decimals: the metric's own precision matters here. */
@@ -11,7 +11,12 @@ export const fmtDelta = (v: number | null): string =>
 export const fmtCost = (usd: number, unknownCalls = 0): string =>
   `$${usd < 1 ? usd.toFixed(4) : usd.toFixed(2)}${unknownCalls > 0 ? ` + ${unknownCalls} unpriced` : ''}`;
 
-export const fmtCount = (n: number): string => n.toLocaleString('en-US');
+/**
+ * 12,345 (en-US grouping). Whole numbers are grouped here: the first toLocaleString of a page loads ICU's
+ * number formatting, a long task on the run detail's first render (its header and console counts).
+ */
+export const fmtCount = (n: number): string =>
+  Number.isSafeInteger(n) ? String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',') : n.toLocaleString('en-US');
 
 /** 1h 02m, 3m 05s, 42s. */
 export function fmtDuration(ms: number | null | undefined): string {

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
-import { ApiCallError, type AppInfo, type Settings, type SettingsPatch } from '../../../engine/api';
+import type { AppInfo, Settings, SettingsPatch } from '../../../engine/api';
+import { ApiCallError } from '../../../engine/api/client-core';
 import { api } from '../api';
 
 type Status = 'idle' | 'loading' | 'ready' | 'error';

@@ -1,4 +1,5 @@
-import { httpCommandPath, WS_EVENTS_PATH, type ConnectionState, type Transport } from '../../../engine/api';
+import type { ConnectionState, Transport } from '../../../engine/api';
+import { httpCommandPath, WS_EVENTS_PATH } from '../../../engine/api/transport-names';
 
 /** Backoff between reconnects: doubles from the first to the most. */
 const RETRY_FIRST_MS = 250;

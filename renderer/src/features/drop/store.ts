@@ -1,8 +1,13 @@
 import { create } from 'zustand';
-import { DROP_HINT, isProjectFileName, PROJECT_FILE_MAX_BYTES } from '../../../../engine/api';
+import { DROP_HINT, isProjectFileName, PROJECT_FILE_MAX_BYTES } from '../../../../engine/api/host-names';
 import { host, pathForFile } from '../../host';
 import { messageOf } from '../../lib/format';
-import { useNewRunStore } from '../new-run/store';
+
+/**
+ * The New run form's store, loaded on a drop: it builds the form's schema when it loads, and the drop layer is
+ * on the first screen, which loads no schema.
+ */
+const newRunForm = async () => (await import('../new-run/store')).useNewRunStore.getState();
 
 /** One dropped thing, read while the drop event lasts (a DataTransfer is emptied once it ends). */
 export interface DroppedItem {
@@ -64,7 +69,8 @@ export const useDropStore = create<DropState>((set) => {
       return;
     }
     goToNewRun();
-    await useNewRunStore.getState().importYaml(await file.text());
+    const text = await file.text();
+    await (await newRunForm()).importYaml(text);
   }
 
   return {
@@ -87,14 +93,15 @@ export const useDropStore = create<DropState>((set) => {
         const found = checked.value;
         if (found.kind === 'refused') return say('error', found.message);
         goToNewRun();
-        if (found.kind === 'folder') useNewRunStore.getState().set('dataset', found.path);
-        else await useNewRunStore.getState().importYaml(found.yaml);
+        const form = await newRunForm();
+        if (found.kind === 'folder') form.set('dataset', found.path);
+        else await form.importYaml(found.yaml);
         return;
       }
       if (!item) {
         if (host) return say('error', `Nothing that mle-beast can use was dropped. ${DROP_HINT}`);
         goToNewRun();
-        useNewRunStore.getState().dropWithoutPath();
+        (await newRunForm()).dropWithoutPath();
         return say('info', `Something was dropped, but ${NO_PATH}`);
       }
       const { file, isDirectory } = item;
@@ -108,7 +115,7 @@ export const useDropStore = create<DropState>((set) => {
       }
       if (isDirectory) {
         goToNewRun();
-        useNewRunStore.getState().dropWithoutPath();
+        (await newRunForm()).dropWithoutPath();
         return say('info', `${quoted(file.name)} is a folder, but ${NO_PATH}`);
       }
       say('error', `${quoted(file.name)} is not a dataset folder or a project.yaml. ${DROP_HINT}`);

@@ -1,4 +1,4 @@
-import { watchRunEnds, type RunEndNotice } from '../../../../engine/api';
+import { watchRunEnds, type RunEndNotice } from '../../../../engine/api/run-end-notice';
 import { api } from '../../api';
 import { runHash } from '../../state/route';
 import { useAppStore } from '../../state/app-store';

@@ -4,6 +4,7 @@ import type { LogLine } from '../../../../engine/api/run-view';
 import { fileRows, LineBuffer, type ConsoleRow } from './console-lines';
 import { useLogFileStore } from './log-file-store';
 import { STAGE_LABEL } from './stage-labels';
+import { fmtCount } from '../../lib/format';
 
 /** Every row is one line this tall: the window of rows on screen follows from the scroll offset alone. */
 const ROW = 20;
@@ -258,9 +259,9 @@ export function Console({
             ? hits.length === 0
               ? 'no match'
               : `match ${Math.min(hit, hits.length - 1) + 1} of ${hits.length}`
-            : `${lines.length.toLocaleString('en-US')} line${lines.length === 1 ? '' : 's'}`}
+            : `${fmtCount(lines.length)} line${lines.length === 1 ? '' : 's'}`}
           {!fileMode && olderInMemory
-            ? ` (newest ${logs.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} in memory)`
+            ? ` (newest ${fmtCount(logs.length)} of ${fmtCount(total)} in memory)`
             : ''}
           {!fileMode && paging ? ' · reading older lines…' : ''}
         </span>
@@ -273,7 +274,7 @@ export function Console({
       <p id="console-source-hint" className="hint small">
         {fileMode
           ? file.offset > 0
-            ? `${file.name}: from byte ${file.offset.toLocaleString('en-US')} to the end.`
+            ? `${file.name}: from byte ${fmtCount(file.offset)} to the end.`
             : `${file.name}: the whole log.`
           : 'The live output keeps a sample of long commands; a full log holds every line a command printed.'}
       </p>

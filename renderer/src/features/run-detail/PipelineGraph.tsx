@@ -1,6 +1,7 @@
 import dagre from '@dagrejs/dagre';
 import { useMemo } from 'react';
-import { STAGES, type StageName, type StageRow } from '../../../../engine/api';
+import type { StageName, StageRow } from '../../../../engine/api';
+import { STAGES } from '../../../../engine/api/vocabulary-values';
 import { STAGE_LABEL, STAGE_STATUS_TEXT } from './stage-labels';
 
 const NODE_W = 150;

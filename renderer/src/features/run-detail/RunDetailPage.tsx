@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { isTerminalStatus } from '../../../../engine/api';
+import { isTerminalStatus } from '../../../../engine/api/vocabulary-values';
 import type { RunView } from '../../../../engine/api/run-view';
 import { ConfirmDialog } from '../../lib/ConfirmDialog';
 import { Console } from './Console';

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
-import { openRunView, type RunViewCursor } from '../../../../engine/api';
+import type { RunSnapshot } from '../../../../engine/api';
+import { openRunView, type CursorSource, type RunViewCursor } from '../../../../engine/api/run-cursor';
 import type { RunView } from '../../../../engine/api/run-view';
 import { api } from '../../api';
 import { isNotFound, messageOf } from '../../lib/format';
@@ -15,7 +16,13 @@ interface DetailState {
   /** Older events are still being read (a long run opens on its newest page and fills in behind it). */
   paging: boolean;
   action: { kind: RunAction; busy: boolean; error: string | null; confirming: boolean } | null;
-  open(id: string): Promise<void>;
+  /** The page opens its run (joining a preopen of the same run); `preopen` passes `{ preopen: true }`. */
+  open(id: string, how?: { preopen: boolean }): Promise<void>;
+  /**
+   * Start-up's open (startup.ts), before the page's chunk has loaded: the newest events are read at once, the
+   * older ones only after the page has opened (`open`), so paging them in never delays its first screen.
+   */
+  preopen(id: string): Promise<void>;
   close(): void;
   catchUp(): Promise<void>;
   ask(kind: RunAction): void;
@@ -48,6 +55,36 @@ const idle = (): Promise<void> =>
  */
 let live: RunViewCursor | null = null;
 
+/**
+ * The cursor's source with its first (tail) read sent at once by `send`: the cursor itself asks a microtask after
+ * it subscribes, which at start-up is only once the whole bundle has run. Sent right after the subscription, in
+ * the same tick (no event can fall between them), the read is on its way meanwhile; the cursor's own first read
+ * takes it.
+ */
+function sourceWithTailRead(id: string): CursorSource & { send(): void } {
+  let sent: Promise<RunSnapshot> | null = null;
+  const isFirst = (q: Parameters<CursorSource['get']>[0]) =>
+    q.id === id && q.sinceSeq === 0 && q.limit === FIRST && q.tail === true && q.beforeSeq === undefined;
+  return {
+    ...cursorSource,
+    get(query) {
+      if (!sent || !isFirst(query)) return cursorSource.get(query);
+      const read = sent;
+      sent = null;
+      return read;
+    },
+    send() {
+      sent = cursorSource.get({ id, sinceSeq: 0, limit: FIRST, tail: true });
+      sent.catch(() => undefined); // the cursor's read reports it; unhandled only if the cursor closed first
+    },
+  };
+}
+
+/** Older pages wait for this: open by default, closed between a preopen and the page's own open. */
+let pageOpened: Promise<void> = Promise.resolve();
+let openPage: () => void = () => undefined;
+const olderPace = () => pageOpened.then(idle);
+
 export const useRunDetailStore = create<DetailState>((set, get) => ({
   runId: null,
   status: 'idle',
@@ -56,14 +93,25 @@ export const useRunDetailStore = create<DetailState>((set, get) => ({
   paging: false,
   action: null,
 
-  async open(id) {
+  async preopen(id) {
+    pageOpened = new Promise((resolve) => (openPage = resolve));
+    return get().open(id, { preopen: true });
+  },
+
+  async open(id, how?: { preopen: boolean }) {
+    if (!how?.preopen) openPage();
+    // Opened at start-up (preopen), before this page had mounted: the page joins that read.
+    const { runId, status } = get();
+    if (live && runId === id && (status === 'loading' || status === 'ready'))
+      return live.cursor.ready.catch(() => undefined);
     live?.close();
     set({ runId: id, status: 'loading', error: null, view: null, action: null, paging: false });
-    const mine = openRunView(cursorSource, id, (view, { paging }) => set({ status: 'ready', view, paging }), {
+    const source = sourceWithTailRead(id);
+    const mine = openRunView(source, id, (view, { paging }) => set({ status: 'ready', view, paging }), {
       pageSize: PAGE,
       snapshotLimit: FIRST,
       tail: true,
-      pace: idle,
+      pace: olderPace,
       limits: LIMITS,
       onError: (error) => {
         // A failed first read is the page's error; later ones are retried on the next hole or reconnect.
@@ -71,6 +119,7 @@ export const useRunDetailStore = create<DetailState>((set, get) => ({
           set({ status: isNotFound(error) ? 'missing' : 'error', error: messageOf(error) });
       },
     });
+    source.send();
     live = mine;
     await mine.cursor.ready.catch(() => undefined);
   },

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { RunStatus, isTerminalStatus } from '../../../../engine/api';
+import { RUN_STATUSES, isTerminalStatus } from '../../../../engine/api/vocabulary-values';
 import { api } from '../../api';
 import { AppInfoCard } from '../../components/AppInfoCard';
 import { ConfirmDialog } from '../../lib/ConfirmDialog';
@@ -142,7 +142,7 @@ function HistoryTable() {
             onChange={(e) => setQuery({ status: e.target.value as typeof query.status })}
           >
             <option value="all">All</option>
-            {RunStatus.options.map((s) => (
+            {RUN_STATUSES.map((s) => (
               <option key={s} value={s}>
                 {s}
               </option>

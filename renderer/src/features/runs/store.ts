@@ -1,11 +1,7 @@
 import { create } from 'zustand';
-import {
-  isTerminalStatus,
-  openRunView,
-  type RunEvent,
-  type RunSummary,
-  type RunViewCursor,
-} from '../../../../engine/api';
+import type { RunEvent, RunSummary } from '../../../../engine/api';
+import { openRunView, type RunViewCursor } from '../../../../engine/api/run-cursor';
+import { isTerminalStatus } from '../../../../engine/api/vocabulary-values';
 import type { RunView } from '../../../../engine/api/run-view';
 import { api } from '../../api';
 import { messageOf } from '../../lib/format';
