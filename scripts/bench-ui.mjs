@@ -1,6 +1,7 @@
 // The dashboard's benchmarks (issue 9's targets), measured in Chromium through `mle-beast serve` on seeded
 // databases. Figures are printed, never asserted. Loaded by scripts/bench.mjs, which passes its helpers.
 //
+//   ui.floor           a blank page in the same browser: the floor the rows below stand on
 //   ui.runs-page       the Runs page with 1,000 runs: navigation to the history table on screen (< 300 ms)
 //   ui.detail-open     a run of 100,000 events: navigation to its last console line on screen (< 500 ms); the
 //                      page clicks the Console tab as soon as it shows, as a user does
@@ -14,6 +15,7 @@
 // Functions passed to page.evaluate run in the browser: its globals, not Node's.
 /* global window, document, requestAnimationFrame, MutationObserver */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -170,6 +172,44 @@ export function uiBenchmarks({ root, startServer, stopProcess, row, summarize })
     }));
 
   return withLoad([
+    {
+      name: 'ui.floor',
+      describe:
+        'a blank page in the same browser, measured the same way: what a fresh tab costs before any of our code (read the rows below against it)',
+      async run(ctx) {
+        const blank = http.createServer((_request, response) => {
+          response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+          response.end(
+            '<!doctype html><html><head><title>blank</title></head><body><p id="ready">ready</p></body></html>',
+          );
+        });
+        await new Promise((resolve) => blank.listen(0, '127.0.0.1', resolve));
+        const browser = await launch();
+        try {
+          const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+          const server = { url: `http://127.0.0.1:${blank.address().port}/` };
+          const times = Math.max(5, Math.round(ctx.opts.runs / 2));
+          const { loads } = await timedLoads(
+            context,
+            server,
+            '',
+            () => document.getElementById('ready') !== null,
+            null,
+            times,
+          );
+          return [
+            row(
+              'ui.floor (blank page)',
+              loads.map((l) => l.interactive),
+              { note: 'navigation start to a blank page on screen, main thread free: the browser alone' },
+            ),
+          ];
+        } finally {
+          await browser.close();
+          await new Promise((resolve) => blank.close(resolve));
+        }
+      },
+    },
     {
       name: 'ui.runs-page',
       describe: `Runs page with ${MANY_RUNS} runs: navigation start to the history table on screen (target < 300 ms)`,

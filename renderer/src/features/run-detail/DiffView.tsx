@@ -1,50 +1,13 @@
-import { useMemo } from 'react';
-import { Diff, Hunk, parseDiff } from 'react-diff-view';
-import 'react-diff-view/style/index.css';
+import { lazy, Suspense } from 'react';
 
-/** git's unified diff as react-diff-view renders it: one block per file, with its path and kind. */
+// react-diff-view (53 KB and its styles): a chunk of its own, fetched when a diff is first shown.
+const DiffFiles = lazy(() => import('./DiffFiles'));
+
+/** git's unified diff, one block per file (DiffFiles.tsx). */
 export function DiffView({ text }: { text: string }) {
-  const files = useMemo(() => {
-    try {
-      return parseDiff(text, { nearbySequences: 'zip' });
-    } catch {
-      return null;
-    }
-  }, [text]);
-  if (!files) return <pre className="diff-raw">{text}</pre>;
-  if (files.length === 0) return <p className="hint">The commit changed no files.</p>;
   return (
-    <div className="diff-files" data-testid="diff">
-      {files.map((file) => {
-        const name = file.type === 'delete' ? file.oldPath : file.newPath;
-        return (
-          <section
-            key={`${file.oldRevision}-${file.newRevision}-${name}`}
-            className="diff-file"
-            aria-label={`Changes to ${name}`}
-          >
-            <h4 className="diff-file-name">
-              <code>{name}</code>{' '}
-              <span className="hint small">
-                {file.type === 'add'
-                  ? 'new file'
-                  : file.type === 'delete'
-                    ? 'deleted'
-                    : file.type === 'rename'
-                      ? `renamed from ${file.oldPath}`
-                      : 'modified'}
-              </span>
-            </h4>
-            {file.hunks.length === 0 ? (
-              <p className="hint small">Binary or mode-only change.</p>
-            ) : (
-              <Diff viewType="unified" diffType={file.type} hunks={file.hunks}>
-                {(hunks) => hunks.map((hunk) => <Hunk key={hunk.content} hunk={hunk} />)}
-              </Diff>
-            )}
-          </section>
-        );
-      })}
-    </div>
+    <Suspense fallback={<p className="hint">Loading the diff…</p>}>
+      <DiffFiles text={text} />
+    </Suspense>
   );
 }

@@ -1,5 +1,5 @@
-import dagre from '@dagrejs/dagre';
-import { useMemo } from 'react';
+import type dagreModule from '@dagrejs/dagre';
+import { useEffect, useState } from 'react';
 import type { StageName, StageRow } from '../../../../engine/api';
 import { STAGES } from '../../../../engine/api/vocabulary-values';
 import { STAGE_LABEL, STAGE_STATUS_TEXT } from './stage-labels';
@@ -38,7 +38,7 @@ interface Layout {
 }
 
 /** Laid out once: the graph's shape never changes, only the stages' states. */
-function layoutPipeline(): Layout {
+function layoutPipeline(dagre: typeof dagreModule): Layout {
   const g = new dagre.graphlib.Graph();
   // Top to bottom: the stages read as a checklist and the graph fits a column beside the charts.
   g.setGraph({ rankdir: 'TB', nodesep: 24, ranksep: 20, marginx: 8, marginy: 8 });
@@ -67,6 +67,26 @@ function layoutPipeline(): Layout {
 
 let cached: Layout | null = null;
 
+/**
+ * The layout, once dagre has loaded: dagre (47 KB) is a chunk of its own, fetched when a graph is first
+ * shown, so a run's page does not parse it before its first paint (nor at all when opened on another tab).
+ */
+function usePipelineLayout(): Layout | null {
+  const [layout, setLayout] = useState(cached);
+  useEffect(() => {
+    if (layout) return;
+    let live = true;
+    void import('@dagrejs/dagre').then(({ default: dagre }) => {
+      cached ??= layoutPipeline(dagre);
+      if (live) setLayout(cached);
+    });
+    return () => {
+      live = false;
+    };
+  }, [layout]);
+  return layout;
+}
+
 const path = (points: { x: number; y: number }[]) =>
   points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
 
@@ -88,9 +108,31 @@ export function PipelineGraph({
   /** The run has ended: a stage still marked active was stopped there (cancel, failure, crash). */
   ended: boolean;
 }) {
-  const layout = useMemo(() => (cached ??= layoutPipeline()), []);
+  const layout = usePipelineLayout();
   const byName = new Map(stages.map((s) => [s.stage, s]));
   const loopText = `iteration ${step} of ${maxSteps}`;
+  const caption = (
+    <figcaption className="visually-hidden">
+      <ol>
+        {STAGES.map((s) => (
+          <li key={s}>
+            {STAGE_LABEL[s]}:{' '}
+            {current === s ? 'running now' : STAGE_STATUS_TEXT[byName.get(s)?.status ?? 'pending']}
+          </li>
+        ))}
+      </ol>
+    </figcaption>
+  );
+  if (!layout) {
+    return (
+      <figure className="pipeline" data-testid="pipeline-graph" aria-busy="true">
+        <p className="hint">
+          {current ? `Now: ${STAGE_LABEL[current]}` : 'No stage active'} · {loopText}
+        </p>
+        {caption}
+      </figure>
+    );
+  }
   return (
     <figure className="pipeline" data-testid="pipeline-graph">
       <svg
@@ -158,16 +200,7 @@ export function PipelineGraph({
           );
         })}
       </svg>
-      <figcaption className="visually-hidden">
-        <ol>
-          {STAGES.map((s) => (
-            <li key={s}>
-              {STAGE_LABEL[s]}:{' '}
-              {current === s ? 'running now' : STAGE_STATUS_TEXT[byName.get(s)?.status ?? 'pending']}
-            </li>
-          ))}
-        </ol>
-      </figcaption>
+      {caption}
     </figure>
   );
 }
