@@ -1,5 +1,5 @@
-import type { ScriptStep } from '../../llm/scripted-server';
-import { actorScript, say, toolCall, type Scenario, type ScenarioCall } from '../../demo/scenario';
+import type { Scenario } from '../../demo/scenario';
+import { scriptedRunScenario } from '../../pipeline/testing/scripted-run';
 
 /**
  * Tests only: the scripted model playing a bench task. A generic scikit-learn classifier for any tabular
@@ -154,59 +154,31 @@ Logistic regression with predicted probabilities is the baseline; the regularisa
 
 const strength = (step: number): number => Number((0.1 * 3 ** Math.max(0, step - 1)).toPrecision(3));
 
-function stepOf(call: ScenarioCall): number {
-  const m = /This is step (\d+) of at most|experiment to implement \(step (\d+)\)/.exec(call.text);
-  const n = Number(m?.[1] ?? m?.[2]);
-  return Number.isFinite(n) && n > 0 ? n : call.conversationIndex + 1;
-}
-
-const complete = (summary: string): ScriptStep => toolCall('mark_complete', { summary });
-
 /** The scripted bench player for a tabular classification task whose label column is `label`. */
 export function tabularBenchScenario(label: string): Scenario {
-  return {
+  return scriptedRunScenario({
     name: 'bench tabular classification',
     description: 'A generic scikit-learn logistic regression; each experiment tries another C.',
-    stages: {
-      data_analysis: actorScript(
-        () => toolCall('write_file', { file_path: 'data_analysis.md', content: ANALYSIS_MD }),
-        () => complete('Wrote data_analysis.md.'),
-      ),
-      data_analysis_critic: () => say('Complete.'),
-      baseline: actorScript(
-        () => toolCall('create_directory', { dir_path: 'tests' }),
-        ...Object.entries({
-          'model.py': modelPy(label, 1),
-          'train.py': TRAIN_PY,
-          'evaluate.py': EVALUATE_PY,
-          'predict.py': PREDICT_PY,
-          'tests/test_smoke.py': smokeTestPy(label),
-        }).map(
-          ([file_path, content]) =>
-            () =>
-              toolCall('write_file', { file_path, content }),
-        ),
-        () => complete('Baseline: standardised logistic regression with probabilities.'),
-      ),
-      testing: () => say('The smoke test fails: read the assertion and fix model.py.'),
-      proposal: actorScript((call) => {
-        const c = strength(stepOf(call));
-        return complete(
-          [
-            `HYPOTHESIS: Logistic regression with inverse regularisation strength C=${c} (step ${stepOf(call)}) changes the holdout score.`,
-            `CHANGE: In model.py set C = ${c}.`,
-            `RATIONALE: C=${c} has not been tried; it tests whether the default regularisation over- or under-fits.`,
-            'TAG: HYPERPARAM',
-          ].join('\n'),
-        );
-      }),
-      proposal_critic: () => say('Specific and testable. Approved.'),
-      implement: actorScript(
-        (call) =>
-          toolCall('write_file', { file_path: 'model.py', content: modelPy(label, strength(stepOf(call))) }),
-        (call) => complete(`Set C=${strength(stepOf(call))} in model.py.`),
-      ),
-      hillclimb_test: () => say('The smoke test fails: read the assertion and fix model.py.'),
+    analysis: ANALYSIS_MD,
+    baselineFiles: {
+      'model.py': modelPy(label, 1),
+      'train.py': TRAIN_PY,
+      'evaluate.py': EVALUATE_PY,
+      'predict.py': PREDICT_PY,
+      'tests/test_smoke.py': smokeTestPy(label),
     },
-  };
+    baselineSummary: 'Baseline: standardised logistic regression with probabilities.',
+    proposal: (step) => {
+      const c = strength(step);
+      return [
+        `HYPOTHESIS: Logistic regression with inverse regularisation strength C=${c} (step ${step}) changes the holdout score.`,
+        `CHANGE: In model.py set C = ${c}.`,
+        `RATIONALE: C=${c} has not been tried; it tests whether the default regularisation over- or under-fits.`,
+        'TAG: HYPERPARAM',
+      ].join('\n');
+    },
+    proposalCritic: 'Specific and testable. Approved.',
+    modelPy: (step) => modelPy(label, strength(step)),
+    implementSummary: (step) => `Set C=${strength(step)} in model.py.`,
+  });
 }

@@ -1,5 +1,5 @@
-import type { ScriptStep } from '../../llm/scripted-server';
-import { actorScript, say, toolCall, type Scenario, type ScenarioCall } from '../../demo/scenario';
+import type { Scenario } from '../../demo/scenario';
+import { scriptedRunScenario } from './scripted-run';
 
 /**
  * The scenario of the pipeline benchmarks (pipeline.bench.ts): the smallest run that still goes through
@@ -145,42 +145,16 @@ export function benchProposal(step: number): string {
   ].join('\n');
 }
 
-/** The step a prompt is about: "step N of at most" (proposal), "(step N)" (implement). */
-function stepOf(call: ScenarioCall): number {
-  const m = /This is step (\d+) of at most|experiment to implement \(step (\d+)\)/.exec(call.text);
-  const n = Number(m?.[1] ?? m?.[2]);
-  return Number.isFinite(n) && n > 0 ? n : call.conversationIndex + 1;
-}
-
-const complete = (summary: string): ScriptStep => toolCall('mark_complete', { summary });
-
 export function benchScenario(): Scenario {
-  return {
+  return scriptedRunScenario({
     name: 'pipeline benchmark',
     description: 'Instant answers and trivial scripts: every stage of a run, with nothing slow in it.',
-    stages: {
-      data_analysis: actorScript(
-        () => toolCall('write_file', { file_path: 'data_analysis.md', content: ANALYSIS_MD }),
-        () => complete('Wrote data_analysis.md.'),
-      ),
-      data_analysis_critic: () => say('Complete.'),
-      baseline: actorScript(
-        () => toolCall('create_directory', { dir_path: 'tests' }),
-        ...Object.entries(BASELINE_FILES).map(
-          ([file_path, content]) =>
-            () =>
-              toolCall('write_file', { file_path, content }),
-        ),
-        () => complete('Baseline: a constant class; train, evaluate, predict and a smoke test.'),
-      ),
-      testing: () => say('The smoke test fails: read the assertion and fix model.py.'),
-      proposal: actorScript((call) => complete(benchProposal(stepOf(call)))),
-      proposal_critic: () => say('Too close to an earlier experiment: change another parameter.'),
-      implement: actorScript(
-        (call) => toolCall('write_file', { file_path: 'model.py', content: MODEL_PY(stepOf(call)) }),
-        (call) => complete(`Set the parameters of step ${stepOf(call)} in model.py.`),
-      ),
-      hillclimb_test: () => say('The smoke test fails: read the assertion and fix model.py.'),
-    },
-  };
+    analysis: ANALYSIS_MD,
+    baselineFiles: BASELINE_FILES,
+    baselineSummary: 'Baseline: a constant class; train, evaluate, predict and a smoke test.',
+    proposal: benchProposal,
+    proposalCritic: 'Too close to an earlier experiment: change another parameter.',
+    modelPy: MODEL_PY,
+    implementSummary: (step) => `Set the parameters of step ${step} in model.py.`,
+  });
 }
