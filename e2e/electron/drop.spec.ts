@@ -80,6 +80,7 @@ test.describe('drag-and-drop and dialogs (Electron)', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New run' }).click();
     await page.getByRole('button', { name: 'Browse for the dataset' }).click();
     await expect(page.getByLabel('Dataset path')).toHaveValue(data);
+    // The preview is the dataset intake, run in an Electron utility process (main/electron/intake-launcher.ts).
     await expect(page.getByText('churned').first()).toBeVisible();
   });
 });

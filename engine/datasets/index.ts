@@ -12,6 +12,13 @@ export {
   INTAKE_WORKER_ENV,
   INTAKE_WORKER_FILE,
 } from './intake-off-loop';
+export {
+  forkIntakeLauncher,
+  type IntakeLauncher,
+  type IntakeWorker,
+  type IntakeWorkerEvents,
+  type IntakeWorkerExit,
+} from './intake-launcher';
 export { runDataPaths, type RunDataPaths, type SplitPaths } from './run-data-layout';
 export { intakeErrorToApiError, type IntakeResult } from './issues';
 export { sortClasses } from './label-collector';

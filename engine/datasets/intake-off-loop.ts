@@ -1,11 +1,15 @@
-import { fork } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { z } from 'zod';
 import { describeIssues, issuesToText } from '../api/errors';
 import { fail, ok, type Result } from '../api/result';
 import { findBuiltEntry } from '../config/built-entry';
+import {
+  forkIntakeLauncher,
+  type IntakeLauncher,
+  type IntakeWorker,
+  type IntakeWorkerEvents,
+} from './intake-launcher';
 import { InspectReply, PrepareReply, WorkerMessage, type IntakeRequest } from './intake-protocol';
 import { error, type IntakeResult } from './issues';
 import type { PreparedRunData } from './run-data';
@@ -24,7 +28,8 @@ import type { DatasetSource, DatasetSummary, HoldoutOptions } from './schemas';
  * process, which copies its page tables while main's loop waits: measured under load, spawning git went
  * from about 10 ms to 30-70 ms beside a thread holding 1 GB. A child process keeps that memory out of main,
  * and its end (kill) frees it all at once. The cost is a Node start (tens of ms, against seconds of
- * intake); Electron's own fork runs its executable as Node (ELECTRON_RUN_AS_NODE), so nothing else ships.
+ * intake). The process is started by a launcher (intake-launcher.ts): Node's fork by default, Electron's
+ * utility process in the desktop app (whose packaged binary cannot run as Node), so nothing else ships.
  *
  * Results are the in-thread ones, checked by zod on arrival (intake-protocol.ts). A worker that cannot
  * start, crashes, or answers nonsense is a failed intake with an `intake_worker_failed` issue that says
@@ -39,6 +44,8 @@ export interface OffLoopOptions {
   signal?: AbortSignal;
   /** The worker's file; default: intakeWorkerEntry(). */
   entry?: string;
+  /** How its process is started (intake-launcher.ts); default Node's fork. The desktop host passes its own. */
+  launch?: IntakeLauncher;
 }
 
 /** The built worker file (see findBuiltEntry; vitest's global setup names a bundle of it). */
@@ -49,7 +56,7 @@ export function intakeWorkerEntry(): Result<string> {
     : fail({ code: 'unavailable', message: `the dataset intake worker: ${found.message}` });
 }
 
-/** inspectDataset, in a worker thread. */
+/** inspectDataset, in a worker process. */
 export async function inspectDatasetOffLoop(
   source: DatasetSource,
   options: OffLoopOptions = {},
@@ -62,7 +69,7 @@ export async function inspectDatasetOffLoop(
 }
 
 /**
- * prepareRunData, in a worker thread. A cancel or crash mid-write leaves nothing behind: the worker cannot
+ * prepareRunData, in a worker process. A cancel or crash mid-write leaves nothing behind: the worker cannot
  * undo its writes once terminated, so this side does, as prepareRunData does on its own failures.
  */
 export async function prepareRunDataOffLoop(
@@ -98,12 +105,10 @@ export async function prepareRunDataOffLoop(
   };
 }
 
-/** The last of the worker's stderr kept for an error message (a crash's stack trace ends there). */
-const STDERR_TAIL = 2000;
-
 /**
- * Starts the worker process on one request and waits for its one message. Errors as values: the worker
- * missing, its crash (an uncaught error, an exit or a kill without a message), a cancel; never a throw.
+ * Starts the worker process on one request (with the options' launcher, default Node's fork) and waits for its
+ * one message. Errors as values: the worker missing, its crash (an uncaught error, an exit or a kill without a
+ * message), a cancel; never a throw.
  */
 export function runIntakeWorker(
   request: IntakeRequest,
@@ -122,73 +127,70 @@ export function runIntakeWorker(
       }),
     );
   }
+  const launch = options.launch ?? forkIntakeLauncher;
   return new Promise((resolve) => {
     let settled = false;
-    let stderr = '';
-    // Electron's fork runs its own executable as Node (ELECTRON_RUN_AS_NODE, set on a copy of this env);
-    // plain Node runs node. No execArgv: a test runner's or inspector's flags are not the worker's.
-    const child = fork(entry.value, [], {
-      env: { ...process.env },
-      execArgv: [],
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
-    // Below main's priority: on a machine with few cores the intake (minutes of parsing and hashing) would
-    // otherwise take main's turns, and every command the window sends would wait for a core.
-    if (child.pid !== undefined) {
-      try {
-        os.setPriority(child.pid, os.constants.priority.PRIORITY_BELOW_NORMAL);
-      } catch {
-        // not permitted here (some sandboxes refuse it): the intake runs at main's priority, slower replies
-      }
-    }
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_TAIL)));
+    let worker: IntakeWorker | undefined;
+    let exited = false;
+    /** The caller's answer, held until the worker has gone. */
+    let afterExit: (() => void) | null = null;
     const settle = (result: Result<unknown>) => {
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
       // A worker that answered exits by itself; one that failed or was cancelled is killed here, and the
       // caller hears back only once it has gone, so that its undo does not race the worker's writes.
-      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) resolve(result);
+      if (exited || !worker?.running()) resolve(result);
       else {
-        child.once('exit', () => resolve(result));
-        if (!result.ok) child.kill('SIGKILL');
+        afterExit = () => resolve(result);
+        if (!result.ok) worker.kill();
       }
     };
     const onAbort = () => settle(cancelled);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    child.once('message', (raw: unknown) => {
-      const message = WorkerMessage.safeParse(raw);
-      if (!message.success) {
+    const events: IntakeWorkerEvents = {
+      message: (raw) => {
+        const message = WorkerMessage.safeParse(raw);
+        if (!message.success) {
+          settle(
+            fail({
+              code: 'internal',
+              message: `it sent a malformed message: ${issuesToText(describeIssues(message.error))}`,
+            }),
+          );
+        } else if (message.data.type === 'crashed') {
+          settle(fail({ code: 'internal', message: `it crashed: ${message.data.message}` }));
+        } else settle(ok(message.data.result));
+      },
+      error: (what) => settle(fail({ code: 'internal', message: what })),
+      exit: ({ code, signal: sig }) => {
+        exited = true;
+        // Node prints an uncaught error as `Error: what` after the source line; that line says most.
+        const stderr = worker?.stderrTail() ?? '';
+        const thrown = /^\s*(\w*Error\b.*)$/m.exec(stderr)?.[1];
+        const last = thrown ?? stderr.trim().split('\n').filter(Boolean).slice(-3).join(' | ');
         settle(
           fail({
             code: 'internal',
-            message: `it sent a malformed message: ${issuesToText(describeIssues(message.error))}`,
+            message: `it exited (${sig ? `killed by ${sig}` : `code ${code}`}) without an answer${last ? `: ${last}` : ''}`,
           }),
         );
-      } else if (message.data.type === 'crashed') {
-        settle(fail({ code: 'internal', message: `it crashed: ${message.data.message}` }));
-      } else settle(ok(message.data.result));
-    });
-    child.once('error', (err) =>
-      settle(fail({ code: 'unavailable', message: `it could not start (${entry.value}): ${err.message}` })),
-    );
-    child.once('exit', (code, sig) => {
-      // Node prints an uncaught error as `Error: what` after the source line; that line says most.
-      const thrown = /^\s*(\w*Error\b.*)$/m.exec(stderr)?.[1];
-      const last = thrown ?? stderr.trim().split('\n').filter(Boolean).slice(-3).join(' | ');
+        afterExit?.();
+        afterExit = null;
+      },
+    };
+    try {
+      worker = launch(entry.value, events);
+    } catch (error) {
       settle(
         fail({
-          code: 'internal',
-          message: `it exited (${sig ? `killed by ${sig}` : `code ${code}`}) without an answer${last ? `: ${last}` : ''}`,
+          code: 'unavailable',
+          message: `it could not start (${entry.value}): ${error instanceof Error ? error.message : String(error)}`,
         }),
       );
-    });
-    child.send(request, (err) => {
-      if (err)
-        settle(fail({ code: 'internal', message: `it could not be sent the request: ${err.message}` }));
-    });
+      return;
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    worker.send(request);
   });
 }
 

@@ -5,6 +5,7 @@ import { inferDatasetKind } from '../config/dataset-kind';
 import { resolveUserPath } from '../config/paths';
 import { closeMatches } from '../config/suggest';
 import { sampleIfLarge } from './preview-sample';
+import type { IntakeLauncher } from './intake-launcher';
 import { inspectDatasetOffLoop } from './intake-off-loop';
 
 /**
@@ -23,6 +24,8 @@ export interface PreviewOptions {
   testPath?: string;
   labelColumn?: string;
   timeLimitMs?: number;
+  /** How the intake's worker process is started (the host's; default Node's fork). */
+  intakeLauncher?: IntakeLauncher;
 }
 
 export async function previewDataset(given: string, options: PreviewOptions = {}): Promise<DatasetPreview> {
@@ -87,7 +90,7 @@ export async function previewDataset(given: string, options: PreviewOptions = {}
         ...(testPath ? { testPath: sample?.testPath ?? testPath } : {}),
         ...(labelColumn && inferred.kind === 'tabular' ? { labelColumn } : {}),
       },
-      { signal },
+      { signal, ...(options.intakeLauncher ? { launch: options.intakeLauncher } : {}) },
     );
     // Messages and file lists name the user's files, not the sampled copies.
     const back = (text: string): string =>

@@ -28,7 +28,10 @@ export async function checkForm(
 
   // Set aside by a problem elsewhere, the dataset path is still checked as the preview checks it.
   if (!config && form.dataset.trim() !== '' && !issues.some((i) => i.field === 'dataset')) {
-    const preview = await previewDataset(form.dataset, { cwd });
+    const preview = await previewDataset(form.dataset, {
+      cwd,
+      ...(deps.intakeLauncher ? { intakeLauncher: deps.intakeLauncher } : {}),
+    });
     if (!preview.ok) issues.push({ field: 'dataset', message: `${preview.message}. ${preview.fix}` });
   }
 
@@ -45,6 +48,7 @@ export async function checkForm(
   if (config && source) {
     const inspected = await inspectDatasetOffLoop(source, {
       signal: AbortSignal.timeout(PREVIEW_TIME_LIMIT_MS),
+      ...(deps.intakeLauncher ? { launch: deps.intakeLauncher } : {}),
     });
     if (!inspected.ok) {
       for (const e of inspected.errors.filter((x) => x.severity === 'error')) {

@@ -20,6 +20,7 @@ import {
   intakeErrorToApiError,
   prepareRunDataOffLoop,
   toDatasetSource,
+  type IntakeLauncher,
   type PreparedRunData,
 } from '../datasets';
 import {
@@ -70,6 +71,8 @@ export interface PrepareDeps {
   catalogTimeoutMs?: number;
   /** Ends the preparation (the app quits while a big dataset is taken in): the intake worker is stopped. */
   signal?: AbortSignal;
+  /** How the dataset intake's worker process is started (the host's; default Node's fork). */
+  intakeLauncher?: IntakeLauncher;
 }
 
 const bad = (message: string): EngineError => new EngineError('invalid_input', message);
@@ -106,11 +109,12 @@ export async function prepareRun(id: string, input: RunStartInput, deps: Prepare
   const source = toDatasetSource(config);
   let runData: PreparedRunData | null = null;
   if (source) {
-    // In a worker thread: a big dataset's intake takes seconds of CPU the engine's loop (Electron main) cannot give.
+    // In a worker process: a big dataset's intake takes seconds of CPU the engine's loop (Electron main) cannot give.
     const prepared = await prepareRunDataOffLoop({
       source,
       runDataDir: path.join(runDir, 'data'),
       signal: deps.signal,
+      ...(deps.intakeLauncher ? { launch: deps.intakeLauncher } : {}),
     });
     if (!prepared.ok) {
       fs.rmSync(runDir, { recursive: true, force: true });

@@ -27,6 +27,7 @@ import type { SandboxBuilds } from '../sandbox/build-jobs';
 import type { SecretStore } from '../api/secrets';
 import { secretsCommands } from './secrets';
 import { createUserFileSecretStore } from './secret-file';
+import type { IntakeLauncher } from '../datasets';
 
 export interface EngineOptions {
   host: HostKind;
@@ -59,6 +60,12 @@ export interface EngineOptions {
    * folder); tests: shorter deadlines, a git or Python that is not there.
    */
   setupCheck?: Pick<SetupCheckDeps, 'cwd' | 'timeoutsMs' | 'gitBinary' | 'pythonCandidates'>;
+  /**
+   * How the dataset intake's worker process is started (datasets/intake-launcher.ts), for the preview, the
+   * form's check and a run's start. Default Node's fork; the desktop app passes Electron's utility process,
+   * because its packaged binary cannot run as Node (the runAsNode fuse is off).
+   */
+  intakeLauncher?: IntakeLauncher;
 }
 
 /** The engine service: the one object every host calls, implementing the engine/api contract. */
@@ -102,6 +109,7 @@ export function createEngine(options: EngineOptions): Engine {
     catalogCache,
     home: path.dirname(store.path),
     savedKeys: secrets.savedKeys,
+    ...(options.intakeLauncher ? { intakeLauncher: options.intakeLauncher } : {}),
     ...options.runs,
   });
   const formHandlers = newRunFormHandlers({
@@ -112,7 +120,9 @@ export function createEngine(options: EngineOptions): Engine {
       savedKeys: secrets.savedKeys,
       ...(options.runs?.env ? { env: options.runs.env } : {}),
       ...(options.runs?.catalogTimeoutMs ? { catalogTimeoutMs: options.runs.catalogTimeoutMs } : {}),
+      ...(options.intakeLauncher ? { intakeLauncher: options.intakeLauncher } : {}),
     }),
+    ...(options.intakeLauncher ? { intakeLauncher: options.intakeLauncher } : {}),
   });
 
   // The sandbox, policy, examples and catalog commands (tool-commands.ts).

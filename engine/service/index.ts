@@ -10,4 +10,5 @@ export { createEngine, type Engine, type EngineOptions } from './engine';
 export { EventBus } from '../api/event-bus';
 export { execInSandbox, type SandboxExecOutcome, type SandboxExecRequest } from './sandbox-exec';
 export { startDemoModel, type DemoModel } from './demo';
+export type { IntakeLauncher, IntakeWorker, IntakeWorkerEvents, IntakeWorkerExit } from '../datasets';
 export { createSecretFileStore, createUserFileSecretStore, type SecretCodec } from './secret-file';

@@ -3,6 +3,7 @@ import { exportProjectYaml, importProjectYaml } from '../config/project-form';
 import { previewDataset } from '../datasets/preview';
 import { checkForm } from '../runs/form-check';
 import type { PrepareDeps } from '../runs/prepare';
+import type { IntakeLauncher } from '../datasets';
 import { inspectWorkspaceFolder } from '../workspace/folder-state';
 
 type FormCommands =
@@ -11,10 +12,13 @@ type FormCommands =
 /** The handlers of the New run form's commands; each is a thin call into the engine layer that owns the work. */
 export function newRunFormHandlers(deps: {
   prepareDeps: () => PrepareDeps;
+  /** How the dataset preview's worker process is started (the host's; default Node's fork). */
+  intakeLauncher?: IntakeLauncher;
 }): Pick<CommandHandlers, FormCommands> {
   return {
     'datasets.inspect': (input) =>
       previewDataset(input.path, {
+        ...(deps.intakeLauncher ? { intakeLauncher: deps.intakeLauncher } : {}),
         ...(input.cwd ? { cwd: input.cwd } : {}),
         ...(input.testPath !== undefined ? { testPath: input.testPath } : {}),
         ...(input.labelColumn !== undefined ? { labelColumn: input.labelColumn } : {}),

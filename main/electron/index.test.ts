@@ -4,6 +4,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { commandNames } from '../../engine/api/contract';
 import { HOST_CAPABILITY_NAMES } from '../../engine/api/host-names';
 import { makeTempDir } from '../../engine/testing/temp-dir';
+import { fakeUtilityProcess } from './testing/utility-process';
+
+// Spied on, not replaced: the desktop's dataset intake must not fork (testing/utility-process.ts's stand-in does).
+vi.mock('node:child_process', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:child_process')>();
+  return { ...real, fork: vi.fn(real.fork) };
+});
 
 /** Records what the main process asks of Electron, in order. */
 function electronMock(options: { lock: boolean; userData?: string }) {
@@ -13,6 +20,10 @@ function electronMock(options: { lock: boolean; userData?: string }) {
   const windows: { options: Record<string, unknown>; url?: string }[] = [];
   const made: { webContents: { send: ReturnType<typeof vi.fn> } }[] = [];
   const handled = new Set<string>();
+  /** The IPC handlers main registered, by channel. */
+  const handlers = new Map<string, (event: unknown, input: unknown) => Promise<unknown>>();
+  const utility = fakeUtilityProcess();
+  utility.use('node');
   class BrowserWindow {
     webContents = {
       send: vi.fn(),
@@ -59,7 +70,14 @@ function electronMock(options: { lock: boolean; userData?: string }) {
       registerSchemesAsPrivileged: vi.fn(() => calls.push('registerSchemesAsPrivileged')),
       handle: vi.fn(() => calls.push('protocol.handle')),
     },
-    ipcMain: { handle: vi.fn((channel: string) => handled.add(channel)), removeHandler: vi.fn() },
+    ipcMain: {
+      handle: vi.fn((channel: string, handler: (event: unknown, input: unknown) => Promise<unknown>) => {
+        handled.add(channel);
+        handlers.set(channel, handler);
+      }),
+      removeHandler: vi.fn(),
+    },
+    utilityProcess: utility.utilityProcess,
     session: { defaultSession: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() } },
     Menu: { buildFromTemplate: vi.fn((t: unknown) => t), setApplicationMenu: vi.fn() },
     shell: { openExternal: vi.fn(), showItemInFolder: vi.fn() },
@@ -84,7 +102,7 @@ function electronMock(options: { lock: boolean; userData?: string }) {
     },
     Notification: Object.assign(class {}, { isSupported: () => false }),
   };
-  return { mock, calls, windows, made, handled, ready: () => resolveReady() };
+  return { mock, calls, windows, made, handled, handlers, utility, ready: () => resolveReady() };
 }
 
 async function boot(options: { lock: boolean; userData?: string }) {
@@ -170,6 +188,31 @@ describe('desktop main process', () => {
     } finally {
       process.argv = argv;
     }
+  });
+
+  it('takes a dataset in through a utility process, never by forking itself (the packaged app cannot)', async () => {
+    const { fork } = await import('node:child_process');
+    vi.mocked(fork).mockClear();
+    const { handlers, utility } = await boot({ lock: true });
+    const data = path.join(temp.dir, 'churn.csv');
+    fs.writeFileSync(
+      data,
+      ['age,plan,churned', ...Array.from({ length: 40 }, (_, i) => `${20 + i},${i % 3},${i % 2}`)].join('\n'),
+    );
+    const fromWindow = { senderFrame: { parent: null, url: 'app://renderer/index.html' } };
+    const inspect = handlers.get('mle:command:datasets.inspect')!;
+    const reply = await inspect(fromWindow, { path: data });
+    expect(reply).toMatchObject({ ok: true, value: { ok: true, kind: 'tabular', summary: { rows: 40 } } });
+    expect(utility.calls).toEqual([
+      {
+        modulePath: process.env.MLE_BEAST_INTAKE_WORKER,
+        args: [],
+        options: expect.objectContaining({ serviceName: 'mle-beast dataset intake' }),
+      },
+    ]);
+    expect(vi.mocked(fork).mock.calls.map((c) => path.basename(String(c[0])))).toEqual([
+      'parent-port-shim.mjs',
+    ]);
   });
 
   it('quits at once when another instance holds the lock', async () => {

@@ -4,6 +4,7 @@ import { createEngine, type Engine } from '../../engine/service/index';
 import { APP_ENTRY_URL, APP_ORIGIN } from './app-origin';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { electronHostHandlers } from './host';
+import { utilityIntakeLauncher } from './intake-launcher';
 import { forwardEvents, registerContractHandlers, registerHostHandlers } from './ipc';
 import { createKeychainStore } from './keychain';
 import { installAppMenu } from './menu';
@@ -67,6 +68,8 @@ async function start(): Promise<void> {
       tailOtherProcesses: true,
       // Saved API keys: safeStorage, in the profile folder (created after ready: safeStorage needs it on Linux).
       secrets: createKeychainStore(app.getPath('userData')),
+      // The dataset intake in a utility process: the packaged app cannot fork itself as Node (intake-launcher.ts).
+      intakeLauncher: utilityIntakeLauncher,
     });
   } catch (error) {
     dialog.showErrorBox('mle-beast cannot open its database', (error as Error).message);
