@@ -71,15 +71,23 @@ export async function serve(options: ServeOptions): Promise<void> {
   if (options.browser) openBrowser(server.urlWithToken, (line) => console.log(line));
 
   await new Promise<void>((resolve) => {
-    const stop = () => {
-      console.log('stopping…');
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      // A second signal while stopping (a second Ctrl-C): leave now, as terminals users expect.
+      if (stopping) {
+        console.log(`${signal} again: exiting without waiting for the runs to stop.`);
+        process.exit(130);
+      }
+      stopping = true;
+      // Said with the signal: a serve that stops listening is then explained in its own output.
+      console.log(`stopping (${signal})…`);
       // Runs of this process stop as interrupted (resumable) before the database closes.
       void server
         .close()
         .then(() => engine.close())
         .then(resolve);
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
 }
