@@ -31,7 +31,10 @@ describe('app:// protocol', () => {
   it('is registered as a standard, secure scheme', () => {
     registerAppScheme();
     expect(registerSchemesAsPrivileged).toHaveBeenCalledWith([
-      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+      {
+        scheme: 'app',
+        privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+      },
     ]);
   });
 

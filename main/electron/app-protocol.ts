@@ -4,10 +4,17 @@ import { RENDERER_SECURITY_HEADERS } from '../shared/content-security-policy';
 import { contentTypeOf, resolveRendererFile } from '../shared/renderer-files';
 import { APP_HOST, APP_SCHEME } from './app-origin';
 
-/** Must run before `app.ready`: makes app:// a standard, secure origin that can use fetch. */
+/**
+ * Must run before `app.ready`: makes app:// a standard, secure origin that can use fetch, with V8's code cache
+ * (off by default for custom schemes): compiling the bundle, React DOM's 207 KB most of all, was the largest
+ * part of the window's first screen; with the cache, later starts reuse the compiled code.
+ */
 export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    {
+      scheme: APP_SCHEME,
+      privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+    },
   ]);
 }
 
