@@ -346,10 +346,10 @@ export function uiBenchmarks({ root, startServer, stopProcess, row, summarize })
             }
             await new Promise((r) => setTimeout(r, 100));
             observer.disconnect();
-            // The console's own count ("N lines"), from the nearest ancestor that says it.
-            let count = null;
-            for (let n = el; n && !count; n = n.parentElement)
-              count = /([\d,]+) lines?\b/.exec(n.textContent ?? '')?.[1];
+            // The console's own count ("100,000 lines").
+            const count = /([\d,]+) lines?\b/.exec(
+              document.getElementById('console-count')?.textContent ?? '',
+            )?.[1];
             return { longs, frames, lines: count, height: el.scrollHeight };
           });
           const maxLong = result.longs.length ? Math.round(Math.max(...result.longs)) : 0;
