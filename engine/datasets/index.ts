@@ -14,6 +14,8 @@ export {
 } from './intake-off-loop';
 export {
   forkIntakeLauncher,
+  lowerIntakePriority,
+  STDERR_TAIL as INTAKE_STDERR_TAIL,
   type IntakeLauncher,
   type IntakeWorker,
   type IntakeWorkerEvents,

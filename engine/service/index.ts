@@ -11,4 +11,6 @@ export { EventBus } from '../api/event-bus';
 export { execInSandbox, type SandboxExecOutcome, type SandboxExecRequest } from './sandbox-exec';
 export { startDemoModel, type DemoModel } from './demo';
 export type { IntakeLauncher, IntakeWorker, IntakeWorkerEvents, IntakeWorkerExit } from '../datasets';
+// What every intake launcher shares, the desktop's utility-process one included.
+export { INTAKE_STDERR_TAIL, lowerIntakePriority } from '../datasets';
 export { createSecretFileStore, createUserFileSecretStore, type SecretCodec } from './secret-file';

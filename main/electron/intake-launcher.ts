@@ -1,6 +1,5 @@
-import os from 'node:os';
 import { utilityProcess } from 'electron';
-import type { IntakeLauncher } from '../../engine/service/index';
+import { INTAKE_STDERR_TAIL, lowerIntakePriority, type IntakeLauncher } from '../../engine/service/index';
 
 /**
  * The dataset intake's worker process in the desktop app: an Electron utility process. Node's
@@ -14,9 +13,6 @@ import type { IntakeLauncher } from '../../engine/service/index';
 
 /** The name the process shows in `app.getAppMetrics()` and `child-process-gone` events. */
 export const INTAKE_SERVICE_NAME = 'mle-beast dataset intake';
-
-/** The last of the worker's stderr kept for an error message (as engine/datasets/intake-launcher.ts keeps). */
-const STDERR_TAIL = 2000;
 
 export const utilityIntakeLauncher: IntakeLauncher = (entry, events) => {
   // Only stderr is read (stdin cannot be anything but ignored in a utility process); stdout is not needed.
@@ -39,17 +35,11 @@ export const utilityIntakeLauncher: IntakeLauncher = (entry, events) => {
     }
   };
   child.stderr?.on('data', (chunk: Buffer | string) => {
-    stderr = (stderr + String(chunk)).slice(-STDERR_TAIL);
+    stderr = (stderr + String(chunk)).slice(-INTAKE_STDERR_TAIL);
   });
   child.once('spawn', () => {
     // Below main's priority, as the engine's fork launcher does: main's loop gets a core first.
-    if (child.pid !== undefined) {
-      try {
-        os.setPriority(child.pid, os.constants.priority.PRIORITY_BELOW_NORMAL);
-      } catch {
-        // not permitted here: the intake runs at main's priority, slower replies meanwhile
-      }
-    }
+    lowerIntakePriority(child.pid);
     if (killOnSpawn) end();
   });
   child.on('message', (message: unknown) => {
