@@ -10,6 +10,27 @@ import { z } from 'zod';
 /** The folder of the workspace reports are written to (kept out of git through `.git/info/exclude`). */
 export const REPORTS_FOLDER = 'reports';
 
+/**
+ * Workspace folders that only the engine may read, named from the workspace's root. The reports hold the
+ * final-holdout score of every earlier run: an agent that read them on a later run of the same workspace could
+ * tune to the hidden holdout across runs. One list for every way the agent reaches the workspace: each sandbox
+ * masks these folders (Docker, bubblewrap, Seatbelt), the agent's file tools refuse them, listings and prompts
+ * leave them out, and a commit never takes them.
+ */
+export const ENGINE_ONLY_FOLDERS: readonly string[] = [REPORTS_FOLDER];
+
+/**
+ * The engine-only folder a workspace-relative path ('/'-separated, '' for the root) is or lies in, else null.
+ * `anyCase` for a check that must also hold on a case-insensitive disk (macOS's default), where `Reports/x`
+ * opens the engine's file.
+ */
+export function engineOnlyFolderOf(rel: string, options: { anyCase: boolean }): string | null {
+  const first = rel.split('/').find((part) => part !== '' && part !== '.') ?? '';
+  const same = (folder: string) =>
+    options.anyCase ? folder.toLowerCase() === first.toLowerCase() : folder === first;
+  return ENGINE_ONLY_FOLDERS.find(same) ?? null;
+}
+
 /** `report_20261207T231500Z.html`: sortable, one per second, no characters a file system refuses. */
 export function reportFileName(at: Date): string {
   const stamp = at

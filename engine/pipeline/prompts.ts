@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { engineOnlyFolderOf } from '../api/report';
 import type { Experiment } from '../api/runs';
 import { formatScore } from '../workspace';
 import type { RunSession } from './session';
@@ -99,7 +100,9 @@ export function fileList(workspace: string): string {
       if (out.length >= FILE_LIST_MAX) return;
       if (
         e.name.startsWith('.') ||
-        ['__pycache__', 'checkpoints', 'logs', 'venv', 'node_modules'].includes(e.name)
+        ['__pycache__', 'checkpoints', 'logs', 'venv', 'node_modules'].includes(e.name) ||
+        // The run reports (hidden holdout scores): not even their names reach the model.
+        (depth === 0 && engineOnlyFolderOf(e.name, { anyCase: true }))
       )
         continue;
       const r = rel ? `${rel}/${e.name}` : e.name;

@@ -8,7 +8,7 @@ import { RunRepository } from '../store/run-repository';
 import { useTempDir } from '../testing/temp-dir';
 import { gatherReportData } from './data';
 import { syntheticReportData } from './testing/synthetic';
-import { excludeFromGit, writeRunReport } from './write';
+import { excludeFromGit, prepareReportsFolder, writeRunReport } from './write';
 
 // Gathering from a real store and a real git workspace: the kept changes' diffs (read in one git process),
 // and writing the file where it belongs.
@@ -109,5 +109,29 @@ describe('writeRunReport', () => {
     fs.rmSync(path.join(workspace, 'reports'), { recursive: true });
     fs.symlinkSync(temp.dir, path.join(workspace, 'reports'));
     await expect(writeRunReport({ repo, details }, { id: data.run.id })).rejects.toThrow(/symbolic link/);
+  });
+});
+
+describe('prepareReportsFolder (before a run starts its sandbox)', () => {
+  it("makes the folder, kept out of git, once; the workspace owner's when the engine is root", () => {
+    const workspace = path.join(temp.dir, 'ws');
+    fs.mkdirSync(workspace);
+    git(workspace, 'init', '-q');
+    const root = process.getuid?.() === 0;
+    // A workspace of another user, as a root engine may run on (chown needs root; otherwise the engine's own).
+    if (root) fs.chownSync(workspace, 4321, 4322);
+    const dir = prepareReportsFolder(workspace);
+    expect(dir).toBe(path.join(workspace, 'reports'));
+    const made = fs.lstatSync(dir);
+    expect(made.isDirectory()).toBe(true);
+    expect([made.uid, made.gid]).toEqual(root ? [4321, 4322] : [process.getuid?.(), process.getgid?.()]);
+    fs.writeFileSync(path.join(dir, 'report_x.html'), 'x');
+    expect(prepareReportsFolder(workspace)).toBe(dir);
+    expect(fs.readdirSync(dir)).toEqual(['report_x.html']);
+    // (git refuses another user's repository unless told it is safe.)
+    expect(git(workspace, '-c', 'safe.directory=*', 'status', '--porcelain')).toBe('');
+    fs.rmSync(dir, { recursive: true });
+    fs.writeFileSync(dir, 'a file');
+    expect(() => prepareReportsFolder(workspace)).toThrow(/is not a folder \(a file\)/);
   });
 });

@@ -61,18 +61,7 @@ export async function writeRunReport(deps: ReportDeps, query: ReportQuery): Prom
         `the run's workspace ${workspace} is gone: write the report elsewhere with --out FILE`,
       );
     }
-    const dir = path.join(workspace, REPORTS_FOLDER);
-    // The workspace is written by the agent's code: a `reports` that is a link could point anywhere.
-    const stat = fs.lstatSync(dir, { throwIfNoEntry: false });
-    if (stat && !stat.isDirectory()) {
-      throw new EngineError(
-        'conflict',
-        `${dir} is not a folder (${stat.isSymbolicLink() ? 'a symbolic link' : 'a file'}): remove it, or write the report elsewhere with --out FILE`,
-      );
-    }
-    if (!stat) fs.mkdirSync(dir);
-    excludeFromGit(workspace);
-    file = path.join(dir, fileName);
+    file = path.join(prepareReportsFolder(workspace), fileName);
   }
   const fd = fs.openSync(
     file,
@@ -85,6 +74,42 @@ export async function writeRunReport(deps: ReportDeps, query: ReportQuery): Prom
     fs.closeSync(fd);
   }
   return { path: file, bytes: Buffer.byteLength(html) };
+}
+
+/**
+ * The workspace's reports folder, made if missing (given to the workspace's owner when the engine runs as root)
+ * and kept out of git. A run calls it before its sandbox starts, so the sandbox covers the folder from the first
+ * command (engine/sandbox/engine-only.ts): a container's mounts are fixed when it is made, and a report written
+ * while the run goes on (`mle-beast report`, the dashboard's "Show report" of an earlier run) must not land in
+ * a folder the agent can read. Throws EngineError when `reports` is a link or a file.
+ */
+export function prepareReportsFolder(workspace: string): string {
+  const dir = path.join(workspace, REPORTS_FOLDER);
+  // The workspace is written by the agent's code: a `reports` that is a link could point anywhere.
+  const stat = fs.lstatSync(dir, { throwIfNoEntry: false });
+  if (stat && !stat.isDirectory()) {
+    throw new EngineError(
+      'conflict',
+      `${dir} is not a folder (${stat.isSymbolicLink() ? 'a symbolic link' : 'a file'}): remove it, or write the report elsewhere with --out FILE`,
+    );
+  }
+  if (!stat) {
+    fs.mkdirSync(dir);
+    giveToWorkspaceOwner(workspace, dir);
+  }
+  excludeFromGit(workspace);
+  return dir;
+}
+
+/** An engine running as root makes the folder the workspace owner's, so the user can still tidy it. */
+function giveToWorkspaceOwner(workspace: string, dir: string): void {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return;
+  try {
+    const owner = fs.statSync(workspace);
+    if (owner.uid !== 0) fs.lchownSync(dir, owner.uid, owner.gid);
+  } catch {
+    // best effort: a root-owned folder only keeps the user from deleting reports without sudo
+  }
 }
 
 /** Adds `/reports/` to the repository's own ignore list (never committed, unlike .gitignore). */

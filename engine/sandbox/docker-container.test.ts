@@ -90,6 +90,40 @@ describe('sandbox container configuration', () => {
     }
   });
 
+  it("covers the workspace's reports folder with an empty read-only tmpfs; never makes one", () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'mle-beast-reports-mount-'));
+    const covered = (p: ContainerPlan) =>
+      containerOptions(p).HostConfig!.Mounts!.filter((m) => m.Target === '/workspace/reports');
+    try {
+      // None: nothing to cover, and no mount point for Docker to make as root in the user's folder.
+      expect(covered({ ...plan, workspaceDir: ws, localPaths: true })).toEqual([]);
+      expect(fs.existsSync(path.join(ws, 'reports'))).toBe(false);
+      fs.mkdirSync(path.join(ws, 'reports'));
+      const mounts = containerOptions({ ...plan, workspaceDir: ws, localPaths: true }).HostConfig!.Mounts!;
+      expect(covered({ ...plan, workspaceDir: ws, localPaths: true })).toEqual([
+        {
+          Type: 'tmpfs',
+          Source: '',
+          Target: '/workspace/reports',
+          ReadOnly: true,
+          TmpfsOptions: { SizeBytes: 4096, Mode: 0o555 },
+        },
+      ]);
+      // Listed after the workspace it covers (Docker also orders mounts by depth).
+      expect(mounts.findIndex((m) => m.Target === '/workspace/reports')).toBeGreaterThan(
+        mounts.findIndex((m) => m.Target === '/workspace'),
+      );
+      // A remote daemon's disk cannot be checked from here.
+      expect(covered({ ...plan, workspaceDir: ws })).toEqual([]);
+      // A link there holds no report (the engine never writes through one) and is not mounted over.
+      fs.rmSync(path.join(ws, 'reports'), { recursive: true });
+      fs.symlinkSync(os.tmpdir(), path.join(ws, 'reports'));
+      expect(covered({ ...plan, workspaceDir: ws, localPaths: true })).toEqual([]);
+    } finally {
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
+  });
+
   it('idles as a user other than the agent, so the agent cannot kill the container', () => {
     const options = containerOptions(plan);
     expect(options.User).toBe('65534:65534');

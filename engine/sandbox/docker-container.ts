@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
 import { PRODUCT } from '../version';
+import { engineOnlyFoldersToMask } from './engine-only';
 import { tmpfsBytes } from './limits';
 import type { NetworkMode, SandboxLimits, TransientMount } from './types';
 
@@ -199,6 +200,19 @@ export function containerOptions(plan: ContainerPlan): Dockerode.ContainerCreate
       Target: `${CONTAINER_PATHS.workspace}/.git`,
       ReadOnly: true,
     });
+  // Earlier runs' reports hold final-holdout scores the agent must never see: an empty read-only tmpfs covers
+  // each engine-only folder there is (engine-only.ts), in the main container and in every transient one. A
+  // remote daemon's disk cannot be checked from here, and the daemon would create a missing mount point as root.
+  if (plan.localPaths)
+    for (const name of engineOnlyFoldersToMask(plan.workspaceDir))
+      mounts.push({
+        Type: 'tmpfs',
+        // Docker refuses a source for a tmpfs; the type still asks for one.
+        Source: '',
+        Target: `${CONTAINER_PATHS.workspace}/${name}`,
+        ReadOnly: true,
+        TmpfsOptions: { SizeBytes: 4096, Mode: 0o555 },
+      });
   if (plan.dataDir)
     mounts.push({ Type: 'bind', Source: plan.dataDir, Target: CONTAINER_PATHS.data, ReadOnly: true });
   for (const m of plan.extraMounts ?? [])

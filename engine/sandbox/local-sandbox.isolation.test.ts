@@ -13,6 +13,9 @@ import { makeHostFixture, snapshotOutside, type HostFixture } from './testing/ho
 // policy had let it through. Every reproduction of issue 8 section 2 runs against real files under a
 // temporary HOME, and everything outside the workspace must be exactly as it was.
 
+const SECRET = 'final-holdout 0.987654';
+const REPORT = `<html><body>${SECRET}</body></html>`;
+
 const bwrap = process.platform === 'linux' ? await probeOsSandbox(process.env) : null;
 const canIsolate = bwrap?.kind === 'bubblewrap';
 
@@ -192,6 +195,27 @@ describe.skipIf(!canIsolate)('the local sandbox in bubblewrap: a real boundary',
     } finally {
       fs.rmSync(hostTmp, { recursive: true, force: true });
     }
+  });
+
+  it('the run reports are out of reach by any path, though the folder only appeared after the sandbox started', async () => {
+    const reports = path.join(f.workspace, 'reports');
+    // The engine writes a report while the sandbox runs (`mle-beast report` of an earlier run, say).
+    fs.mkdirSync(reports);
+    fs.writeFileSync(path.join(reports, 'report_x.html'), REPORT);
+    const r = await sh(
+      'cat reports/report_x.html /workspace/reports/report_x.html; ls -A reports; grep -rs 0.987654 .; ' +
+        `cat ${path.join(reports, 'report_x.html')}; ln -s reports r && cat r/report_x.html; ` +
+        'echo planted > reports/x; mv reports gone; rm -rf reports; echo end',
+    );
+    expect(r.stdout).toBe('end\n');
+    expect(r.stderr).not.toContain(SECRET);
+    expect(r.stderr).toMatch(/Read-only file system/);
+    expect(fs.readFileSync(path.join(reports, 'report_x.html'), 'utf8')).toBe(REPORT);
+    expect(fs.existsSync(path.join(f.workspace, 'gone'))).toBe(false);
+    // The engine still writes there while the sandbox runs.
+    fs.writeFileSync(path.join(reports, 'report_y.html'), REPORT);
+    expect(fs.readdirSync(reports).sort()).toEqual(['report_x.html', 'report_y.html']);
+    expectUntouched();
   });
 
   it('a workspace that is a home folder shows its secrets and the engine folder covered', async () => {

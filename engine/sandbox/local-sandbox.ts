@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { ENGINE_ONLY_FOLDERS } from '../api/report';
 import { checkTransientTarget, gitMountKind } from './docker-container';
 import { SandboxError, failWith, messageOf, succeed, type SandboxResult } from './errors';
 import { EXEC_TOKEN_ENV } from './exec-scripts';
@@ -68,6 +69,11 @@ type Confinement =
       /** Private folder of this sandbox on the host, holding home/ and tmp/; removed on stop. */
       privateDir: string;
       hidden: string[];
+      /**
+       * The workspace's engine-only folders (earlier runs' reports, with their final-holdout scores): covered
+       * like the hidden paths, and over the workspace's own allowances.
+       */
+      engineOnly: string[];
       readOnly: string[];
       network: NetworkMode;
       devices: string[];
@@ -132,7 +138,7 @@ export class LocalSandbox implements Sandbox {
         tmpDir: tmp,
         readOnly: c.readOnly,
         mounts,
-        hidden: c.hidden,
+        hidden: [...c.hidden, ...c.engineOnly],
         devices: c.devices,
         network: c.network,
         cwd,
@@ -145,6 +151,7 @@ export class LocalSandbox implements Sandbox {
       homeDir: home,
       tmpDir: tmp,
       hidden: c.hidden,
+      engineOnly: c.engineOnly,
       readable: [
         ws,
         ...(this.hostPaths.data ? [this.hostPaths.data] : []),
@@ -363,6 +370,9 @@ export async function startLocalSandbox(
       program: os_.program,
       privateDir,
       hidden: hiddenPaths(baseEnv, options.hiddenPaths ?? []),
+      // Whether or not they exist yet: bubblewrap looks at each command (a folder covers, a link leads where
+      // nothing is bound), Seatbelt denies the path itself. The workspace is a real path (checkSpec).
+      engineOnly: ENGINE_ONLY_FOLDERS.map((name) => path.join(s.workspaceDir, name)),
       readOnly: python.roots,
       network: s.network,
       devices: bubblewrap ? gpuDevices() : [],

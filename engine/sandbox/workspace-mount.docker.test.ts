@@ -21,6 +21,9 @@ const title = daemon.available
   : `the workspace mount (SKIPPED: no Docker daemon answers at ${daemon.endpoint}: ${daemon.error})`;
 const root = process.getuid?.() === 0;
 
+const SECRET = 'final-holdout 0.987654';
+const REPORT = `<html><body>${SECRET}</body></html>`;
+
 describe.skipIf(!daemon.available)(title, () => {
   const temp = makeTempDir('mle-beast-mount-test-');
   const workspace = path.join(temp.dir, 'workspace');
@@ -33,6 +36,9 @@ describe.skipIf(!daemon.available)(title, () => {
     if (!found.ok)
       throw new Error(`build the image with mle-beast sandbox build --offline (${found.error.message})`);
     fs.mkdirSync(workspace, { mode: 0o755 });
+    // An earlier run's report, with the final-holdout score the agent must never see.
+    fs.mkdirSync(path.join(workspace, 'reports'));
+    fs.writeFileSync(path.join(workspace, 'reports', 'report_x.html'), REPORT);
     if (root) {
       // A setuid-root copy of `id`, and a node for /dev/mem (character device 1:1), both owned by root.
       fs.copyFileSync('/usr/bin/id', path.join(workspace, 'suid-id'));
@@ -86,5 +92,38 @@ describe.skipIf(!daemon.available)(title, () => {
     expect(r.stdout).toMatch(/^crw-rw-rw-\S*\s+\d+\s+0\s+0\s+1,\s+1\s/);
     expect(r.stderr).toMatch(/Operation not permitted|Permission denied/);
     expect(r.stdout.trim().split('\n').at(-1)).toBe('0');
+  });
+
+  it("earlier runs' reports are out of reach: an empty read-only folder, in the main and a transient container", async () => {
+    const r = await sandbox.exec({
+      shell:
+        'cat /workspace/reports/report_x.html; ls -A /workspace/reports; grep -rs holdout /workspace; ' +
+        'ln -s reports /workspace/r && cat /workspace/r/report_x.html; ' +
+        'echo planted > /workspace/reports/x; mv /workspace/reports /workspace/gone; rm -rf /workspace/reports; ' +
+        'awk \'$2 == "/workspace/reports" {print $1, $4}\' /proc/mounts',
+    });
+    expect(r.stdout).not.toContain(SECRET);
+    expect(r.stderr).not.toContain(SECRET);
+    // Nothing listed; the one line is the cover itself: a read-only tmpfs.
+    expect(r.stdout.trim()).toMatch(/^tmpfs ro,/);
+    expect(r.stderr).toMatch(/report_x\.html: No such file or directory/);
+    expect(r.stderr).toMatch(/Read-only file system/);
+    // The host's report is intact, and the engine still writes there while the sandbox runs.
+    expect(fs.readFileSync(path.join(workspace, 'reports', 'report_x.html'), 'utf8')).toBe(REPORT);
+    expect(fs.existsSync(path.join(workspace, 'gone'))).toBe(false);
+    fs.writeFileSync(path.join(workspace, 'reports', 'report_y.html'), REPORT);
+    // A transient container (predict.py on a hidden split) is covered the same way.
+    const holdout = path.join(temp.dir, 'holdout');
+    fs.mkdirSync(holdout, { recursive: true });
+    const t = await sandbox.exec({
+      shell: 'ls -A /workspace/reports; cat /workspace/reports/*; ls /mnt/holdout && echo reached',
+      mounts: [{ hostPath: holdout, sandboxPath: '/mnt/holdout' }],
+    });
+    expect(t.stdout).toBe('reached\n');
+    expect(t.stderr).not.toContain(SECRET);
+    expect(fs.readdirSync(path.join(workspace, 'reports')).sort()).toEqual([
+      'report_x.html',
+      'report_y.html',
+    ]);
   });
 });

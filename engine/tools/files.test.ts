@@ -134,6 +134,62 @@ describe('write_file / read_file / edit_file', () => {
   });
 });
 
+describe("the engine's run reports (hidden holdout scores)", () => {
+  const SECRET = 'final-holdout 0.987654';
+
+  function withReport(options: { docker?: boolean } = {}) {
+    const env = setup(options);
+    fs.mkdirSync(path.join(env.ws, 'reports'));
+    fs.writeFileSync(path.join(env.ws, 'reports', 'report_x.html'), SECRET);
+    fs.writeFileSync(path.join(env.ws, 'train.py'), 'abc');
+    return env;
+  }
+
+  it('no file tool reads, lists or changes them, by any name or path', async () => {
+    const { ws, run } = withReport({ docker: true });
+    fs.symlinkSync(path.join(ws, 'reports'), path.join(ws, 'alias'));
+    fs.symlinkSync(path.join(ws, 'reports', 'report_x.html'), path.join(ws, 'r.html'));
+    const calls: [string, Record<string, unknown>][] = [
+      ['read_file', { file_path: 'reports/report_x.html' }],
+      ['read_file', { file_path: '/workspace/reports/report_x.html' }],
+      ['read_file', { file_path: path.join(ws, 'reports', 'report_x.html') }],
+      ['read_file', { file_path: './src/../reports/report_x.html' }],
+      ['read_file', { file_path: 'Reports/report_x.html' }],
+      ['read_file', { file_path: 'alias/report_x.html' }],
+      ['read_file', { file_path: 'r.html' }],
+      ['list_files', { directory: 'reports' }],
+      ['list_files', { directory: 'alias' }],
+      ['write_file', { file_path: 'reports/report_x.html', content: 'x' }],
+      ['write_file', { file_path: 'alias/new.html', content: 'x' }],
+      ['edit_file', { file_path: 'reports/report_x.html', old_text: 'final', new_text: 'x' }],
+      ['create_directory', { dir_path: 'reports/sub' }],
+      ['run_python_file', { file_path: 'reports/report_x.html' }],
+    ];
+    for (const [name, args] of calls) {
+      const r = await run(name, args);
+      const label = `${name} ${JSON.stringify(args)}`;
+      expect(r.ok, label).toBe(false);
+      expect(r.text, label).toMatch(/^ERROR: .* is in reports\/, where the engine keeps its run reports/);
+      expect(r.text, label).not.toContain(SECRET);
+    }
+    expect(fs.readFileSync(path.join(ws, 'reports', 'report_x.html'), 'utf8')).toBe(SECRET);
+    expect(fs.readdirSync(path.join(ws, 'reports'))).toEqual(['report_x.html']);
+  });
+
+  it('listings of the workspace leave the folder out; a folder of that name elsewhere is the agent’s', async () => {
+    const { ws, run } = withReport();
+    fs.mkdirSync(path.join(ws, 'src', 'reports'), { recursive: true });
+    fs.writeFileSync(path.join(ws, 'src', 'reports', 'mine.md'), 'ok');
+    expect((await run('list_files', {})).text).toBe(
+      'Contents of . matching "*" (2 entries):\n[DIR] src/\n[FILE] train.py (3 bytes)',
+    );
+    const deep = (await run('list_files', { pattern: '**' })).text;
+    expect(deep).not.toContain('report_x');
+    expect(deep).toContain('[FILE] src/reports/mine.md (2 bytes)');
+    expect((await run('read_file', { file_path: 'src/reports/mine.md' })).text).toBe('ok');
+  });
+});
+
 describe('create_directory / list_files', () => {
   it('creates folders with their parents', async () => {
     const { ws, run } = setup();

@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { engineOnlyFolderOf } from '../api/report';
 import { ToolError, type ToolContext } from './context';
 
 // Paths the model gives: relative to the workspace, absolute sandbox paths (/workspace/x, /data/y in Docker),
 // or host paths under the workspace or the data folder. All become host paths. File tools then act on the host
 // filesystem, confined: writes only inside the workspace, never through a link that leaves it, never in .git;
-// reads also in the data folder.
+// reads also in the data folder; nothing, by any path, in the workspace's engine-only folders (the run reports,
+// which hold hidden holdout scores: api/report.ts ENGINE_ONLY_FOLDERS).
 
 export type Area = 'workspace' | 'data';
 
@@ -24,8 +26,32 @@ function within(root: string, p: string): string | null {
   return rel.split(path.sep).join('/');
 }
 
+/** The refusal of a path in an engine-only folder: what it is, and that no tool reaches it. */
+function engineOnlyRefusal(given: string, folder: string): ToolError {
+  return new ToolError(
+    `${given} is in ${folder}/, where the engine keeps its run reports (they hold the hidden holdout scores): ` +
+      'no tool may read, list or change it; work with the other files of the workspace',
+  );
+}
+
+/**
+ * The engine-only folder a host path lies in (or is), judged from the workspace's real path; null when none.
+ * Case-insensitive, since on a case-insensitive disk `Reports/x` is the engine's file.
+ */
+export function engineOnlyFolderAt(ctx: ToolContext, host: string): string | null {
+  const rel = within(realWorkspace(ctx), host) ?? within(ctx.workspaceDir, host);
+  return rel === null ? null : engineOnlyFolderOf(rel, { anyCase: true });
+}
+
 /** Maps a path the model gave to a host path in the workspace or the data folder. Throws ToolError. */
 export function resolveModelPath(ctx: ToolContext, given: string): ModelPath {
+  const p = resolveModelPathAnywhere(ctx, given);
+  const folder = p.area === 'workspace' ? engineOnlyFolderOf(p.rel, { anyCase: true }) : null;
+  if (folder) throw engineOnlyRefusal(given, folder);
+  return p;
+}
+
+function resolveModelPathAnywhere(ctx: ToolContext, given: string): ModelPath {
   const raw = given.trim();
   if (raw.includes('\0')) throw new ToolError('the path contains a NUL character');
   const ws = ctx.workspaceDir;
@@ -72,6 +98,11 @@ export function hostPathOf(ctx: ToolContext, sandboxPath: string): string {
   return sandboxPath;
 }
 
+/** The workspace's real path (links resolved), as file tools see the paths they walk. */
+export function realWorkspace(ctx: ToolContext): string {
+  return realOrSelf(ctx.workspaceDir);
+}
+
 function realOrSelf(p: string): string {
   try {
     return fs.realpathSync(p);
@@ -111,6 +142,9 @@ export function readablePath(ctx: ToolContext, given: string): { real: string; p
   if (!roots.some((r) => within(r, real) !== null)) {
     throw new ToolError(`${given} leads (through a symbolic link) outside the workspace and the data folder`);
   }
+  // A link the agent made to the reports (`ln -s reports r`) leads there by another name.
+  const folder = engineOnlyFolderAt(ctx, real);
+  if (folder) throw engineOnlyRefusal(given, folder);
   return { real, path: p };
 }
 
@@ -181,6 +215,8 @@ function ensureFolder(ctx: ToolContext, parts: string[], given: string, create: 
         throw new ToolError(`${given} goes through a symbolic link that leaves the workspace`);
       if (rel.split('/').some(isGitPart))
         throw new ToolError(`${given} goes through a link into .git, which tools may not change`);
+      const folder = engineOnlyFolderOf(rel, { anyCase: true });
+      if (folder) throw engineOnlyRefusal(given, folder);
       if (!fs.statSync(real).isDirectory()) throw new ToolError(`${path.join(...parts)} is not a folder`);
       current = real;
       continue;

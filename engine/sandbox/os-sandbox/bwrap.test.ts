@@ -171,9 +171,25 @@ describe('bwrapArgs with a workspace that holds secrets', () => {
     );
     const at = args.indexOf('/workspace');
     const tail = args.slice(at);
-    expect(tail.join(' ')).toContain('--tmpfs /workspace/.ssh');
+    expect(tail.join(' ')).toContain('--tmpfs /workspace/.ssh --remount-ro /workspace/.ssh');
     expect(tail.join(' ')).toContain('--ro-bind /dev/null /workspace/.netrc');
     expect(tail.join(' ')).not.toContain('.aws');
+  });
+});
+
+describe("bwrapArgs covers the workspace's engine-only folders", () => {
+  it("an earlier run's reports: an empty read-only folder over the workspace's", () => {
+    const host: Record<string, HostEntry> = { ...mergedUsr, '/home/u/ws/reports': { kind: 'dir' } };
+    const args = bwrapArgs(
+      { ...plan, hidden: [...plan.hidden, '/home/u/ws/reports'] },
+      (p) => host[p] ?? { kind: 'absent' },
+    );
+    const text = args.join(' ');
+    // After the workspace is bound, or the bind would cover the cover.
+    expect(text).toContain('--bind /home/u/ws /workspace');
+    expect(text.indexOf('--tmpfs /workspace/reports --remount-ro /workspace/reports')).toBeGreaterThan(
+      text.indexOf('--bind /home/u/ws /workspace'),
+    );
   });
 });
 

@@ -44,6 +44,17 @@ describe('seatbeltProfile', () => {
     );
   });
 
+  it("denies the workspace's engine-only folders last, over the workspace's read and write allowances", () => {
+    const reports = '/Users/u/.mle-beast/workspaces/ws/reports';
+    const text = seatbeltProfile({ ...plan, engineOnly: [reports] });
+    const lines = text.trimEnd().split('\n');
+    const deny = `(deny file-read* file-write* (subpath "${reports}"))`;
+    expect(lines).toContain(deny);
+    for (const allowance of ['(allow file-read* (subpath', '(allow file-write* (subpath'])
+      expect(lines.indexOf(deny)).toBeGreaterThan(lines.findIndex((l) => l.startsWith(allowance)));
+    expect(seatbeltProfile(plan)).not.toContain('reports');
+  });
+
   it('allows the network only when the run does', () => {
     expect(seatbeltProfile({ ...plan, network: 'bridge' })).toMatch(/\(allow network\*\)\n$/);
     expect(seatbeltProfile(plan)).not.toMatch(/\(allow network\*\)/);

@@ -7,8 +7,10 @@ import type { NetworkMode } from '../types';
  * - reads everywhere except the hidden paths (the engine's home with the runs' labels and the database, ~/.ssh,
  *   ~/.aws, keychains, the user's policy file), with the `readable` exceptions under them (the visible data and
  *   the one holdout split predict.py needs live in the run folder);
+ * - nothing at all in the workspace's engine-only folders (the run reports);
  * - no network unless the run allows it (local Unix sockets stay usable: Python's multiprocessing needs them).
- * Later rules win in Seatbelt, so the order below is deliberate: allow, then deny, then the exceptions.
+ * Later rules win in Seatbelt, so the order below is deliberate: allow, then deny, then the exceptions, then
+ * the engine-only folders.
  */
 
 export interface SeatbeltPlan {
@@ -20,6 +22,11 @@ export interface SeatbeltPlan {
   hidden: readonly string[];
   /** Readable even though under a hidden folder: the visible data, transient mounts. */
   readable: readonly string[];
+  /**
+   * Folders of the workspace only the engine may see (earlier runs' reports, with their final-holdout scores):
+   * neither readable nor writable, over every allowance of the workspace.
+   */
+  engineOnly?: readonly string[];
   network: NetworkMode;
 }
 
@@ -48,6 +55,9 @@ export function seatbeltProfile(plan: SeatbeltPlan): string {
     `(allow file-write* ${[plan.workspaceDir, plan.homeDir, plan.tmpDir].map(subpath).join(' ')} (literal "/dev/null") (literal "/dev/tty"))`,
     `(deny file-write* ${subpath(`${plan.workspaceDir}/.git`)})`,
   );
+  // Last, so neither the workspace's read exception nor its write allowance reopens them.
+  if (plan.engineOnly?.length)
+    lines.push(`(deny file-read* file-write* ${plan.engineOnly.map(subpath).join(' ')})`);
   if (plan.network === 'bridge') lines.push('(allow network*)');
   else lines.push('(allow network* (local unix-socket) (remote unix-socket))');
   return `${lines.join('\n')}\n`;
