@@ -38,7 +38,7 @@ function engineOnlyRefusal(given: string, folder: string): ToolError {
  * The engine-only folder a host path lies in (or is), judged from the workspace's real path; null when none.
  * Case-insensitive, since on a case-insensitive disk `Reports/x` is the engine's file.
  */
-export function engineOnlyFolderAt(ctx: ToolContext, host: string): string | null {
+function engineOnlyFolderAt(ctx: ToolContext, host: string): string | null {
   const rel = within(realWorkspace(ctx), host) ?? within(ctx.workspaceDir, host);
   return rel === null ? null : engineOnlyFolderOf(rel, { anyCase: true });
 }
