@@ -153,14 +153,24 @@ describe('trimConversation', () => {
 });
 
 describe('fileList (the workspace files in prompts)', () => {
-  it("leaves out the engine's run reports, not even their names; a reports folder deeper down is listed", () => {
+  it("leaves out the engine's run reports, not even their names; the rest of reports/ is listed", () => {
     const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'mle-beast-file-list-'));
     try {
-      for (const rel of ['reports/report_20260101T000000Z.html', 'src/reports/mine.md', 'train.py']) {
+      for (const rel of [
+        'reports/report_20260101T000000Z.html',
+        'reports/report_20260101T000000Z.pdf',
+        'reports/figures/plot.png',
+        'reports/notes.md',
+        'src/reports/report_20260101T000000Z.html',
+        'train.py',
+      ]) {
         fs.mkdirSync(path.dirname(path.join(ws, rel)), { recursive: true });
         fs.writeFileSync(path.join(ws, rel), 'x');
       }
-      expect(fileList(ws)).toBe('# Workspace files\nsrc/reports/mine.md\ntrain.py');
+      expect(fileList(ws)).toBe(
+        '# Workspace files\nreports/figures/plot.png\nreports/notes.md\n' +
+          'src/reports/report_20260101T000000Z.html\ntrain.py',
+      );
     } finally {
       fs.rmSync(ws, { recursive: true, force: true });
     }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { EngineError } from '../api/errors';
 import {
   REPORTS_FOLDER,
+  REPORT_EXCLUDE_PATTERNS,
   reportFileName,
   type ReportHtml,
   type ReportQuery,
@@ -29,9 +30,9 @@ export async function runReportHtml(deps: ReportDeps, id: string): Promise<Repor
 }
 
 /**
- * Writes a run's report: to `out`, or to `<workspace>/reports/report_<UTC timestamp>.html`. The workspace's
- * reports folder is kept out of git (`.git/info/exclude`, a file of the repository's own that is never
- * committed), so writing one leaves the run's git state as it was.
+ * Writes a run's report: to `out`, or to `<workspace>/reports/report_<UTC timestamp>.html`. The engine's report
+ * files are kept out of git (`.git/info/exclude`, a file of the repository's own that is never committed), so
+ * writing one leaves the run's git state as it was.
  */
 export async function writeRunReport(deps: ReportDeps, query: ReportQuery): Promise<ReportWritten> {
   const record = deps.repo.get(query.id);
@@ -77,11 +78,15 @@ export async function writeRunReport(deps: ReportDeps, query: ReportQuery): Prom
 }
 
 /**
- * The workspace's reports folder, made if missing (given to the workspace's owner when the engine runs as root)
- * and kept out of git. A run calls it before its sandbox starts, so the sandbox covers the folder from the first
- * command (engine/sandbox/engine-only.ts): a container's mounts are fixed when it is made, and a report written
- * while the run goes on (`mle-beast report`, the dashboard's "Show report" of an earlier run) must not land in
- * a folder the agent can read. Throws EngineError when `reports` is a link or a file.
+ * The workspace's reports folder, made if missing (given to the workspace's owner when the engine runs as root),
+ * with the engine's report files kept out of git. Throws EngineError when `reports` is a link or a file.
+ *
+ * The sandboxes cover each engine report file (engine/sandbox/engine-only.ts), not the folder, which may be
+ * the user's (cookiecutter-data-science's `reports/figures/`). Limit: a Docker container's mounts are fixed
+ * when it is made, so a report written here while another run of this workspace is going on (`mle-beast
+ * report`, the dashboard's "Show report" of an earlier run) is readable in that run's main container until it
+ * ends (its per-command transient containers and bubblewrap look again at each command; Seatbelt matches the
+ * name). A run's own report is written after its sandbox is gone.
  */
 export function prepareReportsFolder(workspace: string): string {
   const dir = path.join(workspace, REPORTS_FOLDER);
@@ -112,16 +117,33 @@ function giveToWorkspaceOwner(workspace: string, dir: string): void {
   }
 }
 
-/** Adds `/reports/` to the repository's own ignore list (never committed, unlike .gitignore). */
+const EXCLUDE_HEADER = '# mle-beast run reports';
+
+/**
+ * Adds the engine's report files (REPORT_EXCLUDE_PATTERNS: `/reports/report_<stamp>.html|pdf`) to the
+ * repository's own ignore list (never committed, unlike .gitignore), so a written report leaves `git status`
+ * as it was while a user's own files in `reports/` (a brownfield repository's figures) are still committed.
+ *
+ * Earlier versions listed the whole folder (`/reports/` under the same header line): that block is replaced,
+ * since it kept the user's own `reports/` files out of every commit. A `/reports/` line without the header is
+ * the user's own and is left as it is.
+ */
 export function excludeFromGit(workspace: string): void {
   const gitDir = path.join(workspace, '.git');
   if (!fs.lstatSync(gitDir, { throwIfNoEntry: false })?.isDirectory()) return;
   const info = path.join(gitDir, 'info');
   const exclude = path.join(info, 'exclude');
-  const line = `/${REPORTS_FOLDER}/`;
   const current = fs.existsSync(exclude) ? fs.readFileSync(exclude, 'utf8') : '';
-  if (current.split(/\r?\n/).includes(line)) return;
+  const lines = current.split(/\r?\n/);
+  const old = lines.findIndex((line, i) => line === `/${REPORTS_FOLDER}/` && lines[i - 1] === EXCLUDE_HEADER);
+  if (old === -1 && REPORT_EXCLUDE_PATTERNS.every((p) => lines.includes(p))) return;
   fs.mkdirSync(info, { recursive: true });
+  const block = [EXCLUDE_HEADER, ...REPORT_EXCLUDE_PATTERNS];
+  if (old !== -1) {
+    lines.splice(old - 1, 2, ...block);
+    fs.writeFileSync(exclude, lines.join('\n'));
+    return;
+  }
   const sep = current === '' || current.endsWith('\n') ? '' : '\n';
-  fs.appendFileSync(exclude, `${sep}# mle-beast run reports\n${line}\n`);
+  fs.appendFileSync(exclude, `${sep}${block.join('\n')}\n`);
 }

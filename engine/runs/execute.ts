@@ -26,7 +26,6 @@ import {
   type LocalSandboxOptions,
   type Sandbox,
 } from '../sandbox';
-import { prepareReportsFolder } from '../report/write';
 import type { RunRepository } from '../store/run-repository';
 import { storeLedger } from './ledger';
 import type { OutputBounds } from './command-log';
@@ -198,21 +197,6 @@ async function setUp(
   const { config } = ctx;
   // The container of a process that died may still be there under this run's name.
   if (config.sandbox.kind === 'docker' && ctx.resumed) await removeDeadSandboxes([]);
-  // The reports folder is there before the sandbox, which covers it from the first command on: earlier runs'
-  // reports hold final-holdout scores, and one written while this run goes on must not be readable either.
-  // A `reports` that is a link or a file holds no report (the engine never writes through one); the run goes
-  // on, and its own report will say the same at the end.
-  try {
-    prepareReportsFolder(ctx.workspaceDir);
-  } catch (error) {
-    ledger.emit({
-      type: 'log',
-      stage: 'setup',
-      source: 'engine',
-      stream: 'warning',
-      text: (error as Error).message,
-    });
-  }
   const started2 = await startSandbox(
     {
       runId: id,

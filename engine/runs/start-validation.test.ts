@@ -290,36 +290,3 @@ describe('provider settings saved in the app', () => {
     if (!result.ok) expect(result.error.message).toMatch(/settings\.model.*scripted-model/s);
   });
 });
-
-describe('a run makes its reports folder before its sandbox starts', () => {
-  it('so the sandbox covers it from the first command (earlier reports hold final-holdout scores)', async () => {
-    const ws = path.join(tmp.dir, 'covered-ws');
-    let atSandboxStart: boolean | null = null;
-    engine = createEngine({
-      host: 'cli',
-      databasePath: path.join(home, 'db.sqlite'),
-      probeDocker: async () => ({ available: false, version: null, endpoint: 'x', error: 'no' }),
-      runs: {
-        env: env(),
-        sandboxOptions: {
-          local: {
-            // The local sandbox's first step: the folder must be there by now. The run then stops here.
-            probe: async () => {
-              atSandboxStart =
-                fs.lstatSync(path.join(ws, 'reports'), { throwIfNoEntry: false })?.isDirectory() ?? false;
-              return { kind: 'none', reason: 'this test stops the run here' };
-            },
-          },
-        },
-      },
-    });
-    const started = await dispatch(engine.handlers, 'runs.start', {
-      project: yaml('covered.yaml', project(`workspace:\n  path: ${ws}\n`)),
-      overrides: { sandbox: 'local' },
-      cwd: tmp.dir,
-    });
-    if (!started.ok) throw new Error(started.error.message);
-    await engine.runs.whenDone((started.value as { id: string }).id);
-    expect(atSandboxStart).toBe(true);
-  });
-});

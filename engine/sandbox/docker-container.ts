@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
 import { PRODUCT } from '../version';
-import { engineOnlyFoldersToMask } from './engine-only';
+import { engineReportFiles } from './engine-only';
 import { tmpfsBytes } from './limits';
 import type { NetworkMode, SandboxLimits, TransientMount } from './types';
 
@@ -200,18 +200,21 @@ export function containerOptions(plan: ContainerPlan): Dockerode.ContainerCreate
       Target: `${CONTAINER_PATHS.workspace}/.git`,
       ReadOnly: true,
     });
-  // Earlier runs' reports hold final-holdout scores the agent must never see: an empty read-only tmpfs covers
-  // each engine-only folder there is (engine-only.ts), in the main container and in every transient one. A
-  // remote daemon's disk cannot be checked from here, and the daemon would create a missing mount point as root.
+  // Earlier runs' reports hold final-holdout scores the agent must never see: each engine report file there is
+  // (engine-only.ts) is covered by a read-only bind of /dev/null, in the main container and in every transient
+  // one; the rest of `reports/` (a brownfield repository's figures, the user's notes) stays the agent's. Reading
+  // a covered report gives nothing, a write to it is discarded (a device), the host file is untouched. A remote
+  // daemon's disk cannot be checked from here, and the daemon would create a missing mount point as root.
+  // Limit: a container's mounts are fixed when it is made. A report the engine writes while this container
+  // lives (`mle-beast report` or "Show report" of another run of this workspace) is not covered in it until
+  // the next container (a transient one is made per command, and sees it); bubblewrap looks at each command.
   if (plan.localPaths)
-    for (const name of engineOnlyFoldersToMask(plan.workspaceDir))
+    for (const rel of engineReportFiles(plan.workspaceDir))
       mounts.push({
-        Type: 'tmpfs',
-        // Docker refuses a source for a tmpfs; the type still asks for one.
-        Source: '',
-        Target: `${CONTAINER_PATHS.workspace}/${name}`,
+        Type: 'bind',
+        Source: '/dev/null',
+        Target: `${CONTAINER_PATHS.workspace}/${rel}`,
         ReadOnly: true,
-        TmpfsOptions: { SizeBytes: 4096, Mode: 0o555 },
       });
   if (plan.dataDir)
     mounts.push({ Type: 'bind', Source: plan.dataDir, Target: CONTAINER_PATHS.data, ReadOnly: true });

@@ -1,20 +1,30 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ENGINE_ONLY_FOLDERS } from '../api/report';
+import { REPORTS_FOLDER, isEngineReportFile } from '../api/report';
 
 /**
- * The workspace's engine-only folders (the run reports, with every earlier run's final-holdout score) that a
- * sandbox must cover, relative to the workspace root: those that are real folders on the host now.
+ * The engine's run report files in a workspace now (earlier runs' reports, each with its final-holdout score),
+ * as workspace-relative paths (`reports/report_<stamp>.html`), that a sandbox must cover one by one. Only these
+ * files: the rest of `reports/` (a brownfield repository's `reports/figures/`, the user's notes) stays the
+ * agent's to read and write.
  *
- * A missing one is not created here: Docker would make the mount point as root inside the user's folder, and a
- * sandbox on a folder that never had a run (`mle-beast sandbox exec` in any folder) should not leave one behind.
- * A run makes its workspace's folder before its sandbox starts (engine/report/write.ts prepareReportsFolder),
- * so a report written while the run goes on is covered too. A link or a file in its place is not covered
- * either: the engine never writes a report through one (write.ts refuses), so it holds none, and Docker would
- * mount over whatever a link points to.
+ * Only real regular files count. A link in their place holds no report (the engine never writes through one,
+ * report/write.ts opens with O_NOFOLLOW), and Docker would mount over whatever the link points to; a `reports`
+ * that is itself a link is not looked into for the same reason. Nothing is created: Docker makes a missing
+ * mount point as root inside the user's folder, so only files that exist are covered. Names are matched in any
+ * case (on a case-insensitive disk `REPORT_….HTML` is the file the engine would write).
  */
-export function engineOnlyFoldersToMask(workspaceDir: string): string[] {
-  return ENGINE_ONLY_FOLDERS.filter((name) =>
-    fs.lstatSync(path.join(workspaceDir, name), { throwIfNoEntry: false })?.isDirectory(),
-  );
+export function engineReportFiles(workspaceDir: string): string[] {
+  const dir = path.join(workspaceDir, REPORTS_FOLDER);
+  if (!fs.lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) return [];
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((e) => e.isFile() && isEngineReportFile(`${REPORTS_FOLDER}/${e.name}`, { anyCase: true }))
+    .map((e) => `${REPORTS_FOLDER}/${e.name}`)
+    .sort();
 }

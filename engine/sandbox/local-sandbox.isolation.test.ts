@@ -197,24 +197,39 @@ describe.skipIf(!canIsolate)('the local sandbox in bubblewrap: a real boundary',
     }
   });
 
-  it('the run reports are out of reach by any path, though the folder only appeared after the sandbox started', async () => {
+  it("an engine report written after the sandbox started is out of reach by any path; the rest of reports/ is the agent's", async () => {
     const reports = path.join(f.workspace, 'reports');
-    // The engine writes a report while the sandbox runs (`mle-beast report` of an earlier run, say).
-    fs.mkdirSync(reports);
-    fs.writeFileSync(path.join(reports, 'report_x.html'), REPORT);
+    const name = 'report_20260101T000000Z.html';
+    // A brownfield repository's own reports/ (cookiecutter-data-science), and a report the engine writes while
+    // the sandbox runs (`mle-beast report` of an earlier run, say): each command looks for report files anew.
+    fs.mkdirSync(path.join(reports, 'figures'), { recursive: true });
+    fs.writeFileSync(path.join(reports, 'figures', 'plot.png'), 'png\n');
+    fs.writeFileSync(path.join(reports, 'notes.md'), 'notes\n');
+    fs.writeFileSync(path.join(reports, name), REPORT);
     const r = await sh(
-      'cat reports/report_x.html /workspace/reports/report_x.html; ls -A reports; grep -rs 0.987654 .; ' +
-        `cat ${path.join(reports, 'report_x.html')}; ln -s reports r && cat r/report_x.html; ` +
-        'echo planted > reports/x; mv reports gone; rm -rf reports; echo end',
+      `cat reports/${name} /workspace/reports/${name} ${path.join(reports, name)}; grep -rs 0.987654 .; ` +
+        `ln -s reports/${name} r.html && cat r.html; ln -s reports alias && cat alias/${name}; ` +
+        `echo planted > reports/${name}; rm -f reports/${name}; mv reports/${name} reports/gone.html; ` +
+        'cat reports/notes.md reports/figures/plot.png; echo more >> reports/notes.md; ' +
+        'echo png2 > reports/figures/plot2.png; mkdir reports/figures/sub; echo new > reports/mine.md; echo end',
     );
-    expect(r.stdout).toBe('end\n');
+    expect(r.stdout).toBe('notes\npng\nend\n');
     expect(r.stderr).not.toContain(SECRET);
-    expect(r.stderr).toMatch(/Read-only file system/);
-    expect(fs.readFileSync(path.join(reports, 'report_x.html'), 'utf8')).toBe(REPORT);
-    expect(fs.existsSync(path.join(f.workspace, 'gone'))).toBe(false);
+    // Covered by /dev/null on a nodev bind: refused by every name, through links too; not movable.
+    for (const given of [`reports/${name}`, `/workspace/reports/${name}`, 'r.html', `alias/${name}`])
+      expect(r.stderr).toContain(`cat: ${given}: Permission denied`);
+    expect(r.stderr).toMatch(/cannot remove .*: Device or resource busy/);
+    expect(fs.readFileSync(path.join(reports, name), 'utf8')).toBe(REPORT);
+    expect(fs.existsSync(path.join(reports, 'gone.html'))).toBe(false);
+    expect(fs.readFileSync(path.join(reports, 'notes.md'), 'utf8')).toBe('notes\nmore\n');
+    expect(fs.readFileSync(path.join(reports, 'figures', 'plot2.png'), 'utf8')).toBe('png2\n');
+    expect(fs.statSync(path.join(reports, 'figures', 'sub')).isDirectory()).toBe(true);
+    expect(fs.readFileSync(path.join(reports, 'mine.md'), 'utf8')).toBe('new\n');
     // The engine still writes there while the sandbox runs.
-    fs.writeFileSync(path.join(reports, 'report_y.html'), REPORT);
-    expect(fs.readdirSync(reports).sort()).toEqual(['report_x.html', 'report_y.html']);
+    fs.writeFileSync(path.join(reports, 'report_20260102T000000Z.pdf'), REPORT);
+    const again = await sh('cat reports/report_20260102T000000Z.pdf; echo end');
+    expect(again.stdout).toBe('end\n');
+    expect(again.stderr).not.toContain(SECRET);
     expectUntouched();
   });
 

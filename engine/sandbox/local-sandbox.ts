@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { ENGINE_ONLY_FOLDERS } from '../api/report';
 import { checkTransientTarget, gitMountKind } from './docker-container';
 import { SandboxError, failWith, messageOf, succeed, type SandboxResult } from './errors';
 import { EXEC_TOKEN_ENV } from './exec-scripts';
+import { engineReportFiles } from './engine-only';
 import { StreamCapture } from './output-buffer';
 import { prepareExec } from './exec-request';
 import { OS_SANDBOX_PATHS, bwrapArgs, isolatedEnv, isolatedPath } from './os-sandbox/bwrap';
@@ -69,11 +69,6 @@ type Confinement =
       /** Private folder of this sandbox on the host, holding home/ and tmp/; removed on stop. */
       privateDir: string;
       hidden: string[];
-      /**
-       * The workspace's engine-only folders (earlier runs' reports, with their final-holdout scores): covered
-       * like the hidden paths, and over the workspace's own allowances.
-       */
-      engineOnly: string[];
       readOnly: string[];
       network: NetworkMode;
       devices: string[];
@@ -138,7 +133,10 @@ export class LocalSandbox implements Sandbox {
         tmpDir: tmp,
         readOnly: c.readOnly,
         mounts,
-        hidden: [...c.hidden, ...c.engineOnly],
+        // The engine's report files (earlier runs' final-holdout scores), looked for at each command: one the
+        // engine writes while the sandbox lives is covered from the next command on. Each existing regular file
+        // is covered like a hidden file (read-only /dev/null); the rest of reports/ stays the agent's.
+        hidden: [...c.hidden, ...engineReportFiles(ws).map((rel) => path.join(ws, rel))],
         devices: c.devices,
         network: c.network,
         cwd,
@@ -151,7 +149,6 @@ export class LocalSandbox implements Sandbox {
       homeDir: home,
       tmpDir: tmp,
       hidden: c.hidden,
-      engineOnly: c.engineOnly,
       readable: [
         ws,
         ...(this.hostPaths.data ? [this.hostPaths.data] : []),
@@ -370,9 +367,6 @@ export async function startLocalSandbox(
       program: os_.program,
       privateDir,
       hidden: hiddenPaths(baseEnv, options.hiddenPaths ?? []),
-      // Whether or not they exist yet: bubblewrap looks at each command (a folder covers, a link leads where
-      // nothing is bound), Seatbelt denies the path itself. The workspace is a real path (checkSpec).
-      engineOnly: ENGINE_ONLY_FOLDERS.map((name) => path.join(s.workspaceDir, name)),
       readOnly: python.roots,
       network: s.network,
       devices: bubblewrap ? gpuDevices() : [],

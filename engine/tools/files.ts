@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ToolError, type ToolContext } from './context';
-import { engineOnlyFolderOf } from '../api/report';
-import { adoptOwner, displayPath, makeFolder, readablePath, realWorkspace, writablePath } from './paths';
+import { adoptOwner, displayPath, isEngineReportAt, makeFolder, readablePath, writablePath } from './paths';
 import type {
   CreateDirectoryArgs,
   EditFileArgs,
@@ -160,8 +159,6 @@ export function listFilesTool(ctx: ToolContext, args: ListFilesArgs): string {
     throw new ToolError('pattern must be relative to the directory (no leading / and no ..)');
   }
   const recursive = pattern.includes('/') || pattern.includes('**');
-  // The engine-only folders (run reports) at the workspace's root are left out, as if they were not there.
-  const workspaceRoot = realWorkspace(ctx);
   const entries: Entry[] = [];
   let matched = 0;
   let visited = 0;
@@ -180,8 +177,10 @@ export function listFilesTool(ctx: ToolContext, args: ListFilesArgs): string {
         return;
       }
       if (SKIPPED_FOLDERS.has(d.name)) continue;
-      if (dir === workspaceRoot && engineOnlyFolderOf(d.name, { anyCase: true })) continue;
       const full = path.join(dir, d.name);
+      // The engine's run reports (hidden holdout scores) are left out, as if they were not there; the rest of
+      // reports/ is listed like any folder. The walk is on real paths, so a link to reports/ is caught too.
+      if (isEngineReportAt(ctx, full)) continue;
       const rel = relDir ? `${relDir}/${d.name}` : d.name;
       const st = statOrNull(full);
       const isDir = st?.isDirectory() ?? false;

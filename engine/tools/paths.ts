@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { engineOnlyFolderOf } from '../api/report';
+import { isEngineReportFile } from '../api/report';
 import { ToolError, type ToolContext } from './context';
 
 // Paths the model gives: relative to the workspace, absolute sandbox paths (/workspace/x, /data/y in Docker),
 // or host paths under the workspace or the data folder. All become host paths. File tools then act on the host
 // filesystem, confined: writes only inside the workspace, never through a link that leaves it, never in .git;
-// reads also in the data folder; nothing, by any path, in the workspace's engine-only folders (the run reports,
-// which hold hidden holdout scores: api/report.ts ENGINE_ONLY_FOLDERS).
+// reads also in the data folder; nothing, by any path, of the engine's run report files (reports/report_<stamp>
+// .html|pdf, which hold hidden holdout scores: api/report.ts isEngineReportFile). The rest of reports/ is the
+// agent's like any folder (a brownfield repository's reports/figures/, say).
 
 export type Area = 'workspace' | 'data';
 
@@ -26,28 +27,28 @@ function within(root: string, p: string): string | null {
   return rel.split(path.sep).join('/');
 }
 
-/** The refusal of a path in an engine-only folder: what it is, and that no tool reaches it. */
-function engineOnlyRefusal(given: string, folder: string): ToolError {
+/** The refusal of an engine report file: what it is, and that no tool reaches it. */
+function engineReportRefusal(given: string): ToolError {
   return new ToolError(
-    `${given} is in ${folder}/, where the engine keeps its run reports (they hold the hidden holdout scores): ` +
-      'no tool may read, list or change it; work with the other files of the workspace',
+    `${given} is one of the engine's run reports in reports/ (they hold the hidden holdout scores): ` +
+      'no tool may read, list or change it; the other files of reports/ and the workspace are yours',
   );
 }
 
 /**
- * The engine-only folder a host path lies in (or is), judged from the workspace's real path; null when none.
- * Case-insensitive, since on a case-insensitive disk `Reports/x` is the engine's file.
+ * Whether a host path is an engine report file, judged from the workspace's real path (and the path as given).
+ * Case-insensitive, since on a case-insensitive disk `Reports/REPORT_….HTML` is the engine's file.
  */
-function engineOnlyFolderAt(ctx: ToolContext, host: string): string | null {
+export function isEngineReportAt(ctx: ToolContext, host: string): boolean {
   const rel = within(realWorkspace(ctx), host) ?? within(ctx.workspaceDir, host);
-  return rel === null ? null : engineOnlyFolderOf(rel, { anyCase: true });
+  return rel !== null && isEngineReportFile(rel, { anyCase: true });
 }
 
 /** Maps a path the model gave to a host path in the workspace or the data folder. Throws ToolError. */
 export function resolveModelPath(ctx: ToolContext, given: string): ModelPath {
   const p = resolveModelPathAnywhere(ctx, given);
-  const folder = p.area === 'workspace' ? engineOnlyFolderOf(p.rel, { anyCase: true }) : null;
-  if (folder) throw engineOnlyRefusal(given, folder);
+  if (p.area === 'workspace' && isEngineReportFile(p.rel, { anyCase: true }))
+    throw engineReportRefusal(given);
   return p;
 }
 
@@ -142,9 +143,8 @@ export function readablePath(ctx: ToolContext, given: string): { real: string; p
   if (!roots.some((r) => within(r, real) !== null)) {
     throw new ToolError(`${given} leads (through a symbolic link) outside the workspace and the data folder`);
   }
-  // A link the agent made to the reports (`ln -s reports r`) leads there by another name.
-  const folder = engineOnlyFolderAt(ctx, real);
-  if (folder) throw engineOnlyRefusal(given, folder);
+  // A link the agent made to a report or to its folder (`ln -s reports r`) leads there by another name.
+  if (isEngineReportAt(ctx, real)) throw engineReportRefusal(given);
   return { real, path: p };
 }
 
@@ -165,6 +165,8 @@ export function writablePath(
   if (parts.some(isGitPart)) throw new ToolError(`${given} is inside .git, which tools may not change`);
   const parent = ensureFolder(ctx, parts.slice(0, -1), given, options.createParents);
   const host = path.join(parent, parts[parts.length - 1]!);
+  // `alias/report_….html` where alias is a link to reports/: the real folder reached is the engine's.
+  if (isEngineReportAt(ctx, host)) throw engineReportRefusal(given);
   const st = lstatOrNull(host);
   if (st?.isSymbolicLink())
     throw new ToolError(`${given} is a symbolic link; tools do not write through links`);
@@ -215,8 +217,6 @@ function ensureFolder(ctx: ToolContext, parts: string[], given: string, create: 
         throw new ToolError(`${given} goes through a symbolic link that leaves the workspace`);
       if (rel.split('/').some(isGitPart))
         throw new ToolError(`${given} goes through a link into .git, which tools may not change`);
-      const folder = engineOnlyFolderOf(rel, { anyCase: true });
-      if (folder) throw engineOnlyRefusal(given, folder);
       if (!fs.statSync(real).isDirectory()) throw new ToolError(`${path.join(...parts)} is not a folder`);
       current = real;
       continue;

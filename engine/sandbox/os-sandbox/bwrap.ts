@@ -147,9 +147,9 @@ export function bwrapArgs(plan: BwrapPlan, lookup: (p: string) => HostEntry = ho
   if (plan.git === 'real') args.push('--ro-bind', path.join(plan.workspaceDir, '.git'), git);
   if (plan.dataDir) args.push('--ro-bind', plan.dataDir, OS_SANDBOX_PATHS.data);
   for (const m of plan.mounts) args.push('--ro-bind', m.hostPath, m.sandboxPath);
-  // A workspace that holds a secret (a brownfield run on a home folder, say) or the engine's own folders (the
-  // run reports) shows them covered, read-only as in Docker: a write there fails at once instead of vanishing
-  // with the command's private cover.
+  // A workspace that holds a secret (a brownfield run on a home folder, say) or the engine's run report files
+  // (local-sandbox.ts) shows them covered: a folder by an empty read-only tmpfs (a write there fails at once
+  // instead of vanishing with the command's private cover), a file by /dev/null, read-only.
   const moved: [string, string][] = [
     [plan.workspaceDir, OS_SANDBOX_PATHS.workspace],
     ...(plan.dataDir ? [[plan.dataDir, OS_SANDBOX_PATHS.data] as [string, string]] : []),
