@@ -120,6 +120,37 @@ describe('writeRunReport', () => {
   });
 });
 
+describe('writeRunReport while another run of the workspace goes on', () => {
+  it("writes into the run's own folder, never into the workspace a running container sees", async () => {
+    const { repo, details, data, workspace } = setup(2);
+    // Another run of the same workspace, pending (a live run): its container's covers were fixed at its start.
+    repo.create({
+      id: 'other-run',
+      name: 'other',
+      mode: 'greenfield',
+      task: data.run.task,
+      workspace,
+      runDir: path.join(temp.dir, 'other-run'),
+      config: {},
+      metric: data.run.metric,
+      maxSteps: 2,
+      model: data.run.model,
+      sandbox: 'docker',
+      ownerPid: process.pid,
+      ownerHost: 'test',
+    });
+    const now = () => new Date('2026-12-07T23:15:00.123Z');
+    const written = await writeRunReport({ repo, details, now }, { id: data.run.id });
+    expect(written.path).toBe(path.join(temp.dir, 'run', 'reports', 'report_20261207T231500Z.html'));
+    expect(fs.readFileSync(written.path, 'utf8')).toContain('<html');
+    expect(fs.existsSync(path.join(workspace, 'reports'))).toBe(false);
+    // Once it has ended, reports go to the workspace again.
+    repo.update('other-run', { status: 'completed' });
+    const later = await writeRunReport({ repo, details, now }, { id: data.run.id });
+    expect(later.path).toBe(path.join(workspace, 'reports', 'report_20261207T231500Z.html'));
+  });
+});
+
 describe('excludeFromGit', () => {
   it("replaces the whole-folder line of earlier versions; a user's own reports/ line is left as it is", () => {
     const workspace = path.join(temp.dir, 'old');

@@ -30,8 +30,9 @@ export async function runReportHtml(deps: ReportDeps, id: string): Promise<Repor
 }
 
 /**
- * Writes a run's report: to `out`, or to `<workspace>/reports/report_<UTC timestamp>.html`. The engine's report
- * files are kept out of git (`.git/info/exclude`, a file of the repository's own that is never committed), so
+ * Writes a run's report: to `out`, or to `<workspace>/reports/report_<UTC timestamp>.html` (to the run's own
+ * folder's `reports/` while another run of that workspace is going on; prepareReportsFolder says why). The
+ * engine's report files are kept out of git (`.git/info/exclude`, a file of the repository's own that is never committed), so
  * writing one leaves the run's git state as it was.
  */
 export async function writeRunReport(deps: ReportDeps, query: ReportQuery): Promise<ReportWritten> {
@@ -62,7 +63,15 @@ export async function writeRunReport(deps: ReportDeps, query: ReportQuery): Prom
         `the run's workspace ${workspace} is gone: write the report elsewhere with --out FILE`,
       );
     }
-    file = path.join(prepareReportsFolder(workspace), fileName);
+    const busy = otherLiveRunIn(deps.repo, workspace, query.id);
+    if (busy) {
+      // Another run of this workspace is going on: its Docker container's covers were fixed at its start, so
+      // a report written into the workspace now would be readable there. The report goes to this run's own
+      // folder in the engine's home instead (never in any sandbox); the path returned says where.
+      const dir = path.join(record.runDir, REPORTS_FOLDER);
+      fs.mkdirSync(dir, { recursive: true });
+      file = path.join(dir, fileName);
+    } else file = path.join(prepareReportsFolder(workspace), fileName);
   }
   const fd = fs.openSync(
     file,
@@ -82,11 +91,11 @@ export async function writeRunReport(deps: ReportDeps, query: ReportQuery): Prom
  * with the engine's report files kept out of git. Throws EngineError when `reports` is a link or a file.
  *
  * The sandboxes cover each engine report file (engine/sandbox/engine-only.ts), not the folder, which may be
- * the user's (cookiecutter-data-science's `reports/figures/`). Limit: a Docker container's mounts are fixed
- * when it is made, so a report written here while another run of this workspace is going on (`mle-beast
- * report`, the dashboard's "Show report" of an earlier run) is readable in that run's main container until it
- * ends (its per-command transient containers and bubblewrap look again at each command; Seatbelt matches the
- * name). A run's own report is written after its sandbox is gone.
+ * the user's (cookiecutter-data-science's `reports/figures/`). A Docker container's mounts are fixed when it is
+ * made, so writeRunReport writes no report here while another run of this workspace is going on (`mle-beast
+ * report`, the dashboard's "Show report" of an earlier run): it goes to the run's own folder instead. What
+ * stays open: a run started by an engine that does not share this one's database. A run's own report is
+ * written after its sandbox is gone.
  */
 export function prepareReportsFolder(workspace: string): string {
   const dir = path.join(workspace, REPORTS_FOLDER);
@@ -114,6 +123,21 @@ function giveToWorkspaceOwner(workspace: string, dir: string): void {
     if (owner.uid !== 0) fs.lchownSync(dir, owner.uid, owner.gid);
   } catch {
     // best effort: a root-owned folder only keeps the user from deleting reports without sudo
+  }
+}
+
+/** The id of another run that is pending, running or paused in the same workspace, else null. */
+function otherLiveRunIn(repo: RunRepository, workspace: string, id: string): string | null {
+  const real = realOrSelf(workspace);
+  const other = repo.liveRuns().find((r) => r.summary.id !== id && realOrSelf(r.summary.workspace) === real);
+  return other?.summary.id ?? null;
+}
+
+function realOrSelf(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
   }
 }
 

@@ -205,9 +205,9 @@ export function containerOptions(plan: ContainerPlan): Dockerode.ContainerCreate
   // one; the rest of `reports/` (a brownfield repository's figures, the user's notes) stays the agent's. Reading
   // a covered report gives nothing, a write to it is discarded (a device), the host file is untouched. A remote
   // daemon's disk cannot be checked from here, and the daemon would create a missing mount point as root.
-  // Limit: a container's mounts are fixed when it is made. A report the engine writes while this container
-  // lives (`mle-beast report` or "Show report" of another run of this workspace) is not covered in it until
-  // the next container (a transient one is made per command, and sees it); bubblewrap looks at each command.
+  // A container's mounts are fixed when it is made, so the engine writes no report into a workspace while a run
+  // of it is going on (report/write.ts: it goes to the run's own folder); a transient container is made per
+  // command and covers what is there then, and bubblewrap looks at each command.
   if (plan.localPaths)
     for (const rel of engineReportFiles(plan.workspaceDir))
       mounts.push({
