@@ -1,8 +1,12 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { trimConversation } from './context-trim';
 import { checkProposal, hypothesisOf, similarity } from './proposal-text';
 import { isBetter } from '../api/vocabulary';
+import { fileList } from './prompts';
 import { inferTag } from './tags';
 
 describe('inferTag', () => {
@@ -145,5 +149,30 @@ describe('trimConversation', () => {
 
   it('leaves a conversation under budget as it is', () => {
     expect(trimConversation(messages, 1_000_000)).toEqual(messages);
+  });
+});
+
+describe('fileList (the workspace files in prompts)', () => {
+  it("leaves out the engine's run reports, not even their names; the rest of reports/ is listed", () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'mle-beast-file-list-'));
+    try {
+      for (const rel of [
+        'reports/report_20260101T000000Z.html',
+        'reports/report_20260101T000000Z.pdf',
+        'reports/figures/plot.png',
+        'reports/notes.md',
+        'src/reports/report_20260101T000000Z.html',
+        'train.py',
+      ]) {
+        fs.mkdirSync(path.dirname(path.join(ws, rel)), { recursive: true });
+        fs.writeFileSync(path.join(ws, rel), 'x');
+      }
+      expect(fileList(ws)).toBe(
+        '# Workspace files\nreports/figures/plot.png\nreports/notes.md\n' +
+          'src/reports/report_20260101T000000Z.html\ntrain.py',
+      );
+    } finally {
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
   });
 });

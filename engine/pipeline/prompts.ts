@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { isEngineReportFile } from '../api/report';
 import type { Experiment } from '../api/runs';
 import { formatScore } from '../workspace';
 import type { RunSession } from './session';
@@ -97,12 +98,15 @@ export function fileList(workspace: string): string {
     }
     for (const e of entries) {
       if (out.length >= FILE_LIST_MAX) return;
+      const r = rel ? `${rel}/${e.name}` : e.name;
       if (
         e.name.startsWith('.') ||
-        ['__pycache__', 'checkpoints', 'logs', 'venv', 'node_modules'].includes(e.name)
+        ['__pycache__', 'checkpoints', 'logs', 'venv', 'node_modules'].includes(e.name) ||
+        // The engine's run reports (hidden holdout scores): not even their names reach the model. The rest of
+        // reports/ (a brownfield repository's figures and notes) is listed like any folder.
+        isEngineReportFile(r, { anyCase: true })
       )
         continue;
-      const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(path.join(dir, e.name), r, depth + 1);
       else if (e.isFile()) out.push(r);
     }

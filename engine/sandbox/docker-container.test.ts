@@ -90,6 +90,52 @@ describe('sandbox container configuration', () => {
     }
   });
 
+  it("covers each engine report file with /dev/null, read-only; the rest of reports/ stays the agent's", () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'mle-beast-reports-mount-'));
+    const local = { ...plan, workspaceDir: ws, localPaths: true };
+    const covered = (p: ContainerPlan) =>
+      containerOptions(p).HostConfig!.Mounts!.filter((m) => m.Target.startsWith('/workspace/reports'));
+    const write = (rel: string) => {
+      fs.mkdirSync(path.dirname(path.join(ws, rel)), { recursive: true });
+      fs.writeFileSync(path.join(ws, rel), 'x');
+    };
+    try {
+      // None: nothing to cover, and no mount point for Docker to make as root in the user's folder.
+      expect(covered(local)).toEqual([]);
+      expect(fs.existsSync(path.join(ws, 'reports'))).toBe(false);
+      // A brownfield repository's own reports/ (cookiecutter-data-science): nothing covered.
+      for (const rel of ['reports/figures/plot.png', 'reports/notes.md', 'reports/report_final.html'])
+        write(rel);
+      expect(covered(local)).toEqual([]);
+      write('reports/report_20260101T000000Z.html');
+      write('reports/report_20260101T000000Z.pdf');
+      fs.symlinkSync('notes.md', path.join(ws, 'reports', 'report_20260102T000000Z.html'));
+      fs.mkdirSync(path.join(ws, 'reports', 'report_20260103T000000Z.html'));
+      const mounts = containerOptions(local).HostConfig!.Mounts!;
+      // Only real files: a link would mount over whatever it points to, and holds no report.
+      expect(covered(local)).toEqual(
+        ['html', 'pdf'].map((ext) => ({
+          Type: 'bind',
+          Source: '/dev/null',
+          Target: `/workspace/reports/report_20260101T000000Z.${ext}`,
+          ReadOnly: true,
+        })),
+      );
+      // Listed after the workspace they cover (Docker also orders mounts by depth).
+      expect(mounts.findIndex((m) => m.Target.startsWith('/workspace/reports'))).toBeGreaterThan(
+        mounts.findIndex((m) => m.Target === '/workspace'),
+      );
+      // A remote daemon's disk cannot be checked from here.
+      expect(covered({ ...plan, workspaceDir: ws })).toEqual([]);
+      // A `reports` that is a link is not looked into.
+      fs.renameSync(path.join(ws, 'reports'), path.join(ws, 'elsewhere'));
+      fs.symlinkSync('elsewhere', path.join(ws, 'reports'));
+      expect(covered(local)).toEqual([]);
+    } finally {
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
+  });
+
   it('idles as a user other than the agent, so the agent cannot kill the container', () => {
     const options = containerOptions(plan);
     expect(options.User).toBe('65534:65534');

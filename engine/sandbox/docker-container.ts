@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
 import { PRODUCT } from '../version';
+import { engineReportFiles } from './engine-only';
 import { tmpfsBytes } from './limits';
 import type { NetworkMode, SandboxLimits, TransientMount } from './types';
 
@@ -199,6 +200,22 @@ export function containerOptions(plan: ContainerPlan): Dockerode.ContainerCreate
       Target: `${CONTAINER_PATHS.workspace}/.git`,
       ReadOnly: true,
     });
+  // Earlier runs' reports hold final-holdout scores the agent must never see: each engine report file there is
+  // (engine-only.ts) is covered by a read-only bind of /dev/null, in the main container and in every transient
+  // one; the rest of `reports/` (a brownfield repository's figures, the user's notes) stays the agent's. Reading
+  // a covered report gives nothing, a write to it is discarded (a device), the host file is untouched. A remote
+  // daemon's disk cannot be checked from here, and the daemon would create a missing mount point as root.
+  // A container's mounts are fixed when it is made, so the engine writes no report into a workspace while a run
+  // of it is going on (report/write.ts: it goes to the run's own folder); a transient container is made per
+  // command and covers what is there then, and bubblewrap looks at each command.
+  if (plan.localPaths)
+    for (const rel of engineReportFiles(plan.workspaceDir))
+      mounts.push({
+        Type: 'bind',
+        Source: '/dev/null',
+        Target: `${CONTAINER_PATHS.workspace}/${rel}`,
+        ReadOnly: true,
+      });
   if (plan.dataDir)
     mounts.push({ Type: 'bind', Source: plan.dataDir, Target: CONTAINER_PATHS.data, ReadOnly: true });
   for (const m of plan.extraMounts ?? [])

@@ -13,6 +13,9 @@ import { makeHostFixture, snapshotOutside, type HostFixture } from './testing/ho
 // policy had let it through. Every reproduction of issue 8 section 2 runs against real files under a
 // temporary HOME, and everything outside the workspace must be exactly as it was.
 
+const SECRET = 'final-holdout 0.987654';
+const REPORT = `<html><body>${SECRET}</body></html>`;
+
 const bwrap = process.platform === 'linux' ? await probeOsSandbox(process.env) : null;
 const canIsolate = bwrap?.kind === 'bubblewrap';
 
@@ -192,6 +195,42 @@ describe.skipIf(!canIsolate)('the local sandbox in bubblewrap: a real boundary',
     } finally {
       fs.rmSync(hostTmp, { recursive: true, force: true });
     }
+  });
+
+  it("an engine report written after the sandbox started is out of reach by any path; the rest of reports/ is the agent's", async () => {
+    const reports = path.join(f.workspace, 'reports');
+    const name = 'report_20260101T000000Z.html';
+    // A brownfield repository's own reports/ (cookiecutter-data-science), and a report the engine writes while
+    // the sandbox runs (`mle-beast report` of an earlier run, say): each command looks for report files anew.
+    fs.mkdirSync(path.join(reports, 'figures'), { recursive: true });
+    fs.writeFileSync(path.join(reports, 'figures', 'plot.png'), 'png\n');
+    fs.writeFileSync(path.join(reports, 'notes.md'), 'notes\n');
+    fs.writeFileSync(path.join(reports, name), REPORT);
+    const r = await sh(
+      `cat reports/${name} /workspace/reports/${name} ${path.join(reports, name)}; grep -rs 0.987654 .; ` +
+        `ln -s reports/${name} r.html && cat r.html; ln -s reports alias && cat alias/${name}; ` +
+        `echo planted > reports/${name}; rm -f reports/${name}; mv reports/${name} reports/gone.html; ` +
+        'cat reports/notes.md reports/figures/plot.png; echo more >> reports/notes.md; ' +
+        'echo png2 > reports/figures/plot2.png; mkdir reports/figures/sub; echo new > reports/mine.md; echo end',
+    );
+    expect(r.stdout).toBe('notes\npng\nend\n');
+    expect(r.stderr).not.toContain(SECRET);
+    // Covered by /dev/null on a nodev bind: refused by every name, through links too; not movable.
+    for (const given of [`reports/${name}`, `/workspace/reports/${name}`, 'r.html', `alias/${name}`])
+      expect(r.stderr).toContain(`cat: ${given}: Permission denied`);
+    expect(r.stderr).toMatch(/cannot remove .*: Device or resource busy/);
+    expect(fs.readFileSync(path.join(reports, name), 'utf8')).toBe(REPORT);
+    expect(fs.existsSync(path.join(reports, 'gone.html'))).toBe(false);
+    expect(fs.readFileSync(path.join(reports, 'notes.md'), 'utf8')).toBe('notes\nmore\n');
+    expect(fs.readFileSync(path.join(reports, 'figures', 'plot2.png'), 'utf8')).toBe('png2\n');
+    expect(fs.statSync(path.join(reports, 'figures', 'sub')).isDirectory()).toBe(true);
+    expect(fs.readFileSync(path.join(reports, 'mine.md'), 'utf8')).toBe('new\n');
+    // The engine still writes there while the sandbox runs.
+    fs.writeFileSync(path.join(reports, 'report_20260102T000000Z.pdf'), REPORT);
+    const again = await sh('cat reports/report_20260102T000000Z.pdf; echo end');
+    expect(again.stdout).toBe('end\n');
+    expect(again.stderr).not.toContain(SECRET);
+    expectUntouched();
   });
 
   it('a workspace that is a home folder shows its secrets and the engine folder covered', async () => {

@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { checkTransientTarget, gitMountKind } from './docker-container';
 import { SandboxError, failWith, messageOf, succeed, type SandboxResult } from './errors';
 import { EXEC_TOKEN_ENV } from './exec-scripts';
+import { engineReportFiles } from './engine-only';
 import { StreamCapture } from './output-buffer';
 import { prepareExec } from './exec-request';
 import { OS_SANDBOX_PATHS, bwrapArgs, isolatedEnv, isolatedPath } from './os-sandbox/bwrap';
@@ -132,7 +133,10 @@ export class LocalSandbox implements Sandbox {
         tmpDir: tmp,
         readOnly: c.readOnly,
         mounts,
-        hidden: c.hidden,
+        // The engine's report files (earlier runs' final-holdout scores), looked for at each command: one the
+        // engine writes while the sandbox lives is covered from the next command on. Each existing regular file
+        // is covered like a hidden file (read-only /dev/null); the rest of reports/ stays the agent's.
+        hidden: [...c.hidden, ...engineReportFiles(ws).map((rel) => path.join(ws, rel))],
         devices: c.devices,
         network: c.network,
         cwd,

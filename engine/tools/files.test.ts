@@ -134,6 +134,97 @@ describe('write_file / read_file / edit_file', () => {
   });
 });
 
+describe("the engine's run reports (hidden holdout scores)", () => {
+  const SECRET = 'final-holdout 0.987654';
+  const NAME = 'report_20260101T000000Z.html';
+
+  /** A brownfield repository's own reports/ (cookiecutter-data-science) holding an earlier run's report. */
+  function withReport(options: { docker?: boolean } = {}) {
+    const env = setup(options);
+    fs.mkdirSync(path.join(env.ws, 'reports', 'figures'), { recursive: true });
+    fs.writeFileSync(path.join(env.ws, 'reports', NAME), SECRET);
+    fs.writeFileSync(path.join(env.ws, 'reports', 'report_20260101T000000Z.pdf'), SECRET);
+    fs.writeFileSync(path.join(env.ws, 'reports', 'figures', 'plot.png'), 'png');
+    fs.writeFileSync(path.join(env.ws, 'reports', 'notes.md'), 'notes');
+    fs.writeFileSync(path.join(env.ws, 'train.py'), 'abc');
+    return env;
+  }
+
+  it('no file tool reads or changes them, by any name, path, case or link', async () => {
+    const { ws, run } = withReport({ docker: true });
+    fs.symlinkSync(path.join(ws, 'reports'), path.join(ws, 'alias'));
+    fs.symlinkSync(path.join(ws, 'reports', NAME), path.join(ws, 'r.html'));
+    const calls: [string, Record<string, unknown>][] = [
+      ['read_file', { file_path: `reports/${NAME}` }],
+      ['read_file', { file_path: 'reports/report_20260101T000000Z.pdf' }],
+      ['read_file', { file_path: `/workspace/reports/${NAME}` }],
+      ['read_file', { file_path: path.join(ws, 'reports', NAME) }],
+      ['read_file', { file_path: `./src/../reports/${NAME}` }],
+      ['read_file', { file_path: 'Reports/REPORT_20260101T000000Z.HTML' }],
+      ['read_file', { file_path: `alias/${NAME}` }],
+      ['read_file', { file_path: 'r.html' }],
+      ['write_file', { file_path: `reports/${NAME}`, content: 'x' }],
+      ['write_file', { file_path: `alias/${NAME}`, content: 'x' }],
+      // A new file by a report's name: the engine's next report could be taken for it, or it for one.
+      ['write_file', { file_path: 'reports/report_20270101T000000Z.html', content: 'x' }],
+      ['edit_file', { file_path: `reports/${NAME}`, old_text: 'final', new_text: 'x' }],
+      ['edit_file', { file_path: `alias/${NAME}`, old_text: 'final', new_text: 'x' }],
+      ['create_directory', { dir_path: `reports/${NAME}` }],
+      ['run_python_file', { file_path: `reports/${NAME}` }],
+    ];
+    for (const [name, args] of calls) {
+      const r = await run(name, args);
+      const label = `${name} ${JSON.stringify(args)}`;
+      expect(r.ok, label).toBe(false);
+      expect(r.text, label).toMatch(/^ERROR: .* is one of the engine's run reports in reports\//);
+      expect(r.text, label).not.toContain(SECRET);
+    }
+    expect(fs.readFileSync(path.join(ws, 'reports', NAME), 'utf8')).toBe(SECRET);
+    expect(fs.readdirSync(path.join(ws, 'reports')).sort()).toEqual([
+      'figures',
+      'notes.md',
+      'report_20260101T000000Z.html',
+      'report_20260101T000000Z.pdf',
+    ]);
+  });
+
+  it("the rest of reports/ is the agent's: read, written, edited, listed, also through a link", async () => {
+    const { ws, run } = withReport({ docker: true });
+    fs.symlinkSync(path.join(ws, 'reports'), path.join(ws, 'alias'));
+    const ok = async (name: string, args: Record<string, unknown>) => {
+      const r = await run(name, args);
+      expect(r.ok, `${name} ${JSON.stringify(args)}: ${r.text}`).toBe(true);
+      return r.text;
+    };
+    expect(await ok('read_file', { file_path: 'reports/notes.md' })).toBe('notes');
+    expect(await ok('read_file', { file_path: '/workspace/reports/figures/plot.png' })).toBe('png');
+    await ok('write_file', { file_path: 'reports/figures/loss.png', content: 'loss' });
+    await ok('write_file', { file_path: 'reports/report_final.html', content: 'mine' });
+    await ok('edit_file', { file_path: 'alias/notes.md', old_text: 'notes', new_text: 'my notes' });
+    await ok('create_directory', { dir_path: 'reports/figures/sub' });
+    expect(fs.readFileSync(path.join(ws, 'reports', 'figures', 'loss.png'), 'utf8')).toBe('loss');
+    expect(fs.readFileSync(path.join(ws, 'reports', 'notes.md'), 'utf8')).toBe('my notes');
+    // Listings show reports/ and all of it but the engine's reports, whichever way it is reached.
+    for (const directory of ['reports', 'alias', '/workspace/reports']) {
+      expect(await ok('list_files', { directory })).toBe(
+        `Contents of ${directory === '/workspace/reports' ? 'reports' : directory} matching "*" (3 entries):\n` +
+          '[DIR] figures/\n[FILE] notes.md (8 bytes)\n[FILE] report_final.html (4 bytes)',
+      );
+    }
+  });
+
+  it('listings of the workspace show reports/ but never the engine reports in it', async () => {
+    const { run } = withReport();
+    expect((await run('list_files', {})).text).toBe(
+      'Contents of . matching "*" (2 entries):\n[DIR] reports/\n[FILE] train.py (3 bytes)',
+    );
+    const deep = (await run('list_files', { pattern: '**' })).text;
+    expect(deep).not.toContain('report_2026');
+    expect(deep).toContain('[FILE] reports/figures/plot.png (3 bytes)');
+    expect(deep).toContain('[FILE] reports/notes.md (5 bytes)');
+  });
+});
+
 describe('create_directory / list_files', () => {
   it('creates folders with their parents', async () => {
     const { ws, run } = setup();

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ToolError, type ToolContext } from './context';
-import { adoptOwner, displayPath, makeFolder, readablePath, writablePath } from './paths';
+import { adoptOwner, displayPath, isEngineReportAt, makeFolder, readablePath, writablePath } from './paths';
 import type {
   CreateDirectoryArgs,
   EditFileArgs,
@@ -178,6 +178,9 @@ export function listFilesTool(ctx: ToolContext, args: ListFilesArgs): string {
       }
       if (SKIPPED_FOLDERS.has(d.name)) continue;
       const full = path.join(dir, d.name);
+      // The engine's run reports (hidden holdout scores) are left out, as if they were not there; the rest of
+      // reports/ is listed like any folder. The walk is on real paths, so a link to reports/ is caught too.
+      if (isEngineReportAt(ctx, full)) continue;
       const rel = relDir ? `${relDir}/${d.name}` : d.name;
       const st = statOrNull(full);
       const isDir = st?.isDirectory() ?? false;

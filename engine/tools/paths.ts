@@ -1,11 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { isEngineReportFile } from '../api/report';
 import { ToolError, type ToolContext } from './context';
 
 // Paths the model gives: relative to the workspace, absolute sandbox paths (/workspace/x, /data/y in Docker),
 // or host paths under the workspace or the data folder. All become host paths. File tools then act on the host
 // filesystem, confined: writes only inside the workspace, never through a link that leaves it, never in .git;
-// reads also in the data folder.
+// reads also in the data folder; nothing, by any path, of the engine's run report files (reports/report_<stamp>
+// .html|pdf, which hold hidden holdout scores: api/report.ts isEngineReportFile). The rest of reports/ is the
+// agent's like any folder (a brownfield repository's reports/figures/, say).
 
 export type Area = 'workspace' | 'data';
 
@@ -24,8 +27,32 @@ function within(root: string, p: string): string | null {
   return rel.split(path.sep).join('/');
 }
 
+/** The refusal of an engine report file: what it is, and that no tool reaches it. */
+function engineReportRefusal(given: string): ToolError {
+  return new ToolError(
+    `${given} is one of the engine's run reports in reports/ (they hold the hidden holdout scores): ` +
+      'no tool may read, list or change it; the other files of reports/ and the workspace are yours',
+  );
+}
+
+/**
+ * Whether a host path is an engine report file, judged from the workspace's real path (and the path as given).
+ * Case-insensitive, since on a case-insensitive disk `Reports/REPORT_….HTML` is the engine's file.
+ */
+export function isEngineReportAt(ctx: ToolContext, host: string): boolean {
+  const rel = within(realWorkspace(ctx), host) ?? within(ctx.workspaceDir, host);
+  return rel !== null && isEngineReportFile(rel, { anyCase: true });
+}
+
 /** Maps a path the model gave to a host path in the workspace or the data folder. Throws ToolError. */
 export function resolveModelPath(ctx: ToolContext, given: string): ModelPath {
+  const p = resolveModelPathAnywhere(ctx, given);
+  if (p.area === 'workspace' && isEngineReportFile(p.rel, { anyCase: true }))
+    throw engineReportRefusal(given);
+  return p;
+}
+
+function resolveModelPathAnywhere(ctx: ToolContext, given: string): ModelPath {
   const raw = given.trim();
   if (raw.includes('\0')) throw new ToolError('the path contains a NUL character');
   const ws = ctx.workspaceDir;
@@ -72,6 +99,11 @@ export function hostPathOf(ctx: ToolContext, sandboxPath: string): string {
   return sandboxPath;
 }
 
+/** The workspace's real path (links resolved), as file tools see the paths they walk. */
+export function realWorkspace(ctx: ToolContext): string {
+  return realOrSelf(ctx.workspaceDir);
+}
+
 function realOrSelf(p: string): string {
   try {
     return fs.realpathSync(p);
@@ -111,6 +143,8 @@ export function readablePath(ctx: ToolContext, given: string): { real: string; p
   if (!roots.some((r) => within(r, real) !== null)) {
     throw new ToolError(`${given} leads (through a symbolic link) outside the workspace and the data folder`);
   }
+  // A link the agent made to a report or to its folder (`ln -s reports r`) leads there by another name.
+  if (isEngineReportAt(ctx, real)) throw engineReportRefusal(given);
   return { real, path: p };
 }
 
@@ -131,6 +165,8 @@ export function writablePath(
   if (parts.some(isGitPart)) throw new ToolError(`${given} is inside .git, which tools may not change`);
   const parent = ensureFolder(ctx, parts.slice(0, -1), given, options.createParents);
   const host = path.join(parent, parts[parts.length - 1]!);
+  // `alias/report_….html` where alias is a link to reports/: the real folder reached is the engine's.
+  if (isEngineReportAt(ctx, host)) throw engineReportRefusal(given);
   const st = lstatOrNull(host);
   if (st?.isSymbolicLink())
     throw new ToolError(`${given} is a symbolic link; tools do not write through links`);

@@ -145,6 +145,11 @@ describe('keepExperiment never commits engine outputs or links out of the worksp
     write(root, 'logs/train_output.log', 'loss 0.1\n');
     write(root, 'logs/safety.log', '2026-01-01T00:00:00Z\tblocked\trm -rf /\n');
     write(root, 'logs/metrics.jsonl', '{"epoch": 1}\n'); // the agent's own training log: code's output, kept
+    // An earlier run's report where the user took the report lines out of .git/info/exclude: in a commit the
+    // agent would read its holdout score through the workspace's .git. The user's own reports/ files are code's.
+    write(root, 'reports/report_20260101T000000Z.html', '<p>final-holdout 0.98</p>\n');
+    write(root, 'reports/figures/plot.png', 'png\n');
+    write(root, 'reports/notes.md', 'notes\n');
 
     const kept = await keepExperiment(root, {
       step: 1,
@@ -159,6 +164,8 @@ describe('keepExperiment never commits engine outputs or links out of the worksp
     expect(files).not.toContain('logs/predictions/selection.csv');
     expect(files).not.toContain('logs/train_output.log');
     expect(files).not.toContain('logs/safety.log');
+    expect(files).not.toContain('reports/report_20260101T000000Z.html');
+    expect(files).toEqual(expect.arrayContaining(['reports/figures/plot.png', 'reports/notes.md']));
     // The tracked one keeps the user's version in the commit; the new figure stays on disk only.
     expect(userGit(root, 'show', 'HEAD:eval_results.json')).toBe('{"value": 0.5}\n');
     expect(read(root, 'eval_results.json')).toMatch(/0\.999/);
@@ -167,6 +174,7 @@ describe('keepExperiment never commits engine outputs or links out of the worksp
       expect.arrayContaining([
         { path: 'eval_results.json', reason: 'written by the engine' },
         { path: 'logs/predictions/selection.csv', reason: 'written by the engine' },
+        { path: 'reports/report_20260101T000000Z.html', reason: 'written by the engine' },
       ]),
     );
     // New outputs are excluded for the run: only the tracked figure shows as changed.

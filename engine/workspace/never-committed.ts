@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SAFETY_LOG } from '../../policy';
+import { isEngineReportFile } from '../api/report';
 import { runGit, splitNul, type GitOptions } from './git';
 import type { Repo } from './repo';
 
@@ -25,6 +26,10 @@ export const ENGINE_OUTPUTS = {
 
 function isEngineOutput(rel: string): boolean {
   return (
+    // The engine's run report files (api/report.ts): kept out through .git/info/exclude, and never committed
+    // even where those lines were removed, since the agent reads the branch's history through the workspace's
+    // .git. The user's own files in reports/ (figures, notes) are committed as usual.
+    isEngineReportFile(rel, { anyCase: false }) ||
     rel === ENGINE_OUTPUTS.evalResults ||
     rel === ENGINE_OUTPUTS.trainConsole ||
     rel === ENGINE_OUTPUTS.evalConsole ||

@@ -171,9 +171,29 @@ describe('bwrapArgs with a workspace that holds secrets', () => {
     );
     const at = args.indexOf('/workspace');
     const tail = args.slice(at);
-    expect(tail.join(' ')).toContain('--tmpfs /workspace/.ssh');
+    expect(tail.join(' ')).toContain('--tmpfs /workspace/.ssh --remount-ro /workspace/.ssh');
     expect(tail.join(' ')).toContain('--ro-bind /dev/null /workspace/.netrc');
     expect(tail.join(' ')).not.toContain('.aws');
+  });
+});
+
+describe("bwrapArgs covers the engine's report files in the workspace", () => {
+  it("an earlier run's report: /dev/null, read-only, over the file; the rest of reports/ stays bound", () => {
+    const report = '/home/u/ws/reports/report_20260101T000000Z.html';
+    const host: Record<string, HostEntry> = { ...mergedUsr, [report]: { kind: 'file' } };
+    const args = bwrapArgs(
+      { ...plan, hidden: [...plan.hidden, report] },
+      (p) => host[p] ?? { kind: 'absent' },
+    );
+    const text = args.join(' ');
+    // After the workspace is bound, or the bind would cover the cover.
+    expect(text).toContain('--bind /home/u/ws /workspace');
+    expect(
+      text.indexOf('--ro-bind /dev/null /workspace/reports/report_20260101T000000Z.html'),
+    ).toBeGreaterThan(text.indexOf('--bind /home/u/ws /workspace'));
+    expect(args.filter((a) => a.startsWith('/workspace/reports'))).toEqual([
+      '/workspace/reports/report_20260101T000000Z.html',
+    ]);
   });
 });
 

@@ -147,7 +147,9 @@ export function bwrapArgs(plan: BwrapPlan, lookup: (p: string) => HostEntry = ho
   if (plan.git === 'real') args.push('--ro-bind', path.join(plan.workspaceDir, '.git'), git);
   if (plan.dataDir) args.push('--ro-bind', plan.dataDir, OS_SANDBOX_PATHS.data);
   for (const m of plan.mounts) args.push('--ro-bind', m.hostPath, m.sandboxPath);
-  // A workspace that holds a secret (a brownfield run on a home folder, say) shows it covered.
+  // A workspace that holds a secret (a brownfield run on a home folder, say) or the engine's run report files
+  // (local-sandbox.ts) shows them covered: a folder by an empty read-only tmpfs (a write there fails at once
+  // instead of vanishing with the command's private cover), a file by /dev/null, read-only.
   const moved: [string, string][] = [
     [plan.workspaceDir, OS_SANDBOX_PATHS.workspace],
     ...(plan.dataDir ? [[plan.dataDir, OS_SANDBOX_PATHS.data] as [string, string]] : []),
@@ -158,7 +160,7 @@ export function bwrapArgs(plan: BwrapPlan, lookup: (p: string) => HostEntry = ho
       if (hidden === host || !inside(host, hidden)) continue;
       const target = path.posix.join(inSandbox, path.relative(host, hidden).split(path.sep).join('/'));
       const entry = lookup(hidden);
-      if (entry.kind === 'dir') args.push('--tmpfs', target);
+      if (entry.kind === 'dir') args.push('--tmpfs', target, '--remount-ro', target);
       else if (entry.kind === 'file') args.push('--ro-bind', '/dev/null', target);
     }
   }

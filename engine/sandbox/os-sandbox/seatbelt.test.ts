@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sbString, seatbeltProfile } from './seatbelt';
+import { isEngineReportFile } from '../../api/report';
+import { reportFileRegexes, sbString, seatbeltProfile } from './seatbelt';
 
 // The generated Seatbelt profile, as text (sandbox-exec runs only on macOS).
 
@@ -28,6 +29,7 @@ describe('seatbeltProfile', () => {
         '(allow file-read* (subpath "/Users/u/.mle-beast/workspaces/ws") (subpath "/Users/u/.mle-beast/runs/r1/data/visible"))',
         '(allow file-write* (subpath "/Users/u/.mle-beast/workspaces/ws") (subpath "/private/tmp/sbx/home") (subpath "/private/tmp/sbx/tmp") (literal "/dev/null") (literal "/dev/tty"))',
         '(deny file-write* (subpath "/Users/u/.mle-beast/workspaces/ws/.git"))',
+        '(deny file-read* file-write* (regex "^/Users/u/[.]mle-beast/workspaces/ws/[rR][eE][pP][oO][rR][tT][sS]/[rR][eE][pP][oO][rR][tT]_[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][tT][0-9][0-9][0-9][0-9][0-9][0-9][zZ][.][hH][tT][mM][lL]$") (regex "^/Users/u/[.]mle-beast/workspaces/ws/[rR][eE][pP][oO][rR][tT][sS]/[rR][eE][pP][oO][rR][tT]_[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][tT][0-9][0-9][0-9][0-9][0-9][0-9][zZ][.][pP][dD][fF]$"))',
         '(allow network* (local unix-socket) (remote unix-socket))',
         '',
       ].join('\n'),
@@ -42,6 +44,45 @@ describe('seatbeltProfile', () => {
     expect(at('(deny file-write* (subpath "/Users/u/.mle-beast/workspaces/ws/.git"))')).toBeGreaterThan(
       at('(allow file-write*'),
     );
+  });
+
+  it("denies the engine's report files last, by name, over the workspace's read and write allowances", () => {
+    const lines = seatbeltProfile(plan).trimEnd().split('\n');
+    const deny = lines.findIndex((l) => l.startsWith('(deny file-read* file-write* (regex '));
+    for (const allowance of ['(allow file-read* (subpath', '(allow file-write* (subpath'])
+      expect(deny).toBeGreaterThan(lines.findIndex((l) => l.startsWith(allowance)));
+    // Nothing else of reports/ is denied: a brownfield repository's figures and notes stay the agent's.
+    expect(lines.filter((l) => l.includes('reports') || l.includes('[sS]/'))).toEqual([lines[deny]]);
+  });
+
+  it('its regexes match exactly the names the engine writes, in any case, in this workspace only', () => {
+    // The profile's regexes are POSIX extended; these (brackets, anchors) read the same as a JavaScript RegExp.
+    const ws = '/Users/u/my ws (v2)/a+b.c';
+    const res = reportFileRegexes(ws).map((r) => new RegExp(r));
+    const denied = (p: string) => res.some((r) => r.test(p));
+    for (const rel of [
+      'reports/report_20260101T000000Z.html',
+      'reports/report_20260101T000000Z.pdf',
+      'Reports/REPORT_20260101T000000Z.HTML',
+    ]) {
+      expect(denied(`${ws}/${rel}`), rel).toBe(true);
+      expect(isEngineReportFile(rel, { anyCase: true }), rel).toBe(true);
+    }
+    for (const rel of [
+      'reports/figures/plot.png',
+      'reports/notes.md',
+      'reports/report_final.html',
+      'reports/figures/report_20260101T000000Z.html',
+      'reports/report_20260101T000000Z.html.bak',
+      'src/reports/report_20260101T000000Z.html',
+    ]) {
+      expect(denied(`${ws}/${rel}`), rel).toBe(false);
+      expect(isEngineReportFile(rel, { anyCase: true }), rel).toBe(false);
+    }
+    // The workspace's own characters are literal: `+` and `.` match only themselves.
+    expect(denied('/Users/u/my ws (v2)/aab.c/reports/report_20260101T000000Z.html')).toBe(false);
+    expect(denied('/Users/u/my ws (v2)/a+bxc/reports/report_20260101T000000Z.html')).toBe(false);
+    expect(denied('/Users/u/other/reports/report_20260101T000000Z.html')).toBe(false);
   });
 
   it('allows the network only when the run does', () => {

@@ -69,7 +69,9 @@ describe('a run ends: its report', () => {
     // tails and the dashboard's cursors stop there).
     expect(run.events.at(-1)?.body).toMatchObject({ type: 'run.state', status: 'completed' });
     expect(execFileSync('git', ['-C', workspace, 'status', '--porcelain'], { encoding: 'utf8' })).toBe('');
-    expect(fs.readFileSync(path.join(workspace, '.git', 'info', 'exclude'), 'utf8')).toContain('/reports/');
+    expect(fs.readFileSync(path.join(workspace, '.git', 'info', 'exclude'), 'utf8')).toContain(
+      '/reports/report_',
+    );
 
     const html = fs.readFileSync(path.join(workspace, 'reports', files[0]!), 'utf8');
     const { run: summary } = snapshot;
