@@ -111,6 +111,9 @@ export async function printToPdf(
         '--no-default-browser-check',
         `--user-data-dir=${profile}`,
         '--no-pdf-header-footer',
+        // Every compositor stage runs before the page is drawn: on a busy machine a print could otherwise be
+        // taken of a frame not yet painted (a CI run once read an empty first page).
+        '--run-all-compositor-stages-before-draw',
         ...(isRoot ? ['--no-sandbox'] : []),
         `--print-to-pdf=${pdfFile}`,
         pathToFileURL(htmlFile).href,

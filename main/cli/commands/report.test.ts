@@ -128,8 +128,12 @@ describe('a run ends: its report', () => {
       const code = await reportCommand(run.engine, id, { pdf: true, out: pdf }, { io });
       expect(code, io.err.text()).toBe(EXIT.ok);
       expect(fs.readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
-      const [first] = pdfPages(pdf);
-      expect(first).toContain('Outcome');
+      const pages = pdfPages(pdf);
+      const [first] = pages;
+      // All pages' text in the message: an empty first page says whether the print lost the text or moved it.
+      expect(first, `${pages.length} pages:\n${pages.join('\n--- page ---\n').slice(0, 2000)}`).toContain(
+        'Outcome',
+      );
       expect(first).toContain(snapshot.run.finalScore!.toFixed(4));
       expect(first).toContain(snapshot.run.bestScore!.toFixed(4));
       expect(first).toMatch(/Stopped:\s*step limit reached/);

@@ -85,6 +85,7 @@ describe.each(SANDBOXES.filter(() => process.platform === 'linux'))('$title', ({
       const code = await exited;
       await closed;
       expect(code, stderr).toBe(0);
+      console.log(`sandbox exec (${name}), reader reading: CLI peak RSS ${Math.round(peak / MIB)} MiB`);
       expect(received).toBe(TOTAL);
       expect(peak).toBeLessThan(250 * MIB);
     }, 180_000);
